@@ -89,7 +89,8 @@ class LinkStatus(enum.Enum):
     FREE = "free"
     STAKED_HYPERNODE = "staked_hypernode"
     STAKED_COLLATERAL = "staked_collateral"
-    UNSTAKING = "unstaking"
+    UNSTAKING_HYPERNODE = "unstaking_hypernode"
+    UNSTAKING_COLLATERAL = "unstaking_collateral"
 
 
 class ScalerNodeStatus(enum.Enum):

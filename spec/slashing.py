@@ -1,0 +1,114 @@
+"""Slashing: executing recorded faults, once each (brief section 11).
+
+A fault (kind, offender, era) is recorded at the settlement of its era and executed either by
+anyone through ``ExecuteSlash`` or automatically at the next settlement, so by the end of E+1 [D].
+The fault key makes a second punishment impossible [D].
+
+ScalerNode downtime: ``downtime_slash_bps`` of the collateral at risk [A] (node and network
+collateral, delegations, and withdrawals still pending), taken from the HP's own collateral first,
+then from delegated collateral [D], each group in a fixed order (node, network, pending own
+withdrawals; delegations by id, then pending delegation withdrawals by id) [A]. The amount goes
+to the Protocol Treasury [D]. HyperNode fault: each staked or unstaking Link's validity is shortened
+by ``hypernode_fault_validity_penalty_eras`` [D: shortened; amount A]; no tokens move.
+"""
+
+from __future__ import annotations
+
+from spec.events import Event, make_event
+from spec.links import shorten_link_validity
+from spec.operations import ExecuteSlash
+from spec.parameters import BPS
+from spec.reasons import Reason, require
+from spec.state import State
+from spec.types import FaultKind, WithdrawalSource
+
+
+def get_collateral_at_risk(state: State, scaler_id: int) -> tuple[int, int]:
+    """(own, delegated) collateral of a ScalerNode that a slash may take, including pending withdrawals."""
+    node = state.scalernodes[scaler_id]
+    own = node.node_collateral + node.network_collateral
+    delegated = 0
+    for delegation_id in sorted(state.delegations):
+        delegation = state.delegations[delegation_id]
+        if delegation.scaler == scaler_id:
+            delegated += delegation.amount
+    for withdrawal_id in sorted(state.collateral_withdrawals):
+        withdrawal = state.collateral_withdrawals[withdrawal_id]
+        if withdrawal.scaler != scaler_id:
+            continue
+        if withdrawal.source is WithdrawalSource.DELEGATION:
+            delegated += withdrawal.amount
+        else:
+            own += withdrawal.amount
+    return own, delegated
+
+
+def compute_slash_amount(state: State, at_risk: int) -> int:
+    """Share of the collateral at risk slashed for one downtime era [A]; rounded down."""
+    return at_risk * state.params.downtime_slash_bps // BPS
+
+
+def take_collateral(state: State, scaler_id: int, amount: int) -> tuple[int, int]:
+    """Remove ``amount`` from the node's collateral in slashing order; returns (from own, from delegated)."""
+    node = state.scalernodes[scaler_id]
+    remaining = amount
+    taken = min(remaining, node.node_collateral)
+    node.node_collateral -= taken
+    remaining -= taken
+    taken = min(remaining, node.network_collateral)
+    node.network_collateral -= taken
+    remaining -= taken
+    pending = [state.collateral_withdrawals[w_id] for w_id in sorted(state.collateral_withdrawals)]
+    for withdrawal in pending:
+        if withdrawal.scaler == scaler_id and withdrawal.source is not WithdrawalSource.DELEGATION:
+            taken = min(remaining, withdrawal.amount)
+            withdrawal.amount -= taken
+            remaining -= taken
+    from_own = amount - remaining
+    for delegation_id in sorted(state.delegations):
+        delegation = state.delegations[delegation_id]
+        if delegation.scaler == scaler_id:
+            taken = min(remaining, delegation.amount)
+            delegation.amount -= taken
+            remaining -= taken
+    for withdrawal in pending:
+        if withdrawal.scaler == scaler_id and withdrawal.source is WithdrawalSource.DELEGATION:
+            taken = min(remaining, withdrawal.amount)
+            withdrawal.amount -= taken
+            remaining -= taken
+    return from_own, amount - from_own - remaining
+
+
+def execute_fault(state: State, kind: FaultKind, offender: int, era: int) -> Event:
+    """Punish a recorded, unexecuted fault. Callers check both conditions first."""
+    fault = state.faults[(kind, offender, era)]
+    fault.executed = True
+    if kind is FaultKind.HYPERNODE_FAULT:
+        penalty = state.params.hypernode_fault_validity_penalty_eras
+        links = shorten_link_validity(state, offender, penalty)
+        return make_event("HyperNodeSlashed", hypernode=offender, era=era, links=len(links),
+                          validity_penalty_eras=penalty)
+    own, delegated = get_collateral_at_risk(state, offender)
+    amount = compute_slash_amount(state, own + delegated)
+    from_own, from_delegated = take_collateral(state, offender, amount)
+    state.protocol_treasury += amount
+    state.totals.slashed += amount
+    fault.amount = amount
+    return make_event("ScalerNodeSlashed", scaler=offender, era=era, amount=amount, from_own=from_own,
+                      from_delegated=from_delegated)
+
+
+def process_execute_slash(state: State, op: ExecuteSlash) -> list[Event]:
+    fault = state.faults.get((op.kind, op.offender, op.era))
+    require(fault is not None, Reason.NO_SUCH_FAULT, f"{op.kind.value} of {op.offender} in era {op.era}")
+    require(not fault.executed, Reason.ALREADY_SLASHED, f"{op.kind.value} of {op.offender} in era {op.era}")
+    return [execute_fault(state, op.kind, op.offender, op.era)]
+
+
+def process_overdue_faults(state: State, era: int) -> list[Event]:
+    """At the settlement of ``era``, execute every fault of an earlier era not executed yet."""
+    events: list[Event] = []
+    overdue = [key for key, fault in state.faults.items() if not fault.executed and key[2] < era]
+    for kind, offender, fault_era in sorted(overdue, key=lambda key: (key[2], key[0].value, key[1])):
+        events.append(execute_fault(state, kind, offender, fault_era))
+    return events
