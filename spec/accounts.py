@@ -43,7 +43,8 @@ def require_amount(amount: int) -> None:
 
 def require_balance(state: State, chain: Chain, account: int, amount: int) -> None:
     have = get_balance(state, chain, account)
-    require(have >= amount, Reason.INSUFFICIENT_BALANCE, f"account {account} has {have} on {chain.value}, needs {amount}")
+    require(have >= amount, Reason.INSUFFICIENT_BALANCE,
+            f"account {account} has {have} on {chain.value}, needs {amount}")
 
 
 def require_address(account: int) -> None:
