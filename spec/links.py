@@ -225,16 +225,18 @@ def process_link_accrual(state: State, era: int) -> int:
     return total
 
 
-def shorten_link_validity(state: State, hypernode_id: int, penalty_eras: int) -> list[int]:
+def shorten_link_validity(state: State, penalties: dict[int, int]) -> dict[int, int]:
     """A HyperNode fault shortens the validity of Links staked or unstaking to it [D].
 
-    Expiry moves ``penalty_eras`` earlier, never before activation. Returns the affected Link ids.
+    ``penalties`` maps HyperNode id -> eras to take off; each exposed Link's expiry moves that much
+    earlier, never before its activation. One pass over the Links serves any number of faults.
+    Returns HyperNode id -> number of Links affected.
     """
-    affected = []
+    affected = {hypernode_id: 0 for hypernode_id in penalties}
     for link_id in sorted(state.links):
         link = state.links[link_id]
         exposed = link.status in (LinkStatus.STAKED_HYPERNODE, LinkStatus.UNSTAKING_HYPERNODE)
-        if exposed and link.target == hypernode_id:
-            link.expiry_era = max(link.activation_era, link.expiry_era - penalty_eras)
-            affected.append(link_id)
+        if exposed and link.target in penalties:
+            link.expiry_era = max(link.activation_era, link.expiry_era - penalties[link.target])
+            affected[link.target] += 1
     return affected

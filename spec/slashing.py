@@ -79,36 +79,57 @@ def take_collateral(state: State, scaler_id: int, amount: int) -> tuple[int, int
     return from_own, amount - from_own - remaining
 
 
-def execute_fault(state: State, kind: FaultKind, offender: int, era: int) -> Event:
-    """Punish a recorded, unexecuted fault. Callers check both conditions first."""
-    fault = state.faults[(kind, offender, era)]
-    fault.executed = True
-    if kind is FaultKind.HYPERNODE_FAULT:
-        penalty = state.params.hypernode_fault_validity_penalty_eras
-        links = shorten_link_validity(state, offender, penalty)
-        return make_event("HyperNodeSlashed", hypernode=offender, era=era, links=len(links),
-                          validity_penalty_eras=penalty)
+def mark_executed(state: State, kind: FaultKind, offender: int, era: int) -> None:
+    state.faults[(kind, offender, era)].executed = True
+
+
+def execute_downtime_fault(state: State, offender: int, era: int) -> Event:
+    """Slash a ScalerNode for a recorded, unexecuted downtime fault. Callers check both conditions."""
+    mark_executed(state, FaultKind.SCALERNODE_DOWNTIME, offender, era)
     own, delegated = get_collateral_at_risk(state, offender)
     amount = compute_slash_amount(state, own + delegated)
     from_own, from_delegated = take_collateral(state, offender, amount)
     state.protocol_treasury += amount
     state.totals.slashed += amount
-    fault.amount = amount
+    state.faults[(FaultKind.SCALERNODE_DOWNTIME, offender, era)].amount = amount
     return make_event("ScalerNodeSlashed", scaler=offender, era=era, amount=amount, from_own=from_own,
                       from_delegated=from_delegated)
+
+
+def execute_hypernode_faults(state: State, faults: list[tuple[int, int]]) -> list[Event]:
+    """Punish recorded, unexecuted HyperNode faults, given as (HyperNode id, era) pairs, in one pass."""
+    penalty = state.params.hypernode_fault_validity_penalty_eras
+    penalties: dict[int, int] = {}
+    for offender, era in faults:
+        mark_executed(state, FaultKind.HYPERNODE_FAULT, offender, era)
+        penalties[offender] = penalties.get(offender, 0) + penalty
+    affected = shorten_link_validity(state, penalties)
+    events = []
+    for offender, era in faults:
+        events.append(make_event("HyperNodeSlashed", hypernode=offender, era=era, links=affected[offender],
+                                 validity_penalty_eras=penalty))
+    return events
 
 
 def process_execute_slash(state: State, op: ExecuteSlash) -> list[Event]:
     fault = state.faults.get((op.kind, op.offender, op.era))
     require(fault is not None, Reason.NO_SUCH_FAULT, f"{op.kind.value} of {op.offender} in era {op.era}")
     require(not fault.executed, Reason.ALREADY_SLASHED, f"{op.kind.value} of {op.offender} in era {op.era}")
-    return [execute_fault(state, op.kind, op.offender, op.era)]
+    if op.kind is FaultKind.HYPERNODE_FAULT:
+        return execute_hypernode_faults(state, [(op.offender, op.era)])
+    return [execute_downtime_fault(state, op.offender, op.era)]
 
 
 def process_overdue_faults(state: State, era: int) -> list[Event]:
     """At the settlement of ``era``, execute every fault of an earlier era not executed yet."""
-    events: list[Event] = []
     overdue = [key for key, fault in state.faults.items() if not fault.executed and key[2] < era]
+    events: list[Event] = []
+    hypernode_faults: list[tuple[int, int]] = []
     for kind, offender, fault_era in sorted(overdue, key=lambda key: (key[2], key[0].value, key[1])):
-        events.append(execute_fault(state, kind, offender, fault_era))
+        if kind is FaultKind.HYPERNODE_FAULT:
+            hypernode_faults.append((offender, fault_era))
+        else:
+            events.append(execute_downtime_fault(state, offender, fault_era))
+    if hypernode_faults:
+        events.extend(execute_hypernode_faults(state, hypernode_faults))
     return events
