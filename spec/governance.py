@@ -42,9 +42,9 @@ def get_treasury_free(state: State) -> int:
 def process_grant_role(state: State, op: GrantRole) -> list[Event]:
     require_role(state, Role.ADMIN, op.sender)
     require_address(op.account)
-    holders = state.roles.setdefault(op.role, set())
-    require(op.account not in holders, Reason.ROLE_ALREADY_HELD, f"{op.account} has {op.role.value}")
-    holders.add(op.account)
+    require(op.account not in state.roles.get(op.role, set()), Reason.ROLE_ALREADY_HELD,
+            f"{op.account} has {op.role.value}")
+    state.roles.setdefault(op.role, set()).add(op.account)
     return [make_event("RoleGranted", role=op.role, account=op.account)]
 
 
