@@ -14,6 +14,7 @@ import sys
 COMMAND_MODULES = (
     "properties.commands.simulate",
     "properties.commands.supply",
+    "properties.commands.bench",
 )
 
 

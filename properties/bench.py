@@ -1,0 +1,133 @@
+"""Benchmarks behind ``icnspec bench``: speed and memory targets are measured here, never in unit tests.
+
+Settlement: an ICN-scale network (55,000 Links, 5,000 HyperNodes, 2,500 ScalerNodes) is built
+through the reference's own operations; a full challenge result set (every ScalerNode x every
+active HyperNode, in both directions) is written straight into the era's report bitsets (submitting
+12.5 million report operations one by one would measure the harness, not settlement); then one era
+is settled and timed. Each size runs in a fresh process so its peak memory (max RSS) is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import resource
+import subprocess
+import sys
+import time
+
+from spec.eras import process_era_end
+from spec.genesis import build_genesis
+from spec.operations import (
+    ClaimAllocation,
+    MintLink,
+    Operation,
+    RegisterHyperNode,
+    RegisterScalerNode,
+    StakeLink,
+    Transfer,
+    VerifyScalerNode,
+)
+from spec.parameters import ICNT
+from spec.state import State
+from spec.transition import apply
+from spec.types import Bucket, Chain
+
+FULL_SCALE = {"hypernodes": 5_000, "scalernodes": 2_500, "links": 55_000}
+OPERATOR = 11
+LINK_MINTER = 12
+DEVCO = 22
+
+
+def _accept(state: State, op: Operation) -> None:
+    outcome = apply(state, op)
+    if not outcome.accepted:
+        raise RuntimeError(f"benchmark set-up rejected {op}: {outcome.reason} {outcome.detail}")
+
+
+def build_network(hypernodes: int, scalernodes: int, links: int) -> State:
+    """A verified network built with reference operations: Links spread evenly over HyperNodes."""
+    state = build_genesis()
+    _accept(state, ClaimAllocation(DEVCO, Bucket.DEVCO, 18_000_000 * ICNT))
+    for index in range(hypernodes):
+        _accept(state, RegisterHyperNode(OPERATOR, 100_000 + index, index, "DE", f"https://hn{index}"))
+    for link_id in range(links):
+        owner = 200_000 + link_id
+        _accept(state, MintLink(LINK_MINTER, link_id, owner, state.params.link_max_validity_eras))
+        _accept(state, StakeLink(owner, link_id, link_id % hypernodes))
+    for index in range(scalernodes):
+        owner = 300_000 + index
+        _accept(state, Transfer(DEVCO, Chain.L1, owner, 2_000 * ICNT))
+        _accept(state, RegisterScalerNode(owner, index % 3, 100, 3 * ICNT, 360))
+        _accept(state, VerifyScalerNode(OPERATOR, index))
+    return state
+
+
+def fill_challenge_results(state: State, hypernodes: int, scalernodes: int, seed: int) -> None:
+    """Every pair reported both ways; ~1% of ScalerNodes down (reported by every HyperNode) and ~1% of
+    HyperNodes unanswered (reported by every ScalerNode)."""
+    rng = random.Random(seed)
+    all_hypernodes = (1 << hypernodes) - 1
+    all_scalernodes = (1 << scalernodes) - 1
+    reports = state.reports
+    for scaler_id in range(scalernodes):
+        reports.scaler_reported[scaler_id] = all_hypernodes
+        reports.down_votes[scaler_id] = all_hypernodes if rng.randrange(100) == 0 else 0
+    for hypernode_id in range(hypernodes):
+        reports.hyper_reported[hypernode_id] = all_scalernodes
+        reports.unanswered[hypernode_id] = all_scalernodes if rng.randrange(100) == 0 else 0
+
+
+def measure_settlement(hypernodes: int, scalernodes: int, links: int, seed: int = 0) -> dict:
+    """Build, fill, settle one era; seconds for the settlement alone; peak RSS of this process.
+
+    ``results`` counts ScalerNode x HyperNode pairs (12.5 million at full scale); each pair carries
+    both reports (the HyperNode's verdict and the ScalerNode's answer record)."""
+    started = time.perf_counter()
+    state = build_network(hypernodes, scalernodes, links)
+    fill_challenge_results(state, hypernodes, scalernodes, seed)
+    built = time.perf_counter()
+    events = process_era_end(state)
+    settled = time.perf_counter()
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "hypernodes": hypernodes,
+        "scalernodes": scalernodes,
+        "links": links,
+        "results": hypernodes * scalernodes,
+        "setup_seconds": round(built - started, 4),
+        "settle_seconds": round(settled - built, 4),
+        "peak_mib": round(peak_kib / 1024, 1),
+        "events": len(events),
+    }
+
+
+def size_for_results(results: int) -> tuple[int, int, int]:
+    """Network with about ``results`` ScalerNode x HyperNode challenge results (each pair reported both
+    ways), twice as many HyperNodes as ScalerNodes and 11 Links per HyperNode, as at full scale."""
+    scalernodes = max(1, math.isqrt(results // 2))
+    hypernodes = 2 * scalernodes
+    return hypernodes, scalernodes, min(11 * hypernodes, 55_000)
+
+
+def run_settlement_in_subprocess(hypernodes: int, scalernodes: int, links: int) -> dict:
+    command = [sys.executable, "-m", "properties.bench", str(hypernodes), str(scalernodes), str(links)]
+    completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(completed.stdout)
+
+
+def compute_loglog_slope(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of log(seconds) against log(size)."""
+    xs = [math.log(size) for size, _ in points]
+    ys = [math.log(max(seconds, 1e-9)) for _, seconds in points]
+    mean_x = sum(xs) / len(xs)
+    mean_y = sum(ys) / len(ys)
+    covariance = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    variance = sum((x - mean_x) ** 2 for x in xs)
+    return covariance / variance
+
+
+if __name__ == "__main__":
+    hypernode_count, scaler_count, link_count = (int(arg) for arg in sys.argv[1:4])
+    print(json.dumps(measure_settlement(hypernode_count, scaler_count, link_count)))

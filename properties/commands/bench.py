@@ -1,0 +1,67 @@
+"""``icnspec bench``: speed and memory of the reference and its checkers, with the log-log slope."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+
+from properties.bench import (
+    FULL_SCALE,
+    compute_loglog_slope,
+    run_settlement_in_subprocess,
+    size_for_results,
+)
+
+NAME = "bench"
+HELP = "benchmark era settlement (10^4 .. 10^7 challenge results and full ICN scale)"
+
+FULL_SIZES = (10**4, 10**5, 10**6, 10**7)
+QUICK_SIZES = (10**3, 10**4, 10**5)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quick", action="store_true", help="small smoke run (no full-scale era)")
+
+
+def _progress(args: argparse.Namespace, text: str) -> None:
+    if not args.json:
+        sys.stderr.write(f"  {text}\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    sizes = QUICK_SIZES if args.quick else FULL_SIZES
+    settle_points = []
+    for results in sizes:
+        _progress(args, f"settling an era with ~{results:,} challenge results ...")
+        settle_points.append(run_settlement_in_subprocess(*size_for_results(results)))
+    full = None
+    if not args.quick:
+        _progress(args, "settling a full-scale era (5,000 HyperNodes x 2,500 ScalerNodes, 55,000 Links) ...")
+        full = run_settlement_in_subprocess(FULL_SCALE["hypernodes"], FULL_SCALE["scalernodes"],
+                                            FULL_SCALE["links"])
+    slope = compute_loglog_slope([(point["results"], point["settle_seconds"]) for point in settle_points])
+    report = {
+        "quick": args.quick,
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "processor": platform.machine()},
+        "settle": settle_points,
+        "settle_slope": round(slope, 3),
+        "settle_full_scale_seconds": full["settle_seconds"] if full else None,
+        "settle_full_scale_peak_mib": full["peak_mib"] if full else None,
+        "settle_full_scale": full,
+    }
+    if args.json:
+        print(json.dumps(report, indent=2, sort_keys=True))
+        return 0
+    print("era settlement")
+    print(f"  {'results':>12} {'HyperNodes':>11} {'ScalerNodes':>12} {'settle s':>10} {'peak MiB':>9}")
+    for point in settle_points + ([full] if full else []):
+        print(f"  {point['results']:>12,} {point['hypernodes']:>11,} {point['scalernodes']:>12,} "
+              f"{point['settle_seconds']:>10.4f} {point['peak_mib']:>9.1f}")
+    print(f"  log-log slope {slope:.3f} (target <= 1.15)")
+    if full:
+        print(f"  full scale: {full['settle_seconds']:.3f} s (target <= 10 s), "
+              f"peak {full['peak_mib']:.0f} MiB (target <= 2,048 MiB)")
+    return 0

@@ -1,0 +1,37 @@
+"""``icnspec bench``: structure of the report (speed targets are read from the benchmark, never asserted here)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from properties.bench import compute_loglog_slope, measure_settlement, size_for_results
+from properties.cli import main
+
+
+def test_loglog_slope_of_linear_and_quadratic_growth():
+    assert compute_loglog_slope([(10, 1.0), (100, 10.0), (1000, 100.0)]) == pytest.approx(1.0)
+    assert compute_loglog_slope([(10, 1.0), (100, 100.0)]) == pytest.approx(2.0)
+
+
+def test_sizes_keep_two_hypernodes_per_scalernode_and_eleven_links_each():
+    hypernodes, scalernodes, links = size_for_results(10**6)
+    assert hypernodes == 2 * scalernodes
+    assert links == 11 * hypernodes
+    assert abs(hypernodes * scalernodes - 10**6) / 10**6 < 0.01
+
+
+def test_settlement_measurement_settles_one_era_with_every_result_counted():
+    point = measure_settlement(hypernodes=20, scalernodes=10, links=220)
+    assert point["results"] == 200
+    assert point["events"] > 0
+    assert point["settle_seconds"] >= 0 and point["peak_mib"] > 0
+
+
+def test_quick_bench_prints_json_report(capsys):
+    assert main(["bench", "--quick", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["quick"] is True
+    assert len(report["settle"]) == 3
+    assert "settle_slope" in report and report["settle_full_scale_seconds"] is None
