@@ -72,4 +72,7 @@ def positive_int(text: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # Run through the package module so that subcommands and this entry point share one UsageError.
+    from properties.cli import main as package_main
+
+    raise SystemExit(package_main())
