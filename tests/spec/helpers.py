@@ -14,6 +14,7 @@ operation has one.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable
 
 import attrs
@@ -111,6 +112,19 @@ def only_event(outcome: Outcome) -> Event:
 
 
 # --- Given-steps
+def cached(given: Callable[[], State]) -> Callable[[], State]:
+    """Build an expensive Given once per test session; every caller gets its own deep copy."""
+    built: dict[str, State] = {}
+
+    @functools.wraps(given)
+    def fresh() -> State:
+        if "state" not in built:
+            built["state"] = given()
+        return copy.deepcopy(built["state"])
+
+    return fresh
+
+
 def fund(state: State, account: int, amount: int) -> None:
     """Give ``account`` ICNT on L1 from the EcoDev Fund (50% of 70M unlocked at TGE): claimed, then sent."""
     accept(state, ClaimAllocation(sender=ECODEV_BENEFICIARY, bucket=Bucket.ECODEV_FUND, amount=amount))
