@@ -1,0 +1,11 @@
+"""Conformance kit: ITF test vectors of the reference, their JSON Schema, and a runner for any implementation.
+
+Modules: :mod:`~properties.conformance.itf` (ITF values and traces), :mod:`~properties.conformance.projection`
+(the projected state every implementation must reproduce), :mod:`~properties.conformance.profile` (the ICN
+profile of ITF: operations, outcomes, events, genesis; :func:`~properties.conformance.profile.write_trace`),
+:mod:`~properties.conformance.schema`, :mod:`~properties.conformance.scenarios` and
+:mod:`~properties.conformance.explore` (what the vectors contain), :mod:`~properties.conformance.generator`,
+:mod:`~properties.conformance.drivers` (the Python driver API and the JSON-lines subprocess protocol),
+:mod:`~properties.conformance.adapter`, :mod:`~properties.conformance.runner` and
+:mod:`~properties.conformance.fuzz`. ``FORMAT.md`` beside this file documents the format and protocols.
+"""

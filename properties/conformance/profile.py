@@ -1,0 +1,487 @@
+"""The ICN conformance profile of ITF: how operations, outcomes, events and genesis are written.
+
+A conformance vector is one ITF trace (see ``FORMAT.md`` beside this file for the full description):
+
+- trace ``#meta``: ``format`` (``"ITF"``), ``format-description``, ``description``, and this profile's keys
+  ``icn:profile`` (``"icn-conformance/1"``), ``icn:format_version``, ``icn:spec_version``, ``icn:id``,
+  ``icn:generator``, ``icn:seed`` (``#bigint`` or ``null``), ``icn:parameter_digest`` (SHA-256 of the
+  genesis parameter values), ``icn:invariants`` (ids checked in every state), ``icn:genesis`` (the
+  genesis configuration, an ITF record) and ``icn:final_state`` (the projected state after the last step);
+- ``vars``: ``mbt::actionTaken``, ``mbt::nondetPicks``, ``icn::outcome``, ``icn::events``, ``icn::stateHash``;
+- state 0 is the genesis (action ``"init"``, no picks); state *i* is the state after the *i*-th action:
+  ``mbt::actionTaken`` is the operation's class name, ``mbt::nondetPicks`` its fields, each wrapped as
+  Quint does, ``{"tag": "Some", "value": v}``; ``icn::outcome`` is ``{"tag": "Accepted", "value": unit}``
+  or ``{"tag": "Rejected", "value": {"tag": <reason code>, "value": unit}}``; ``icn::events`` is the list of
+  emitted events, each ``{"tag": <event name>, "value": <record of its fields>}``; ``icn::stateHash`` is
+  :func:`properties.conformance.projection.state_hash` of the state after the action.
+
+Field types: ``int`` -> ``#bigint``; ``bool``, ``str`` as JSON; an enum field is a variant tagged with the
+enum's value (``{"tag": "L1", "value": {"#tup": []}}``). Event fields are as the reference emits them
+(integers, strings, booleans; enums by their value as a string).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import importlib.metadata
+import json
+import os
+import typing
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from properties.conformance.itf import (
+    ITF_FORMAT_DESCRIPTION,
+    UNIT,
+    ItfError,
+    ItfMap,
+    ItfState,
+    ItfTrace,
+    Variant,
+    decode,
+    dumps_canonical,
+    dumps_trace,
+    encode,
+    trace_from_json,
+    trace_to_json,
+)
+from properties.conformance.projection import hash_encoded, project
+from spec.events import Event
+from spec.genesis import GenesisConfig, build_genesis
+from spec.operations import OPERATION_TYPES, Operation
+from spec.parameters import Parameters
+from spec.state import Cluster, Region, State
+from spec.transition import Outcome, apply
+from spec.types import Bucket, Role
+
+PROFILE_NAME = "icn-conformance"
+FORMAT_VERSION = 1
+PROFILE = f"{PROFILE_NAME}/{FORMAT_VERSION}"
+
+ACTION_TAKEN = "mbt::actionTaken"
+NONDET_PICKS = "mbt::nondetPicks"
+OUTCOME = "icn::outcome"
+EVENTS = "icn::events"
+STATE_HASH = "icn::stateHash"
+VARS: tuple[str, ...] = (ACTION_TAKEN, NONDET_PICKS, OUTCOME, EVENTS, STATE_HASH)
+INIT_ACTION = "init"
+ACCEPTED = "Accepted"
+REJECTED = "Rejected"
+
+OPERATIONS_BY_NAME: dict[str, type[Operation]] = {cls.__name__: cls for cls in OPERATION_TYPES}
+
+
+class ProfileError(ItfError):
+    """An ITF trace that does not follow the ICN conformance profile."""
+
+
+def get_spec_version() -> str:
+    try:
+        return importlib.metadata.version("icn-spec")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+# --- operations
+_FIELDS_CACHE: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def get_operation_fields(cls: type[Operation]) -> tuple[tuple[str, Any], ...]:
+    """(field name, field type) of an operation class, in declaration order."""
+    fields = _FIELDS_CACHE.get(cls)
+    if fields is None:
+        hints = typing.get_type_hints(cls)
+        fields = tuple((field.name, hints[field.name]) for field in attrs.fields(cls))
+        _FIELDS_CACHE[cls] = fields
+    return fields
+
+
+def _field_value(value: Any) -> Any:
+    return Variant(value.value, UNIT) if isinstance(value, enum.Enum) else value
+
+
+def operation_record(op: Operation) -> dict[str, Any]:
+    """The operation's fields as an ITF record (enums as variants)."""
+    return {name: _field_value(getattr(op, name)) for name, _ in get_operation_fields(type(op))}
+
+
+def operation_picks(op: Operation) -> dict[str, Any]:
+    """``mbt::nondetPicks``: every field wrapped in Quint's ``Some``."""
+    return {name: Variant("Some", value) for name, value in operation_record(op).items()}
+
+
+def operation_variant(op: Operation) -> Variant:
+    """The operation as one variant, as sent over the adapter protocol: ``{tag: <class name>, value: record}``."""
+    return Variant(type(op).__name__, operation_record(op))
+
+
+def _convert_field(op_name: str, name: str, field_type: Any, value: Any) -> Any:
+    where = f"{op_name}.{name}"
+    if isinstance(field_type, type) and issubclass(field_type, enum.Enum):
+        tag = value.tag if isinstance(value, Variant) else value
+        if not isinstance(tag, str):
+            raise ProfileError(f"{where}: expected a {field_type.__name__} variant, got {value!r}")
+        try:
+            return field_type(tag)
+        except ValueError:
+            allowed = ", ".join(member.value for member in field_type)
+            raise ProfileError(f"{where}: {tag!r} is not a {field_type.__name__} ({allowed})") from None
+    if field_type is bool:
+        if not isinstance(value, bool):
+            raise ProfileError(f"{where}: expected a boolean, got {value!r}")
+        return value
+    if field_type is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ProfileError(f"{where}: expected an integer, got {value!r}")
+        return value
+    if field_type is str:
+        if not isinstance(value, str):
+            raise ProfileError(f"{where}: expected a string, got {value!r}")
+        return value
+    raise ProfileError(f"{where}: unsupported field type {field_type!r}")
+
+
+def build_operation(op_name: str, fields: dict[str, Any], wrapped: bool = False) -> Operation:
+    """Operation from its class name and decoded fields; ``wrapped``: fields are ``Some(v)`` (nondet picks)."""
+    cls = OPERATIONS_BY_NAME.get(op_name)
+    if cls is None:
+        raise ProfileError(f"unknown operation {op_name!r}")
+    if not isinstance(fields, dict):
+        raise ProfileError(f"{op_name}: fields must be a record, got {fields!r}")
+    expected = get_operation_fields(cls)
+    names = {name for name, _ in expected}
+    unknown = sorted(set(fields) - names)
+    if unknown:
+        raise ProfileError(f"{op_name}: unknown fields {unknown}")
+    kwargs = {}
+    for name, field_type in expected:
+        if name not in fields:
+            raise ProfileError(f"{op_name}: missing field {name!r}")
+        value = fields[name]
+        if wrapped:
+            if isinstance(value, Variant) and value.tag == "Some":
+                value = value.value
+            elif isinstance(value, Variant) and value.tag == "None":
+                raise ProfileError(f"{op_name}.{name}: no value picked (None)")
+        kwargs[name] = _convert_field(op_name, name, field_type, value)
+    return cls(**kwargs)
+
+
+def operation_from_variant(value: Any) -> Operation:
+    if not isinstance(value, Variant):
+        raise ProfileError(f"an action is a variant {{tag, value}}, got {value!r}")
+    return build_operation(value.tag, value.value)
+
+
+def describe_operation(op: Operation) -> str:
+    """``Transfer(sender=22, chain=L1, to=5, amount=100)``: the one-line form used in reports."""
+    parts = []
+    for name, _ in get_operation_fields(type(op)):
+        value = getattr(op, name)
+        parts.append(f"{name}={value.value if isinstance(value, enum.Enum) else repr(value)}")
+    return f"{type(op).__name__}({', '.join(parts)})"
+
+
+# --- outcomes and events
+def outcome_value(accepted: bool, reason: str | None) -> Variant:
+    if accepted:
+        return Variant(ACCEPTED, UNIT)
+    return Variant(REJECTED, Variant(reason or "", UNIT))
+
+
+def parse_outcome(value: Any) -> tuple[bool, str | None]:
+    """Decoded ``icn::outcome`` -> (accepted, reason code or None)."""
+    if isinstance(value, Variant) and value.tag == ACCEPTED:
+        return True, None
+    if isinstance(value, Variant) and value.tag == REJECTED:
+        reason = value.value
+        if isinstance(reason, Variant):
+            return False, reason.tag
+        if isinstance(reason, str):
+            return False, reason
+    raise ProfileError(f"an outcome is Accepted or Rejected(<reason>), got {value!r}")
+
+
+def event_value(event: Event) -> Variant:
+    record = {}
+    for key, value in event.fields:
+        record[key] = value.value if isinstance(value, enum.Enum) else value
+    return Variant(event.name, record)
+
+
+def events_value(events: Iterable[Event]) -> list[Variant]:
+    return [event_value(event) for event in events]
+
+
+EventKey = tuple[str, tuple[tuple[str, Any], ...]]
+
+
+def normalize_events(value: Any) -> tuple[EventKey, ...]:
+    """Decoded ``icn::events`` -> comparable tuple of (name, sorted fields)."""
+    if not isinstance(value, list):
+        raise ProfileError(f"events are a list, got {value!r}")
+    result = []
+    for item in value:
+        if not isinstance(item, Variant) or not isinstance(item.value, dict):
+            raise ProfileError(f"an event is {{tag: name, value: record}}, got {item!r}")
+        result.append((item.tag, tuple(sorted(item.value.items()))))
+    return tuple(result)
+
+
+def normalize_spec_events(events: Iterable[Event]) -> tuple[EventKey, ...]:
+    result = []
+    for event in events:
+        fields = []
+        for key, value in event.fields:
+            fields.append((key, value.value if isinstance(value, enum.Enum) else value))
+        result.append((event.name, tuple(sorted(fields))))
+    return tuple(result)
+
+
+# --- genesis
+def genesis_value(config: GenesisConfig) -> dict[str, Any]:
+    """The genesis configuration as an ITF record (``icn:genesis``)."""
+    return {
+        "genesis_day": config.genesis_day,
+        "params": attrs.asdict(config.params),
+        "role_holders": {role.value: account for role, account in config.role_holders.items()},
+        "beneficiaries": {bucket.value: account for bucket, account in config.beneficiaries.items()},
+        "regions": ItfMap({region_id: attrs.asdict(region) for region_id, region in config.regions.items()}),
+        "clusters": ItfMap({cluster_id: attrs.asdict(cluster) for cluster_id, cluster in config.clusters.items()}),
+    }
+
+
+def _require_record(value: Any, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ProfileError(f"{where} must be a record or map, got {value!r}")
+    return value
+
+
+def genesis_from_value(value: Any) -> GenesisConfig:
+    """``icn:genesis`` (decoded) -> :class:`spec.genesis.GenesisConfig`; unknown names are errors."""
+    record = _require_record(value, "genesis")
+    known = {"genesis_day", "params", "role_holders", "beneficiaries", "regions", "clusters"}
+    unknown = sorted(set(record) - known)
+    if unknown:
+        raise ProfileError(f"genesis: unknown fields {unknown}")
+    params_record = _require_record(record.get("params", {}), "genesis.params")
+    param_names = {field.name for field in attrs.fields(Parameters)}
+    unknown = sorted(set(params_record) - param_names)
+    if unknown:
+        raise ProfileError(f"genesis.params: unknown parameters {unknown}")
+    config = GenesisConfig(genesis_day=record.get("genesis_day", 0), params=Parameters(**params_record))
+    if "role_holders" in record:
+        config.role_holders = {Role(key): holder for key, holder in _require_record(
+            record["role_holders"], "genesis.role_holders").items()}
+    if "beneficiaries" in record:
+        config.beneficiaries = {Bucket(key): holder for key, holder in _require_record(
+            record["beneficiaries"], "genesis.beneficiaries").items()}
+    if "regions" in record:
+        config.regions = {int(key): Region(**item) for key, item in _require_record(
+            record["regions"], "genesis.regions").items()}
+    if "clusters" in record:
+        config.clusters = {int(key): Cluster(**item) for key, item in _require_record(
+            record["clusters"], "genesis.clusters").items()}
+    return config
+
+
+def parameter_digest(params: Parameters) -> str:
+    """SHA-256 (hex) of the canonical ITF form of the parameter values: ``{name: #bigint}``."""
+    return hashlib.sha256(dumps_canonical(encode(attrs.asdict(params))).encode("ascii")).hexdigest()
+
+
+# --- reference replay
+@attrs.frozen
+class RecordedStep:
+    operation: Operation
+    outcome: Outcome
+    state_hash: str
+
+
+def replay_reference(genesis: GenesisConfig, operations: Sequence[Operation],
+                     on_state: typing.Callable[[State], None] | None = None) -> tuple[State, str, list[RecordedStep]]:
+    """Run ``operations`` on the reference from ``build_genesis(genesis)``; returns the final state, the
+    genesis hash and one :class:`RecordedStep` per operation. ``on_state`` sees every state (invariants)."""
+    state = build_genesis(genesis)
+    if on_state is not None:
+        on_state(state)
+    genesis_hash = hash_encoded(encode(project(state)))
+    steps = []
+    for op in operations:
+        outcome = apply(state, op)
+        if on_state is not None:
+            on_state(state)
+        steps.append(RecordedStep(op, outcome, hash_encoded(encode(project(state)))))
+    return state, genesis_hash, steps
+
+
+# --- invariants (optional registry, properties/invariants.py)
+def get_invariant_checker() -> tuple[list[str], typing.Callable[[State], None] | None]:
+    """(ids, checker) from ``properties.invariants`` when it offers ``check_all(state)`` and a registry;
+    else ([], None). The checker raises ``AssertionError`` naming the violated invariants."""
+    try:
+        import properties.invariants as invariants  # type: ignore[import-not-found]
+    except ImportError:
+        return [], None
+    check_all = getattr(invariants, "check_all", None)
+    registry = getattr(invariants, "INVARIANTS", None) or getattr(invariants, "REGISTRY", None)
+    if not callable(check_all) or registry is None:
+        return [], None
+    ids = []
+    for item in registry.values() if isinstance(registry, dict) else registry:
+        ident = item if isinstance(item, str) else getattr(item, "id", None) or getattr(item, "name", None)
+        if ident is not None:
+            ids.append(str(ident))
+
+    def checker(state: State) -> None:
+        violations = check_all(state)
+        if violations:
+            raise AssertionError(f"invariants violated: {violations}")
+
+    return sorted(ids), checker
+
+
+# --- writing traces
+def build_trace_document(genesis: GenesisConfig, operations: Sequence[Operation], *, vector_id: str,
+                         generator: str, description: str = "", seed: int | None = None,
+                         check_invariants: bool = True) -> dict[str, Any]:
+    """Run ``operations`` on the reference and return the vector as an ITF JSON document."""
+    invariant_ids, checker = get_invariant_checker() if check_invariants else ([], None)
+    final, genesis_hash, steps = replay_reference(genesis, operations, checker)
+    states = [ItfState({ACTION_TAKEN: INIT_ACTION, NONDET_PICKS: {}, OUTCOME: outcome_value(True, None),
+                        EVENTS: [], STATE_HASH: genesis_hash}, {"index": 0})]
+    for index, step in enumerate(steps, start=1):
+        meta: dict[str, Any] = {"index": index}
+        if not step.outcome.accepted and step.outcome.detail:
+            meta["detail"] = step.outcome.detail
+        reason = step.outcome.reason.value if step.outcome.reason is not None else None
+        states.append(ItfState({
+            ACTION_TAKEN: type(step.operation).__name__,
+            NONDET_PICKS: operation_picks(step.operation),
+            OUTCOME: outcome_value(step.outcome.accepted, reason),
+            EVENTS: events_value(step.outcome.events),
+            STATE_HASH: step.state_hash,
+        }, meta))
+    meta = {
+        "format": "ITF",
+        "format-description": ITF_FORMAT_DESCRIPTION,
+        "description": description,
+        "icn:profile": PROFILE,
+        "icn:format_version": FORMAT_VERSION,
+        "icn:spec_version": get_spec_version(),
+        "icn:id": vector_id,
+        "icn:generator": generator,
+        "icn:seed": encode(seed) if seed is not None else None,
+        "icn:parameter_digest": parameter_digest(genesis.params),
+        "icn:invariants": invariant_ids,
+        "icn:genesis": encode(genesis_value(genesis)),
+        "icn:final_state": encode(project(final)),
+    }
+    return trace_to_json(ItfTrace(list(VARS), states, meta))
+
+
+def write_trace(path: str | os.PathLike, genesis: GenesisConfig, operations: Sequence[Operation], *,
+                vector_id: str | None = None, generator: str = "manual", description: str = "",
+                seed: int | None = None) -> str:
+    """Write ``operations`` from ``genesis`` as a conformance vector (expected outcomes from the reference).
+
+    The entry point for other producers of traces (Hypothesis failures, Z3 counterexamples): give the
+    genesis configuration and the operations; outcomes, events and state hashes come from the reference.
+    Returns the text written.
+    """
+    path = os.fspath(path)
+    if vector_id is None:
+        vector_id = os.path.basename(path).removesuffix(".itf.json")
+    document = build_trace_document(genesis, operations, vector_id=vector_id, generator=generator,
+                                    description=description, seed=seed)
+    text = dumps_trace(document)
+    directory = os.path.dirname(path)
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    with open(path, "w", encoding="ascii", newline="\n") as handle:
+        handle.write(text)
+    return text
+
+
+# --- reading vectors
+@attrs.frozen
+class Step:
+    """One expected step of a vector."""
+
+    index: int
+    operation: Operation
+    accepted: bool
+    reason: str | None
+    events: tuple[EventKey, ...]
+    state_hash: str | None
+    raw_outcome: Any = None
+    """The outcome and events as JSON in the file, for a fast equality check before decoding."""
+    raw_events: Any = None
+
+
+@attrs.define
+class Vector:
+    id: str
+    genesis: GenesisConfig
+    genesis_json: Any
+    steps: list[Step]
+    genesis_hash: str | None
+    final_state: Any
+    """Encoded projected state after the last step, or None when the trace does not carry it."""
+    meta: dict[str, Any]
+    path: str = ""
+
+
+def vector_from_document(document: Any, vector_id: str = "", path: str = "") -> Vector:
+    """A parsed JSON document of this profile -> :class:`Vector`, with clear errors for anything else."""
+    if isinstance(document, ItfTrace):
+        trace, raw = document, trace_to_json(document)
+    else:
+        trace, raw = trace_from_json(document), document
+    meta = trace.meta
+    profile = meta.get("icn:profile")
+    if profile is not None and not str(profile).startswith(PROFILE_NAME + "/"):
+        raise ProfileError(f"unknown profile {profile!r}")
+    if profile is not None and profile != PROFILE:
+        raise ProfileError(f"profile {profile!r} is not supported (this runner reads {PROFILE})")
+    missing = [name for name in (ACTION_TAKEN, NONDET_PICKS) if name not in trace.vars]
+    if missing:
+        raise ProfileError(f"not a conformance vector: vars lack {missing}")
+    if "icn:genesis" not in meta:
+        raise ProfileError("not a conformance vector: #meta lacks icn:genesis")
+    genesis = genesis_from_value(decode(meta["icn:genesis"]))
+    if not trace.states:
+        raise ProfileError("a vector has at least the genesis state")
+    first = trace.states[0]
+    if first.values.get(ACTION_TAKEN) != INIT_ACTION:
+        raise ProfileError(f"state 0 must be the genesis ({ACTION_TAKEN} = \"init\")")
+    steps = []
+    for index, state in enumerate(trace.states[1:], start=1):
+        values = state.values
+        try:
+            op = build_operation(values.get(ACTION_TAKEN), values.get(NONDET_PICKS, {}), wrapped=True)
+            accepted, reason = parse_outcome(values[OUTCOME]) if OUTCOME in values else (True, None)
+            events = normalize_events(values.get(EVENTS, []))
+        except (ProfileError, KeyError) as error:
+            raise ProfileError(f"state {index}: {error}") from None
+        raw_state = raw["states"][index]
+        steps.append(Step(index, op, accepted, reason, events, values.get(STATE_HASH),
+                          raw_state.get(OUTCOME), raw_state.get(EVENTS)))
+    return Vector(vector_id or str(meta.get("icn:id", "")), genesis, meta["icn:genesis"], steps,
+                  first.values.get(STATE_HASH), meta.get("icn:final_state"), meta, path)
+
+
+def read_vector(path: str, vector_id: str = "") -> Vector:
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ProfileError(f"{path}: not JSON: {error}") from None
+    try:
+        return vector_from_document(document, vector_id, path)
+    except ItfError as error:
+        raise ProfileError(f"{path}: {error}") from None
