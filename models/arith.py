@@ -1,0 +1,339 @@
+"""Sound abstractions of the reference's nonlinear arithmetic.
+
+Z3 decides linear integer arithmetic (with floor division by constants) quickly, but products of
+two state variables (a pro-rata share, a percentage set by governance, price x capacity x days)
+make a query nonlinear, and nonlinear queries time out. Each such function of the reference is
+therefore an *uninterpreted function* in the model, constrained only by the axioms below. The
+abstraction is sound: every axiom is a true statement about the reference's function, so any
+conclusion drawn from the axioms alone holds of the real function. It is kept honest three ways:
+
+1. each axiom is proved of the exact nonlinear definition by Z3 (:func:`prove_axioms`, reported by
+   ``icnspec prove`` under ``lemmas``) and tested on random values by Hypothesis;
+2. the Python backend of the model evaluates the reference's own function (the *oracle*);
+3. the agreement check pins every application to the oracle's value and asks the solver whether
+   the transition relation plus the axioms still admits exactly the reference's post-state.
+
+- ``node_collateral_required(rate, tb)`` (:func:`spec.collateral.compute_node_collateral_required`): ``>= 0``;
+- ``utilisation_total(price, tb, days)`` (:func:`spec.bookings.compute_utilisation_total`): ``>= 0``;
+- ``access_fee(margin, price, tb, days)`` (:func:`spec.bookings.compute_access_fee`):
+  ``>= utilisation_total(price, tb, days)`` and ``>= 0``;
+- ``utilisation_due(total, elapsed, duration)`` (:func:`spec.bookings.compute_utilisation_due`):
+  ``0 <= due <= total``, ``= total`` when ``elapsed = duration``, ``= 0`` when ``elapsed = 0``;
+- ``slash_amount(at_risk, bps)`` (:func:`spec.slashing.compute_slash_amount`): ``0 <= amount <= at_risk``;
+- ``unlocked_supply(day, curve[0..47])`` (:func:`spec.collateral.get_total_unlocked_supply`): no axiom
+  (it only feeds the network collateral requirement);
+- ``network_required(tb, network_tb, unlocked)`` (:func:`spec.collateral.compute_network_collateral_required`):
+  ``>= 0``;
+- ``multiplier(extensions, required, provided, 4 bps parameters)`` (:func:`spec.rewards.compute_multiplier_bps`):
+  ``>= 0``;
+- ``capacity_reward(rate, tb, region_tb, booked_tb)`` (:func:`spec.rewards.compute_capacity_reward`): ``>= 0``;
+- ``hp_gross(utilisation, capacity_reward, multiplier)`` (``(u + c) x m // BPS`` in
+  :func:`spec.rewards.process_hp_rewards`): ``>= 0``;
+- ``delegator_return(amount, required, provided, rate)`` (:func:`spec.rewards.compute_delegator_return`): ``>= 0``;
+- ``mul(a, b)`` (``a x b``, the Link collateral credit beyond ``K`` Links): ``>= 0``.
+
+Each axiom holds under hypotheses on its arguments (non-negative amounts, parameters within their
+bounds), stated in :data:`ABSTRACTIONS`.
+
+The Link collateral credit ``link_collateral x link_collateral_credit`` is exact for counts
+``0..K`` (an ``ite`` over the count, linear) and falls back to ``mul`` beyond.
+
+Oracles are total: where the reference would divide by zero (a state it never reaches) they
+return 0, which the relation only uses in branches the reference does not take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from spec.bookings import compute_access_fee, compute_utilisation_total
+from spec.collateral import compute_network_collateral_required, compute_node_collateral_required
+from spec.parameters import BPS, Parameters
+from spec.rewards import compute_capacity_reward, compute_delegator_return, compute_multiplier_bps
+from spec.types import Bucket
+from spec.vesting import compute_unlocked
+
+FIXED = Parameters()
+CURVE_ARITY = FIXED.link_curve_months
+
+
+@attrs.frozen
+class Abstraction:
+    name: str
+    arity: int
+    oracle: Callable[..., int]
+    axioms: Callable[[Any, tuple, Any], list]
+    """(backend, args, application) -> constraints, instantiated at every application."""
+    hypotheses: str
+    statement: str
+    definition: Callable[..., Any] | None = None
+    """(z3 module, *args) -> the exact (nonlinear) Z3 term, for proving the axioms."""
+
+
+def _params(**changes: int) -> Parameters:
+    return attrs.evolve(FIXED, **changes)
+
+
+# --- oracles: the reference's own functions ---------------------------------------------------
+def _node_collateral_required(rate: int, capacity_tb: int) -> int:
+    return compute_node_collateral_required(_params(node_reward_per_pb_month=rate), capacity_tb)
+
+
+def _utilisation_total(price: int, capacity_tb: int, days: int) -> int:
+    return compute_utilisation_total(FIXED, price, capacity_tb, days)
+
+
+def _access_fee(margin_bps: int, price: int, capacity_tb: int, days: int) -> int:
+    return compute_access_fee(_params(protocol_margin_bps=margin_bps), price, capacity_tb, days)
+
+
+def _utilisation_due(total: int, elapsed: int, duration: int) -> int:
+    if duration == 0:
+        return 0
+    return total * elapsed // duration
+
+
+def _slash_amount(at_risk: int, bps: int) -> int:
+    return at_risk * bps // BPS
+
+
+def _unlocked_supply(day: int, *curve: int) -> int:
+    total = 0
+    for bucket in Bucket:
+        total += compute_unlocked(bucket, day, FIXED, list(curve))
+    return total
+
+
+def _network_required(capacity_tb: int, network_tb: int, unlocked: int) -> int:
+    return compute_network_collateral_required(FIXED, capacity_tb, network_tb, unlocked)
+
+
+def _multiplier(extensions: int, required: int, provided: int, bonus_bps: int, max_bonus_bps: int,
+                penalty_bps: int, excess_bps: int) -> int:
+    params = _params(commitment_bonus_bps=bonus_bps, max_commitment_bonus_bps=max_bonus_bps,
+                     shortfall_penalty_bps=penalty_bps, excess_bonus_bps=excess_bps)
+    return compute_multiplier_bps(params, extensions, required, provided)
+
+
+def _capacity_reward(rate: int, capacity_tb: int, region_tb: int, booked_tb: int) -> int:
+    return compute_capacity_reward(rate, capacity_tb, region_tb, booked_tb)
+
+
+def _hp_gross(utilisation: int, capacity_reward: int, multiplier: int) -> int:
+    return (utilisation + capacity_reward) * multiplier // BPS
+
+
+def _delegator_return(amount: int, required: int, provided: int, rate: int) -> int:
+    if provided > required and provided == 0:
+        return 0
+    return compute_delegator_return(_params(delegator_return_bps_per_year=rate), amount, required, provided)
+
+
+def _mul(a: int, b: int) -> int:
+    return a * b
+
+
+# --- axioms ---------------------------------------------------------------------------------
+def _nonneg_if(*hypotheses_of: Callable[[tuple], list]) -> Callable:
+    def axioms(B: Any, args: tuple, value: Any) -> list:
+        hypotheses = []
+        for hypothesis in hypotheses_of:
+            hypotheses.extend(hypothesis(args))
+        return [B.implies(B.and_(*hypotheses), value >= 0)]
+
+    return axioms
+
+
+def _all_nonneg(args: tuple) -> list:
+    return [arg >= 0 for arg in args]
+
+
+def _fee_axioms(B: Any, args: tuple, value: Any) -> list:
+    margin, price, capacity, days = args
+    utilisation = B.uf("utilisation_total", price, capacity, days)
+    return [B.implies(B.and_(margin >= 0, price >= 0, capacity >= 0, days >= 0),
+                      B.and_(value >= utilisation, value >= 0))]
+
+
+def _due_axioms(B: Any, args: tuple, value: Any) -> list:
+    total, elapsed, duration = args
+    return [
+        B.implies(B.and_(duration > 0, total >= 0, 0 <= elapsed, elapsed <= duration),
+                  B.and_(0 <= value, value <= total)),
+        B.implies(B.and_(duration > 0, elapsed == duration), value == total),
+        B.implies(B.and_(duration > 0, elapsed == 0), value == 0),
+    ]
+
+
+def _slash_axioms(B: Any, args: tuple, value: Any) -> list:
+    at_risk, bps = args
+    return [B.implies(B.and_(at_risk >= 0, bps >= 0, bps <= BPS), B.and_(value >= 0, value <= at_risk))]
+
+
+def _network_required_axioms(B: Any, args: tuple, value: Any) -> list:
+    capacity, network, unlocked = args
+    return [B.implies(B.and_(capacity >= 0, network > 0, unlocked >= 0), value >= 0)]
+
+
+def _multiplier_axioms(B: Any, args: tuple, value: Any) -> list:
+    extensions, required, provided, bonus, max_bonus, penalty, excess = args
+    return [B.implies(B.and_(extensions >= 0, provided >= 0, bonus >= 0, max_bonus >= 0, penalty >= 0,
+                             penalty <= BPS, excess >= 0), value >= 0)]
+
+
+def _capacity_reward_axioms(B: Any, args: tuple, value: Any) -> list:
+    rate, capacity, region, booked = args
+    return [B.implies(B.and_(rate >= 0, capacity >= 0, booked >= 0, booked <= region), value >= 0)]
+
+
+def _gross_axioms(B: Any, args: tuple, value: Any) -> list:
+    utilisation, capacity_reward, multiplier = args
+    return [B.implies(B.and_(utilisation + capacity_reward >= 0, multiplier >= 0), value >= 0)]
+
+
+def _no_axioms(B: Any, args: tuple, value: Any) -> list:
+    return []
+
+
+# --- exact definitions (for proving the axioms) ---------------------------------------------
+def _ceil_div(z3: Any, numerator: Any, denominator: Any) -> Any:
+    return -((-numerator) / denominator)
+
+
+def _def_node_collateral(z3: Any, rate: Any, capacity: Any) -> Any:
+    return _ceil_div(z3, rate * capacity * FIXED.node_collateral_months, 1000)
+
+
+def _def_utilisation_total(z3: Any, price: Any, capacity: Any, days: Any) -> Any:
+    return price * capacity * days / FIXED.days_per_month
+
+
+def _def_access_fee(z3: Any, margin: Any, price: Any, capacity: Any, days: Any) -> Any:
+    return _ceil_div(z3, (BPS + margin) * price * capacity * days, BPS * FIXED.days_per_month)
+
+
+def _def_due(z3: Any, total: Any, elapsed: Any, duration: Any) -> Any:
+    return z3.If(duration == 0, 0, total * elapsed / duration)
+
+
+def _def_slash(z3: Any, at_risk: Any, bps: Any) -> Any:
+    return at_risk * bps / BPS
+
+
+def _def_network_required(z3: Any, capacity: Any, network: Any, unlocked: Any) -> Any:
+    return z3.If(network == 0, 0, _ceil_div(z3, capacity * unlocked * FIXED.network_collateral_bps, network * BPS))
+
+
+def _def_multiplier(z3: Any, extensions: Any, required: Any, provided: Any, bonus: Any, max_bonus: Any,
+                    penalty: Any, excess_bps: Any) -> Any:
+    commitment = z3.If(extensions * bonus <= max_bonus, extensions * bonus, max_bonus)
+    excess = z3.If(provided - required <= required, provided - required, required)
+    shortfall = -((penalty * (required - provided)) / required)
+    adjustment = z3.If(z3.And(required > 0, provided < required), shortfall,
+                       z3.If(required > 0, excess_bps * excess / required, 0))
+    return BPS + commitment + adjustment
+
+
+def _def_capacity_reward(z3: Any, rate: Any, capacity: Any, region: Any, booked: Any) -> Any:
+    return z3.If(region == 0, 0, rate * capacity * (region - booked) / region)
+
+
+def _def_gross(z3: Any, utilisation: Any, capacity_reward: Any, multiplier: Any) -> Any:
+    return (utilisation + capacity_reward) * multiplier / BPS
+
+
+def _def_delegator_return(z3: Any, amount: Any, required: Any, provided: Any, rate: Any) -> Any:
+    eras_per_year = FIXED.days_per_year * FIXED.eras_per_day
+    numerator = amount * rate
+    denominator = BPS * eras_per_year
+    return z3.If(provided > required, numerator * required / (denominator * provided), numerator / denominator)
+
+
+def _def_mul(z3: Any, a: Any, b: Any) -> Any:
+    return a * b
+
+
+ABSTRACTIONS: dict[str, Abstraction] = {
+    abstraction.name: abstraction for abstraction in (
+        Abstraction("node_collateral_required", 2, _node_collateral_required, _nonneg_if(_all_nonneg),
+                    "rate >= 0, capacity >= 0", "result >= 0", _def_node_collateral),
+        Abstraction("utilisation_total", 3, _utilisation_total, _nonneg_if(_all_nonneg),
+                    "price, capacity, days >= 0", "result >= 0", _def_utilisation_total),
+        Abstraction("access_fee", 4, _access_fee, _fee_axioms,
+                    "margin, price, capacity, days >= 0", "fee >= utilisation_total(price, capacity, days), fee >= 0",
+                    _def_access_fee),
+        Abstraction("utilisation_due", 3, _utilisation_due, _due_axioms,
+                    "duration > 0, total >= 0, 0 <= elapsed <= duration",
+                    "0 <= due <= total; due = total when elapsed = duration; due = 0 when elapsed = 0", _def_due),
+        Abstraction("slash_amount", 2, _slash_amount, _slash_axioms,
+                    "at_risk >= 0, 0 <= bps <= 10,000", "0 <= amount <= at_risk", _def_slash),
+        Abstraction("unlocked_supply", 1 + CURVE_ARITY, _unlocked_supply, _no_axioms, "-", "none"),
+        Abstraction("network_required", 3, _network_required, _network_required_axioms,
+                    "capacity >= 0, network capacity > 0, unlocked >= 0", "result >= 0", _def_network_required),
+        Abstraction("multiplier", 7, _multiplier, _multiplier_axioms,
+                    "extensions >= 0, provided >= 0, bonus params >= 0, 0 <= penalty <= 10,000", "result >= 0",
+                    _def_multiplier),
+        Abstraction("capacity_reward", 4, _capacity_reward, _capacity_reward_axioms,
+                    "rate >= 0, capacity >= 0, 0 <= booked <= region capacity", "result >= 0", _def_capacity_reward),
+        Abstraction("hp_gross", 3, _hp_gross, _gross_axioms,
+                    "utilisation + capacity reward >= 0, multiplier >= 0", "result >= 0", _def_gross),
+        Abstraction("delegator_return", 4, _delegator_return, _nonneg_if(_all_nonneg),
+                    "amount, required, provided, rate >= 0", "result >= 0", _def_delegator_return),
+        Abstraction("mul", 2, _mul, _nonneg_if(_all_nonneg), "a, b >= 0", "result >= 0", _def_mul),
+    )
+}
+
+
+class _DefinitionBackend:
+    """Backend for proving axioms: ``uf`` returns the exact definition instead of a function symbol."""
+
+    def __init__(self, z3: Any) -> None:
+        from models.backend import Z3Backend
+
+        self.z3 = z3
+        self.inner = Z3Backend()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def uf(self, name: str, *args: Any) -> Any:
+        return ABSTRACTIONS[name].definition(self.z3, *args)
+
+
+@attrs.frozen
+class AxiomResult:
+    name: str
+    statement: str
+    status: str
+    """``proved`` (Z3, exact nonlinear definition), ``unknown`` (timeout), ``counterexample``, or
+    ``no-axioms``."""
+    seconds: float
+
+
+def prove_axioms(timeout_seconds: float = 10.0) -> list[AxiomResult]:
+    """Prove every axiom of every abstraction of its exact definition, for all integer arguments."""
+    import time
+
+    import z3
+
+    results = []
+    for abstraction in ABSTRACTIONS.values():
+        start = time.perf_counter()
+        if abstraction.definition is None:
+            results.append(AxiomResult(abstraction.name, abstraction.statement, "no-axioms", 0.0))
+            continue
+        args = tuple(z3.Int(f"x{index}") for index in range(abstraction.arity))
+        backend = _DefinitionBackend(z3)
+        value = abstraction.definition(z3, *args)
+        axioms = abstraction.axioms(backend, args, value)
+        solver = z3.SolverFor("QF_NIA")
+        solver.set("timeout", int(timeout_seconds * 1000))
+        solver.add(z3.Not(z3.And(*axioms)) if axioms else z3.BoolVal(False))
+        answer = solver.check()
+        status = {z3.unsat: "proved", z3.sat: "counterexample"}.get(answer, "unknown")
+        results.append(AxiomResult(abstraction.name, f"{abstraction.hypotheses} => {abstraction.statement}",
+                                   status, time.perf_counter() - start))
+    return results

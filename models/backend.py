@@ -1,0 +1,243 @@
+"""Two interpretations of the few operations the transition relations are written with.
+
+The relations in :mod:`models.transitions` are written once, against a backend ``B``:
+
+- :class:`PyBackend` evaluates them on Python ints and bools: a concrete step of the model, used by
+  the agreement check on thousands of steps (fast, no solver);
+- :class:`Z3Backend` builds Z3 terms: the transition relation the prover reasons about.
+
+The operations are the usual connectives, ``ite``, ``min``/``max``, floor division by a positive
+constant, selection from a tuple by a symbolic index, and *abstractions* (:mod:`models.arith`): a
+nonlinear function is an uninterpreted function in Z3, constrained by axioms that are instantiated
+at every application and recorded in :attr:`Z3Backend.axioms`; the Python backend evaluates the
+reference's own function instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from models import arith
+
+
+class PyBackend:
+    """Python ints and bools."""
+
+    symbolic = False
+    true = True
+    false = False
+
+    def and_(self, *items: Any) -> bool:
+        return all(items)
+
+    def or_(self, *items: Any) -> bool:
+        return any(items)
+
+    def not_(self, item: Any) -> bool:
+        return not item
+
+    def implies(self, antecedent: Any, consequent: Any) -> bool:
+        return (not antecedent) or bool(consequent)
+
+    def ite(self, condition: Any, then: Any, otherwise: Any) -> Any:
+        return then if condition else otherwise
+
+    def min_(self, a: Any, b: Any) -> Any:
+        return a if a <= b else b
+
+    def max_(self, a: Any, b: Any) -> Any:
+        return a if a >= b else b
+
+    def div(self, numerator: Any, divisor: int) -> Any:
+        return numerator // divisor
+
+    def sum_(self, items: Iterable[Any]) -> Any:
+        return sum(items)
+
+    def count(self, items: Iterable[Any]) -> Any:
+        return sum(1 for item in items if item)
+
+    def select(self, items: Sequence[Any], index: Any, default: Any) -> Any:
+        return items[index] if 0 <= index < len(items) else default
+
+    def uf(self, name: str, *args: Any) -> Any:
+        return arith.ABSTRACTIONS[name].oracle(*args)
+
+    def mul_small(self, small: Any, factor: Any, limit: int) -> Any:
+        return small * factor
+
+    def ite_record(self, condition: Any, then: Any, otherwise: Any) -> Any:
+        return then if condition else otherwise
+
+
+def _is_z3(value: Any) -> bool:
+    import z3
+
+    return isinstance(value, z3.ExprRef)
+
+
+class Z3Backend:
+    """Z3 terms. Abstraction axioms instantiated while building go to :attr:`axioms`; every abstraction
+    application goes to :attr:`applications` (for pinning them to the reference's values)."""
+
+    symbolic = True
+
+    def __init__(self) -> None:
+        import z3
+
+        self.z3 = z3
+        self.true = z3.BoolVal(True)
+        self.false = z3.BoolVal(False)
+        self.axioms: list[Any] = []
+        self.applications: list[tuple[str, Any, tuple[Any, ...]]] = []
+        self._functions: dict[str, Any] = {}
+        self._seen: dict[Any, Any] = {}
+
+    # --- connectives, with constant folding so that frames stay small
+    def and_(self, *items: Any) -> Any:
+        z3 = self.z3
+        kept = []
+        for item in items:
+            if isinstance(item, bool):
+                if not item:
+                    return self.false
+                continue
+            if z3.is_true(item):
+                continue
+            if z3.is_false(item):
+                return self.false
+            kept.append(item)
+        if not kept:
+            return self.true
+        return kept[0] if len(kept) == 1 else z3.And(*kept)
+
+    def or_(self, *items: Any) -> Any:
+        z3 = self.z3
+        kept = []
+        for item in items:
+            if isinstance(item, bool):
+                if item:
+                    return self.true
+                continue
+            if z3.is_false(item):
+                continue
+            if z3.is_true(item):
+                return self.true
+            kept.append(item)
+        if not kept:
+            return self.false
+        return kept[0] if len(kept) == 1 else z3.Or(*kept)
+
+    def not_(self, item: Any) -> Any:
+        if isinstance(item, bool):
+            return self.z3.BoolVal(not item)
+        if self.z3.is_true(item):
+            return self.false
+        if self.z3.is_false(item):
+            return self.true
+        return self.z3.Not(item)
+
+    def implies(self, antecedent: Any, consequent: Any) -> Any:
+        return self.or_(self.not_(antecedent), consequent)
+
+    def _same(self, a: Any, b: Any) -> bool:
+        if a is b:
+            return True
+        if _is_z3(a) and _is_z3(b):
+            return a.eq(b)
+        if not _is_z3(a) and not _is_z3(b):
+            return type(a) is type(b) and a == b
+        return False
+
+    def ite(self, condition: Any, then: Any, otherwise: Any) -> Any:
+        z3 = self.z3
+        if isinstance(condition, bool):
+            return then if condition else otherwise
+        if z3.is_true(condition):
+            return then
+        if z3.is_false(condition):
+            return otherwise
+        if self._same(then, otherwise):
+            return then
+        if isinstance(then, bool) and isinstance(otherwise, bool):
+            return condition if then else self.not_(condition)
+        return z3.If(condition, then, otherwise)
+
+    def min_(self, a: Any, b: Any) -> Any:
+        return self.ite(a <= b, a, b)
+
+    def max_(self, a: Any, b: Any) -> Any:
+        return self.ite(a >= b, a, b)
+
+    def div(self, numerator: Any, divisor: int) -> Any:
+        # Z3 integer division by a positive constant is floor division, as Python's //.
+        assert isinstance(divisor, int) and divisor > 0
+        if isinstance(numerator, int):
+            return numerator // divisor
+        return numerator / divisor
+
+    def sum_(self, items: Iterable[Any]) -> Any:
+        items = list(items)
+        constant = sum(item for item in items if isinstance(item, int))
+        terms = [item for item in items if not isinstance(item, int)]
+        if not terms:
+            return constant
+        total = terms[0] if len(terms) == 1 else self.z3.Sum(*terms)
+        return total + constant if constant else total
+
+    def count(self, items: Iterable[Any]) -> Any:
+        return self.sum_(self.ite(item, 1, 0) for item in items)
+
+    def select(self, items: Sequence[Any], index: Any, default: Any) -> Any:
+        if isinstance(index, int):
+            return items[index] if 0 <= index < len(items) else default
+        result = default
+        for position in reversed(range(len(items))):
+            result = self.ite(index == position, items[position], result)
+        return result
+
+    def function(self, name: str) -> Any:
+        if name not in self._functions:
+            abstraction = arith.ABSTRACTIONS[name]
+            sorts = [self.z3.IntSort()] * abstraction.arity + [self.z3.IntSort()]
+            self._functions[name] = self.z3.Function(name, *sorts)
+        return self._functions[name]
+
+    def uf(self, name: str, *args: Any) -> Any:
+        abstraction = arith.ABSTRACTIONS[name]
+        assert len(args) == abstraction.arity, name
+        application = self.function(name)(*args)
+        key = application.get_id()
+        if key not in self._seen:
+            self._seen[key] = application
+            self.applications.append((name, application, args))
+            for axiom in abstraction.axioms(self, args, application):
+                self.axioms.append(axiom)
+        return application
+
+    def mul_small(self, small: Any, factor: Any, limit: int) -> Any:
+        """``small * factor`` where ``small`` is a count expected in ``0..limit``: exact (linear) on that
+        range, the abstraction ``mul`` beyond it."""
+        result = self.uf("mul", small, factor)
+        for value in reversed(range(limit + 1)):
+            result = self.ite(small == value, value * factor if value else 0, result)
+        return result
+
+    def ite_record(self, condition: Any, then: Any, otherwise: Any) -> Any:
+        """Leafwise ``ite`` over records and tuples (the frame: equal leaves stay shared)."""
+        if isinstance(condition, bool):
+            return then if condition else otherwise
+        if then is otherwise:
+            return then
+        if attrs.has(type(then)):
+            changes = {}
+            for field in attrs.fields(type(then)):
+                changes[field.name] = self.ite_record(condition, getattr(then, field.name),
+                                                      getattr(otherwise, field.name))
+            return type(then)(**changes)
+        if isinstance(then, tuple):
+            return tuple(self.ite_record(condition, a, b) for a, b in zip(then, otherwise, strict=True))
+        return self.ite(condition, then, otherwise)

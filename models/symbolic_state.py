@@ -1,0 +1,821 @@
+"""The reference state in slot form: a fixed number of slots per collection, each field one Int or Bool.
+
+One shape, :class:`SState`, holds either Python values (a concrete *assignment*, from
+:func:`concretize`) or Z3 terms (a symbolic state, from :func:`fresh`). The transition relations
+(:mod:`models.transitions`) and the invariant view are written once against this shape.
+
+Bounds (:class:`Bounds`): ``K`` slots per dynamic collection (HyperNodes, Links, ScalerNodes,
+delegations, collateral withdrawals, bookings, bridge withdrawals); ``faults`` and ``pending``
+slots for recorded faults and queued parameter changes; ``accounts`` addresses ``0 .. accounts-1``
+(the model's address space: every address in the state is one of them); ``clusters`` and
+``regions`` are configuration and fixed in number. Integers are unbounded.
+
+Encoding:
+
+- A slot of a collection keyed by dense ids holds the record of that id (slot ``i`` = id ``i``),
+  with a ``present`` flag. Links are keyed by their Link id, so only ids ``< K`` are representable.
+- Maps from addresses (balances, role holders) are one value per address; a missing balance is 0.
+- Enums are Ints holding :func:`models.codes.enum_code`; strings as in :mod:`models.codes`.
+- ``hypernode_links`` is a ``K x K`` Bool matrix ``[hypernode][link]``; report bitsets are Bool
+  matrices (``down_votes[scaler][hypernode]``, ``unanswered[hypernode][scaler]``...).
+- Faults are slots of ``(kind, offender, era, executed, amount)`` sorted by ``(era, kind, offender)``
+  with the present ones first; pending parameter changes are slots in queue order, present first.
+- Parameters that governance or the admin can change are Ints of the state; every other parameter
+  is a constant of the model, fixed to its value in :class:`spec.parameters.Parameters`
+  (:data:`FIXED`); :func:`concretize` refuses a state whose fixed parameters differ.
+
+:func:`domain` states the structural constraints every concretized state satisfies (referential
+integrity, ids below the id counters, sorted fault keys...). The prover assumes them of a pre-state
+and proves them of the post-state, like every other lemma.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+
+from models.codes import (
+    CHANGEABLE_CODES,
+    CLAIMABLE,
+    CLUSTER_MAX_PRICE_CODE,
+    StringTable,
+    enum_code,
+    enum_member,
+    enum_size,
+    location_code,
+    location_of,
+    parameter_code,
+    parameter_name,
+)
+from spec.parameters import CHANGEABLE_PARAMETERS, Parameters
+from spec.state import (
+    Allocation,
+    Booking,
+    BridgeWithdrawal,
+    Cluster,
+    CollateralWithdrawal,
+    Delegation,
+    EraReports,
+    Fault,
+    HyperNode,
+    Link,
+    PendingChange,
+    Region,
+    ScalerNode,
+    State,
+    Totals,
+)
+from spec.types import (
+    FaultKind,
+    HyperNodeStatus,
+    LinkStatus,
+    Role,
+    ScalerNodeStatus,
+    WithdrawalSource,
+)
+
+FIXED = Parameters()
+"""Values of the parameters that no operation can change: constants of the model."""
+
+ID_COLLECTIONS: tuple[str, ...] = (
+    "hypernode", "scalernode", "delegation", "collateral_withdrawal", "booking", "bridge_withdrawal",
+)
+"""Id counters of :attr:`spec.state.State.next_id`, in a fixed order."""
+
+ROLES: tuple[Role, ...] = tuple(Role)
+
+
+class OutOfBound(Exception):
+    """A concrete state or operation does not fit the model's bounds (ids, addresses, slots)."""
+
+
+@attrs.frozen
+class Bounds:
+    K: int = 3
+    accounts: int = 6
+    faults: int = 0
+    """0 means ``2 * K``."""
+    pending: int = 0
+    """0 means ``K``."""
+    clusters: int = 3
+    regions: int = 2
+
+    @property
+    def F(self) -> int:
+        return self.faults or 2 * self.K
+
+    @property
+    def P(self) -> int:
+        return self.pending or self.K
+
+    @property
+    def A(self) -> int:
+        return self.accounts
+
+
+def _leaf(kind: str, enum_class: Any = None):
+    return attrs.field(metadata={"kind": kind, "enum": enum_class})
+
+
+def _int(enum_class: Any = None):
+    return _leaf("int", enum_class)
+
+
+def _bool():
+    return _leaf("bool")
+
+
+# --- records ---------------------------------------------------------------------------------
+@attrs.frozen
+class SAllocation:
+    beneficiary: Any = _int()
+    allocated: Any = _int()
+    released: Any = _int()
+
+
+@attrs.frozen
+class SBridgeWithdrawal:
+    present: Any = _bool()
+    owner: Any = _int()
+    amount: Any = _int()
+    ready_era: Any = _int()
+
+
+@attrs.frozen
+class SRegion:
+    subsidy_per_tb_era: Any = _int()
+
+
+@attrs.frozen
+class SCluster:
+    region: Any = _int()
+    tier: Any = _int()
+    max_price: Any = _int()
+
+
+@attrs.frozen
+class SHyperNode:
+    present: Any = _bool()
+    operator: Any = _int()
+    public_key: Any = _int()
+    location: Any = _int()
+    endpoint: Any = _int()
+    status: Any = _int(HyperNodeStatus)
+
+
+@attrs.frozen
+class SLink:
+    present: Any = _bool()
+    owner: Any = _int()
+    activation_era: Any = _int()
+    expiry_era: Any = _int()
+    status: Any = _int(LinkStatus)
+    target: Any = _int()
+    staked_era: Any = _int()
+    min_staking_period: Any = _int()
+    unstaking_period: Any = _int()
+    unstake_ready_era: Any = _int()
+    upfront_claimed: Any = _bool()
+    accrued: Any = _int()
+    claimed: Any = _int()
+
+
+@attrs.frozen
+class SScalerNode:
+    present: Any = _bool()
+    owner: Any = _int()
+    cluster: Any = _int()
+    capacity_tb: Any = _int()
+    reservation_price: Any = _int()
+    max_booking_days: Any = _int()
+    registered_era: Any = _int()
+    commitment_end_era: Any = _int()
+    collateral_required: Any = _int()
+    node_collateral: Any = _int()
+    network_collateral: Any = _int()
+    link_collateral: Any = _int()
+    extensions: Any = _int()
+    status: Any = _int(ScalerNodeStatus)
+    booking: Any = _int()
+
+
+@attrs.frozen
+class SDelegation:
+    present: Any = _bool()
+    delegator: Any = _int()
+    scaler: Any = _int()
+    amount: Any = _int()
+    start_era: Any = _int()
+    withdrawn: Any = _bool()
+
+
+@attrs.frozen
+class SCollateralWithdrawal:
+    present: Any = _bool()
+    owner: Any = _int()
+    scaler: Any = _int()
+    source: Any = _int(WithdrawalSource)
+    amount: Any = _int()
+    ready_era: Any = _int()
+
+
+@attrs.frozen
+class SBooking:
+    present: Any = _bool()
+    builder: Any = _int()
+    scaler: Any = _int()
+    capacity_tb: Any = _int()
+    price: Any = _int()
+    start_era: Any = _int()
+    end_era: Any = _int()
+    fee: Any = _int()
+    utilisation_total: Any = _int()
+    utilisation_released: Any = _int()
+    active: Any = _bool()
+
+
+@attrs.frozen
+class SFault:
+    present: Any = _bool()
+    kind: Any = _int(FaultKind)
+    offender: Any = _int()
+    era: Any = _int()
+    executed: Any = _bool()
+    amount: Any = _int()
+
+
+@attrs.frozen
+class SPending:
+    present: Any = _bool()
+    name: Any = _int()
+    key: Any = _int()
+    value: Any = _int()
+    effective_era: Any = _int()
+
+
+@attrs.frozen
+class STotals:
+    fees_paid: Any = _int()
+    rewards_paid: Any = _int()
+    reward_reserve_paid: Any = _int()
+    link_pool_paid: Any = _int()
+    treasury_utilisation_paid: Any = _int()
+    slashed: Any = _int()
+    diverted_to_collateral: Any = _int()
+
+
+SParams = attrs.make_class("SParams", {name: _int() for name in CHANGEABLE_PARAMETERS}, frozen=True)
+"""The changeable parameters, one Int each (the others are the constants :data:`FIXED`)."""
+
+
+@attrs.frozen
+class SReports:
+    down_votes: Any  # [scaler][hypernode]
+    scaler_reported: Any  # [scaler][hypernode]
+    unanswered: Any  # [hypernode][scaler]
+    hyper_reported: Any  # [hypernode][scaler]
+
+
+@attrs.frozen
+class SState:
+    params: Any
+    genesis_day: Any
+    era: Any
+    era_start_block: Any
+    settled_eras: Any
+    roles: Any  # [role][address] Bool
+    link_transfers_enabled: Any
+    l1: Any  # [address]
+    l2: Any  # [address]
+    bridge_escrow: Any
+    bridge_withdrawals: Any
+    allocations: Any  # in models.codes.CLAIMABLE order
+    treasury: Any
+    reward_reserve: Any
+    protocol_treasury: Any
+    link_pool: Any
+    regions: Any
+    clusters: Any
+    hypernodes: Any
+    links: Any
+    hypernode_links: Any  # [hypernode][link] Bool
+    link_curve: Any
+    scalernodes: Any
+    delegations: Any
+    collateral_withdrawals: Any
+    bookings: Any
+    reports: Any
+    faults: Any
+    pending: Any
+    totals: Any
+    next_id: Any  # in ID_COLLECTIONS order
+
+    def param(self, name: str) -> Any:
+        """A parameter: an Int of the state when changeable, else the model's constant."""
+        if name in CHANGEABLE_PARAMETERS:
+            return getattr(self.params, name)
+        return getattr(FIXED, name)
+
+    def next(self, collection: str) -> Any:
+        return self.next_id[ID_COLLECTIONS.index(collection)]
+
+
+CURVE_LENGTH = FIXED.link_curve_months
+
+
+# --- building a state from leaf factories -----------------------------------------------------
+LeafFactory = Callable[[str, str], Any]
+"""(path, kind) -> leaf value, kind being ``"int"`` or ``"bool"``."""
+
+
+def _record(cls: type, path: str, make: LeafFactory) -> Any:
+    values = {}
+    for field in attrs.fields(cls):
+        values[field.name] = make(f"{path}.{field.name}", field.metadata["kind"])
+    return cls(**values)
+
+
+def _records(cls: type, count: int, path: str, make: LeafFactory) -> tuple:
+    return tuple(_record(cls, f"{path}[{index}]", make) for index in range(count))
+
+
+def _matrix(rows: int, columns: int, path: str, make: LeafFactory, kind: str = "bool") -> tuple:
+    return tuple(tuple(make(f"{path}[{row}][{column}]", kind) for column in range(columns)) for row in range(rows))
+
+
+def build(bounds: Bounds, make: LeafFactory) -> SState:
+    K, A = bounds.K, bounds.A
+    return SState(
+        params=_record(SParams, "params", make),
+        genesis_day=make("genesis_day", "int"),
+        era=make("era", "int"),
+        era_start_block=make("era_start_block", "int"),
+        settled_eras=make("settled_eras", "int"),
+        roles=_matrix(len(ROLES), A, "roles", make),
+        link_transfers_enabled=make("link_transfers_enabled", "bool"),
+        l1=tuple(make(f"l1[{address}]", "int") for address in range(A)),
+        l2=tuple(make(f"l2[{address}]", "int") for address in range(A)),
+        bridge_escrow=make("bridge_escrow", "int"),
+        bridge_withdrawals=_records(SBridgeWithdrawal, K, "bridge_withdrawals", make),
+        allocations=_records(SAllocation, len(CLAIMABLE), "allocations", make),
+        treasury=make("treasury", "int"),
+        reward_reserve=make("reward_reserve", "int"),
+        protocol_treasury=make("protocol_treasury", "int"),
+        link_pool=make("link_pool", "int"),
+        regions=_records(SRegion, bounds.regions, "regions", make),
+        clusters=_records(SCluster, bounds.clusters, "clusters", make),
+        hypernodes=_records(SHyperNode, K, "hypernodes", make),
+        links=_records(SLink, K, "links", make),
+        hypernode_links=_matrix(K, K, "hypernode_links", make),
+        link_curve=tuple(make(f"link_curve[{month}]", "int") for month in range(CURVE_LENGTH)),
+        scalernodes=_records(SScalerNode, K, "scalernodes", make),
+        delegations=_records(SDelegation, K, "delegations", make),
+        collateral_withdrawals=_records(SCollateralWithdrawal, K, "collateral_withdrawals", make),
+        bookings=_records(SBooking, K, "bookings", make),
+        reports=SReports(
+            down_votes=_matrix(K, K, "reports.down_votes", make),
+            scaler_reported=_matrix(K, K, "reports.scaler_reported", make),
+            unanswered=_matrix(K, K, "reports.unanswered", make),
+            hyper_reported=_matrix(K, K, "reports.hyper_reported", make),
+        ),
+        faults=_records(SFault, bounds.F, "faults", make),
+        pending=_records(SPending, bounds.P, "pending", make),
+        totals=_record(STotals, "totals", make),
+        next_id=tuple(make(f"next_id.{name}", "int") for name in ID_COLLECTIONS),
+    )
+
+
+def _zero(path: str, kind: str) -> Any:
+    return False if kind == "bool" else 0
+
+
+@functools.lru_cache(maxsize=16)
+def empty(bounds: Bounds) -> SState:
+    """The all-zero assignment (every slot absent). Shared: assignments are immutable."""
+    return build(bounds, _zero)
+
+
+def fresh(bounds: Bounds, prefix: str = "s") -> SState:
+    """A symbolic state: one fresh Z3 constant per leaf, named ``prefix.path``."""
+    import z3
+
+    def make(path: str, kind: str) -> Any:
+        name = f"{prefix}.{path}"
+        return z3.Bool(name) if kind == "bool" else z3.Int(name)
+
+    return build(bounds, make)
+
+
+# --- walking leaves ---------------------------------------------------------------------------
+def iter_leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, leaf) for every leaf, in a fixed order."""
+    if attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            yield from iter_leaves(getattr(value, field.name), f"{path}.{field.name}" if path else field.name)
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from iter_leaves(item, f"{path}[{index}]")
+    else:
+        yield path, value
+
+
+def map_leaves(function: Callable[[Any], Any], value: Any) -> Any:
+    """The same shape with ``function`` applied to every leaf."""
+    if attrs.has(type(value)):
+        changes = {field.name: map_leaves(function, getattr(value, field.name)) for field in attrs.fields(type(value))}
+        return type(value)(**changes)
+    if isinstance(value, tuple):
+        return tuple(map_leaves(function, item) for item in value)
+    return function(value)
+
+
+def zip_leaves(function: Callable[[Any, Any], Any], left: Any, right: Any) -> Any:
+    """The same shape with ``function(left_leaf, right_leaf)`` at every leaf."""
+    if attrs.has(type(left)):
+        changes = {field.name: zip_leaves(function, getattr(left, field.name), getattr(right, field.name))
+                   for field in attrs.fields(type(left))}
+        return type(left)(**changes)
+    if isinstance(left, tuple):
+        return tuple(zip_leaves(function, a, b) for a, b in zip(left, right, strict=True))
+    return function(left, right)
+
+
+def normalize(assignment: SState) -> SState:
+    """Zero every field of an absent slot, so that two assignments compare equal iff they denote the
+    same reference state."""
+
+    def clean(record: Any) -> Any:
+        if attrs.has(type(record)) and hasattr(record, "present") and not record.present:
+            return map_leaves(lambda leaf: False if isinstance(leaf, bool) else 0, record)
+        return record
+
+    changes = {}
+    for name in ("bridge_withdrawals", "hypernodes", "links", "scalernodes", "delegations",
+                 "collateral_withdrawals", "bookings", "faults", "pending"):
+        changes[name] = tuple(clean(record) for record in getattr(assignment, name))
+    return attrs.evolve(assignment, **changes)
+
+
+def differences(left: SState, right: SState) -> list[str]:
+    """Paths where two assignments differ (after :func:`normalize`), ``path: left != right``."""
+    if left == right:
+        return []
+    left, right = normalize(left), normalize(right)
+    if left == right:
+        return []
+    found = []
+    for (path, a), (_, b) in zip(iter_leaves(left), iter_leaves(right), strict=True):
+        if a != b:
+            found.append(f"{path}: {a} != {b}")
+    return found
+
+
+# --- reference State -> assignment ------------------------------------------------------------
+def _check_address(address: int, bounds: Bounds, what: str) -> int:
+    if not 0 <= address < bounds.A:
+        raise OutOfBound(f"{what}: address {address} outside 0..{bounds.A - 1}")
+    return address
+
+
+def _check_id(identifier: int, count: int, what: str) -> int:
+    if not 0 <= identifier < count:
+        raise OutOfBound(f"{what}: id {identifier} outside 0..{count - 1}")
+    return identifier
+
+
+def _bits(bitset: int, count: int, what: str) -> tuple[bool, ...]:
+    if bitset < 0 or bitset >> count:
+        raise OutOfBound(f"{what}: bitset {bitset:b} has bits at or above {count}")
+    return tuple(bool((bitset >> index) & 1) for index in range(count))
+
+
+def fault_sort_key(kind: FaultKind, offender: int, era: int) -> tuple[int, int, int]:
+    return (era, enum_code(kind), offender)
+
+
+def concretize(state: State, bounds: Bounds, strings: StringTable | None = None) -> SState:
+    """The assignment of slots that denotes ``state``; :class:`OutOfBound` when it does not fit."""
+    strings = strings if strings is not None else StringTable()
+    K, A = bounds.K, bounds.A
+    blank = empty(bounds)
+    for field in attrs.fields(Parameters):
+        if field.name not in CHANGEABLE_PARAMETERS and getattr(state.params, field.name) != getattr(FIXED, field.name):
+            raise OutOfBound(f"parameter {field.name} is fixed in the model at {getattr(FIXED, field.name)}")
+    params = SParams(**{name: getattr(state.params, name) for name in CHANGEABLE_PARAMETERS})
+    roles = []
+    for role in ROLES:
+        holders = state.roles.get(role, set())
+        for holder in holders:
+            _check_address(holder, bounds, f"holder of {role.value}")
+        roles.append(tuple(address in holders for address in range(A)))
+    balances = []
+    for chain_balances in (state.l1_balances, state.l2_balances):
+        for address in chain_balances:
+            _check_address(address, bounds, "balance")
+        balances.append(tuple(chain_balances.get(address, 0) for address in range(A)))
+    bridge = list(blank.bridge_withdrawals)
+    for withdrawal_id, withdrawal in state.bridge_withdrawals.items():
+        _check_id(withdrawal_id, K, "bridge withdrawal")
+        bridge[withdrawal_id] = SBridgeWithdrawal(True, _check_address(withdrawal.owner, bounds, "withdrawal owner"),
+                                                  withdrawal.amount, withdrawal.ready_era)
+    if set(state.allocations) != set(CLAIMABLE):
+        raise OutOfBound("allocations must hold exactly the claimable buckets")
+    allocations = tuple(
+        SAllocation(_check_address(state.allocations[bucket].beneficiary, bounds, "beneficiary"),
+                    state.allocations[bucket].allocated, state.allocations[bucket].released)
+        for bucket in CLAIMABLE)
+    if sorted(state.regions) != list(range(bounds.regions)) or sorted(state.clusters) != list(range(bounds.clusters)):
+        raise OutOfBound(f"the model has regions 0..{bounds.regions - 1} and clusters 0..{bounds.clusters - 1}")
+    regions = tuple(SRegion(state.regions[index].subsidy_per_tb_era) for index in range(bounds.regions))
+    clusters = tuple(SCluster(state.clusters[index].region, state.clusters[index].tier, state.clusters[index].max_price)
+                     for index in range(bounds.clusters))
+    hypernodes = list(blank.hypernodes)
+    for hypernode_id, hypernode in state.hypernodes.items():
+        _check_id(hypernode_id, K, "HyperNode")
+        hypernodes[hypernode_id] = SHyperNode(
+            True, _check_address(hypernode.operator, bounds, "HyperNode operator"), hypernode.public_key,
+            location_code(hypernode.location), strings.code(hypernode.endpoint), enum_code(hypernode.status))
+    links = list(blank.links)
+    for link_id, link in state.links.items():
+        _check_id(link_id, K, "Link")
+        links[link_id] = SLink(
+            True, _check_address(link.owner, bounds, "Link owner"), link.activation_era, link.expiry_era,
+            enum_code(link.status), link.target, link.staked_era, link.min_staking_period, link.unstaking_period,
+            link.unstake_ready_era, link.upfront_claimed, link.accrued, link.claimed)
+    if set(state.hypernode_links) != set(state.hypernodes):
+        raise OutOfBound("hypernode_links must have exactly one entry per HyperNode")
+    hypernode_links = []
+    for hypernode_id in range(K):
+        staked = state.hypernode_links.get(hypernode_id, set())
+        for link_id in staked:
+            _check_id(link_id, K, "Link in hypernode_links")
+        hypernode_links.append(tuple(link_id in staked for link_id in range(K)))
+    if len(state.link_curve) != CURVE_LENGTH:
+        raise OutOfBound(f"the Link curve must have {CURVE_LENGTH} entries")
+    scalernodes = list(blank.scalernodes)
+    for scaler_id, node in state.scalernodes.items():
+        _check_id(scaler_id, K, "ScalerNode")
+        scalernodes[scaler_id] = SScalerNode(
+            True, _check_address(node.owner, bounds, "ScalerNode owner"), node.cluster, node.capacity_tb,
+            node.reservation_price, node.max_booking_days, node.registered_era, node.commitment_end_era,
+            node.collateral_required, node.node_collateral, node.network_collateral, node.link_collateral,
+            node.extensions, enum_code(node.status), node.booking)
+    delegations = list(blank.delegations)
+    for delegation_id, delegation in state.delegations.items():
+        _check_id(delegation_id, K, "delegation")
+        delegations[delegation_id] = SDelegation(
+            True, _check_address(delegation.delegator, bounds, "delegator"), delegation.scaler, delegation.amount,
+            delegation.start_era, delegation.withdrawn)
+    withdrawals = list(blank.collateral_withdrawals)
+    for withdrawal_id, withdrawal in state.collateral_withdrawals.items():
+        _check_id(withdrawal_id, K, "collateral withdrawal")
+        withdrawals[withdrawal_id] = SCollateralWithdrawal(
+            True, _check_address(withdrawal.owner, bounds, "withdrawal owner"), withdrawal.scaler,
+            enum_code(withdrawal.source), withdrawal.amount, withdrawal.ready_era)
+    bookings = list(blank.bookings)
+    for booking_id, booking in state.bookings.items():
+        _check_id(booking_id, K, "booking")
+        bookings[booking_id] = SBooking(
+            True, _check_address(booking.builder, bounds, "builder"), booking.scaler, booking.capacity_tb,
+            booking.price, booking.start_era, booking.end_era, booking.fee, booking.utilisation_total,
+            booking.utilisation_released, booking.active)
+    reports = state.reports
+
+    def matrix(bitsets: dict[int, int], what: str) -> tuple:
+        for key in bitsets:
+            _check_id(key, K, what)
+        return tuple(_bits(bitsets.get(row, 0), K, what) for row in range(K))
+
+    sreports = SReports(matrix(reports.down_votes, "down_votes"), matrix(reports.scaler_reported, "scaler_reported"),
+                        matrix(reports.unanswered, "unanswered"), matrix(reports.hyper_reported, "hyper_reported"))
+    if len(state.faults) > bounds.F:
+        raise OutOfBound(f"{len(state.faults)} faults, the model holds {bounds.F}")
+    faults = list(blank.faults)
+    for index, key in enumerate(sorted(state.faults, key=lambda key: fault_sort_key(*key))):
+        kind, offender, era = key
+        fault = state.faults[key]
+        faults[index] = SFault(True, enum_code(kind), offender, era, fault.executed, fault.amount)
+    if len(state.pending_changes) > bounds.P:
+        raise OutOfBound(f"{len(state.pending_changes)} pending changes, the model holds {bounds.P}")
+    pending = list(blank.pending)
+    for index, change in enumerate(state.pending_changes):
+        pending[index] = SPending(True, parameter_code(change.name), change.key, change.value, change.effective_era)
+    totals = STotals(**attrs.asdict(state.totals))
+    next_id = []
+    for name in ID_COLLECTIONS:
+        value = state.next_id.get(name, 0)
+        next_id.append(value)
+    return SState(
+        params=params, genesis_day=state.genesis_day, era=state.era, era_start_block=state.era_start_block,
+        settled_eras=state.settled_eras, roles=tuple(roles), link_transfers_enabled=state.link_transfers_enabled,
+        l1=balances[0], l2=balances[1], bridge_escrow=state.bridge_escrow, bridge_withdrawals=tuple(bridge),
+        allocations=allocations, treasury=state.treasury, reward_reserve=state.reward_reserve,
+        protocol_treasury=state.protocol_treasury, link_pool=state.link_pool, regions=regions, clusters=clusters,
+        hypernodes=tuple(hypernodes), links=tuple(links), hypernode_links=tuple(hypernode_links),
+        link_curve=tuple(state.link_curve), scalernodes=tuple(scalernodes), delegations=tuple(delegations),
+        collateral_withdrawals=tuple(withdrawals), bookings=tuple(bookings), reports=sreports,
+        faults=tuple(faults), pending=tuple(pending), totals=totals, next_id=tuple(next_id),
+    )
+
+
+# --- assignment -> reference State ------------------------------------------------------------
+def to_state(assignment: SState, strings: StringTable | None = None) -> State:
+    """The reference State an assignment denotes (inverse of :func:`concretize` up to normalisation)."""
+    strings = strings if strings is not None else StringTable()
+    s = assignment
+    params = attrs.evolve(FIXED, **{name: getattr(s.params, name) for name in CHANGEABLE_PARAMETERS})
+    state = State(params=params, genesis_day=s.genesis_day)
+    state.era = s.era
+    state.era_start_block = s.era_start_block
+    state.settled_eras = s.settled_eras
+    state.roles = {role: {address for address, held in enumerate(s.roles[index]) if held}
+                   for index, role in enumerate(ROLES)}
+    state.link_transfers_enabled = bool(s.link_transfers_enabled)
+    state.l1_balances = {address: value for address, value in enumerate(s.l1) if value != 0}
+    state.l2_balances = {address: value for address, value in enumerate(s.l2) if value != 0}
+    state.bridge_escrow = s.bridge_escrow
+    state.bridge_withdrawals = {index: BridgeWithdrawal(w.owner, w.amount, w.ready_era)
+                                for index, w in enumerate(s.bridge_withdrawals) if w.present}
+    state.allocations = {bucket: Allocation(a.beneficiary, a.allocated, a.released)
+                         for bucket, a in zip(CLAIMABLE, s.allocations, strict=True)}
+    state.treasury = s.treasury
+    state.reward_reserve = s.reward_reserve
+    state.protocol_treasury = s.protocol_treasury
+    state.link_pool = s.link_pool
+    state.regions = {index: Region(region.subsidy_per_tb_era) for index, region in enumerate(s.regions)}
+    state.clusters = {index: Cluster(c.region, c.tier, c.max_price) for index, c in enumerate(s.clusters)}
+    state.hypernodes = {
+        index: HyperNode(h.operator, h.public_key, location_of(h.location), strings.text(h.endpoint),
+                         enum_member(HyperNodeStatus, h.status))
+        for index, h in enumerate(s.hypernodes) if h.present}
+    state.links = {
+        index: Link(owner=link.owner, activation_era=link.activation_era, expiry_era=link.expiry_era,
+                    status=enum_member(LinkStatus, link.status), target=link.target, staked_era=link.staked_era,
+                    min_staking_period=link.min_staking_period, unstaking_period=link.unstaking_period,
+                    unstake_ready_era=link.unstake_ready_era, upfront_claimed=bool(link.upfront_claimed),
+                    accrued=link.accrued, claimed=link.claimed)
+        for index, link in enumerate(s.links) if link.present}
+    state.hypernode_links = {index: {link_id for link_id, staked in enumerate(s.hypernode_links[index]) if staked}
+                             for index in state.hypernodes}
+    state.link_curve = list(s.link_curve)
+    state.scalernodes = {
+        index: ScalerNode(owner=n.owner, cluster=n.cluster, capacity_tb=n.capacity_tb,
+                          reservation_price=n.reservation_price, max_booking_days=n.max_booking_days,
+                          registered_era=n.registered_era, commitment_end_era=n.commitment_end_era,
+                          collateral_required=n.collateral_required, node_collateral=n.node_collateral,
+                          network_collateral=n.network_collateral, link_collateral=n.link_collateral,
+                          extensions=n.extensions, status=enum_member(ScalerNodeStatus, n.status), booking=n.booking)
+        for index, n in enumerate(s.scalernodes) if n.present}
+    state.delegations = {index: Delegation(d.delegator, d.scaler, d.amount, d.start_era, bool(d.withdrawn))
+                         for index, d in enumerate(s.delegations) if d.present}
+    state.collateral_withdrawals = {
+        index: CollateralWithdrawal(w.owner, w.scaler, enum_member(WithdrawalSource, w.source), w.amount, w.ready_era)
+        for index, w in enumerate(s.collateral_withdrawals) if w.present}
+    state.bookings = {
+        index: Booking(builder=b.builder, scaler=b.scaler, capacity_tb=b.capacity_tb, price=b.price,
+                       start_era=b.start_era, end_era=b.end_era, fee=b.fee, utilisation_total=b.utilisation_total,
+                       utilisation_released=b.utilisation_released, active=bool(b.active))
+        for index, b in enumerate(s.bookings) if b.present}
+
+    def bitsets(matrix: tuple) -> dict[int, int]:
+        result = {}
+        for row, bits in enumerate(matrix):
+            value = sum(1 << column for column, bit in enumerate(bits) if bit)
+            if value:
+                result[row] = value
+        return result
+
+    state.reports = EraReports(bitsets(s.reports.down_votes), bitsets(s.reports.scaler_reported),
+                               bitsets(s.reports.unanswered), bitsets(s.reports.hyper_reported))
+    state.faults = {(enum_member(FaultKind, f.kind), f.offender, f.era): Fault(bool(f.executed), f.amount)
+                    for f in s.faults if f.present}
+    state.pending_changes = [PendingChange(parameter_name(p.name), p.key, p.value, p.effective_era)
+                             for p in s.pending if p.present]
+    state.totals = Totals(**{field.name: getattr(s.totals, field.name) for field in attrs.fields(STotals)})
+    state.next_id = {name: value for name, value in zip(ID_COLLECTIONS, s.next_id, strict=True) if value != 0}
+    return state
+
+
+def evaluate(model: Any, symbolic: SState) -> SState:
+    """The assignment a Z3 model gives a symbolic state (or any state of Z3 terms)."""
+    import z3
+
+    def value(term: Any) -> Any:
+        if isinstance(term, bool | int):
+            return term
+        result = model.eval(term, model_completion=True)
+        if z3.is_bool(result):
+            return z3.is_true(result)
+        return result.as_long()
+
+    return map_leaves(value, symbolic)
+
+
+def from_model(model: Any, symbolic: SState, strings: StringTable | None = None) -> State:
+    """The reference State that a Z3 model assigns to ``symbolic``."""
+    return to_state(evaluate(model, symbolic), strings)
+
+
+def substitution(symbolic: SState, assignment: SState) -> list[tuple[Any, Any]]:
+    """Pairs (Z3 constant, Z3 value) binding a fresh symbolic state to an assignment."""
+    import z3
+
+    pairs = []
+    for (_, term), (_, value) in zip(iter_leaves(symbolic), iter_leaves(assignment), strict=True):
+        pairs.append((term, z3.BoolVal(bool(value)) if z3.is_bool(term) else z3.IntVal(value)))
+    return pairs
+
+
+# --- structural constraints ("domain") ---------------------------------------------------------
+def domain(B: Any, s: SState, bounds: Bounds) -> list[tuple[str, Any]]:
+    """Structural constraints of a state in slot form, as (name, constraint) pairs.
+
+    Every state :func:`concretize` produces from a reference state that the reference can process
+    without crashing satisfies them: enum codes in range, every address of the state within the
+    model's address space, ids below their counters, referential integrity of the indexes the
+    reference dereferences (Links staked to HyperNodes or ScalerNodes, bookings, fault offenders,
+    pending cluster changes), and fault slots sorted by key with the present ones first.
+    """
+    K, A = bounds.K, bounds.A
+    out: list[tuple[str, Any]] = []
+
+    def add(name: str, *constraints: Any) -> None:
+        out.append((name, B.and_(*constraints)))
+
+    def in_range(value: Any, low: int, high: int) -> Any:
+        return B.and_(low <= value, value < high)
+
+    def is_address(value: Any) -> Any:
+        return in_range(value, 0, A)
+
+    add("domain-enum-codes",
+        *[B.implies(h.present, in_range(h.status, 0, enum_size(HyperNodeStatus))) for h in s.hypernodes],
+        *[B.implies(link.present, in_range(link.status, 0, enum_size(LinkStatus))) for link in s.links],
+        *[B.implies(n.present, in_range(n.status, 0, enum_size(ScalerNodeStatus))) for n in s.scalernodes],
+        *[B.implies(w.present, in_range(w.source, 0, enum_size(WithdrawalSource))) for w in s.collateral_withdrawals],
+        *[B.implies(f.present, in_range(f.kind, 0, enum_size(FaultKind))) for f in s.faults])
+    add("domain-addresses",
+        *[is_address(a.beneficiary) for a in s.allocations],
+        *[B.implies(w.present, is_address(w.owner)) for w in s.bridge_withdrawals],
+        *[B.implies(h.present, is_address(h.operator)) for h in s.hypernodes],
+        *[B.implies(link.present, is_address(link.owner)) for link in s.links],
+        *[B.implies(n.present, is_address(n.owner)) for n in s.scalernodes],
+        *[B.implies(d.present, is_address(d.delegator)) for d in s.delegations],
+        *[B.implies(w.present, is_address(w.owner)) for w in s.collateral_withdrawals],
+        *[B.implies(b.present, is_address(b.builder)) for b in s.bookings])
+    ids = []
+    for name, records in (("hypernode", s.hypernodes), ("scalernode", s.scalernodes), ("delegation", s.delegations),
+                          ("collateral_withdrawal", s.collateral_withdrawals), ("booking", s.bookings),
+                          ("bridge_withdrawal", s.bridge_withdrawals)):
+        counter = s.next(name)
+        ids.append(counter >= 0)
+        for index, record in enumerate(records):
+            ids.append(B.implies(record.present, index < counter))
+    add("domain-ids-below-counters", *ids)
+    C, R = bounds.clusters, bounds.regions
+    add("domain-clusters", *[in_range(c.region, 0, R) for c in s.clusters],
+        *[B.implies(n.present, in_range(n.cluster, 0, C)) for n in s.scalernodes])
+    staked = []
+    for link_index, link in enumerate(s.links):
+        on_hypernode = B.or_(link.status == enum_code(LinkStatus.STAKED_HYPERNODE),
+                             link.status == enum_code(LinkStatus.UNSTAKING_HYPERNODE))
+        as_collateral = B.or_(link.status == enum_code(LinkStatus.STAKED_COLLATERAL),
+                              link.status == enum_code(LinkStatus.UNSTAKING_COLLATERAL))
+        staked.append(B.implies(B.and_(link.present, on_hypernode),
+                                B.or_(*[B.and_(link.target == h, s.hypernodes[h].present) for h in range(K)])))
+        staked.append(B.implies(B.and_(link.present, as_collateral),
+                                B.or_(*[B.and_(link.target == n, s.scalernodes[n].present) for n in range(K)])))
+        for h in range(K):
+            staked.append(B.implies(s.hypernode_links[h][link_index],
+                                    B.and_(link.present, s.hypernodes[h].present)))
+    add("domain-link-targets", *staked)
+    add("domain-booking-scaler",
+        *[B.implies(b.present, B.or_(*[B.and_(b.scaler == n, s.scalernodes[n].present) for n in range(K)]))
+          for b in s.bookings])
+    faults = []
+    downtime = enum_code(FaultKind.SCALERNODE_DOWNTIME)
+    for index, fault in enumerate(s.faults):
+        faults.append(B.implies(B.and_(fault.present, fault.kind == downtime),
+                                B.or_(*[B.and_(fault.offender == n, s.scalernodes[n].present) for n in range(K)])))
+        if index + 1 < len(s.faults):
+            following = s.faults[index + 1]
+            faults.append(B.implies(following.present, fault.present))
+            earlier = B.or_(fault.era < following.era,
+                            B.and_(fault.era == following.era, fault.kind < following.kind),
+                            B.and_(fault.era == following.era, fault.kind == following.kind,
+                                   fault.offender < following.offender))
+            faults.append(B.implies(following.present, earlier))
+    add("domain-faults-sorted", *faults)
+    pending = []
+    for index, change in enumerate(s.pending):
+        known = B.or_(*[change.name == code for code in CHANGEABLE_CODES], change.name == CLUSTER_MAX_PRICE_CODE)
+        pending.append(B.implies(change.present, known))
+        pending.append(B.implies(B.and_(change.present, change.name == CLUSTER_MAX_PRICE_CODE),
+                                 in_range(change.key, 0, C)))
+        if index + 1 < len(s.pending):
+            pending.append(B.implies(s.pending[index + 1].present, change.present))
+    add("domain-pending", *pending)
+    return out

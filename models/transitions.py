@@ -1,0 +1,1256 @@
+"""The transition relation of every operation, written once for both backends (:mod:`models.backend`).
+
+``step(B, state, op, bounds) -> Step(accepted, reason, post, fits)``: for each operation class, the
+preconditions in the reference handler's order, each with its typed reason (``reason`` is the code
+of the first failing one, 0 when accepted; :mod:`models.codes`); the effect; and the frame: the
+post-state is ``ite(accepted, effect, pre)`` leaf by leaf, so every field an operation does not
+touch is literally the pre-state's term. ``fits`` is false only when an accepted operation would
+need more slots than the bounds hold (a new id ``>= K``, a fault or pending-change slot beyond the
+last): the prover only considers steps that fit, the agreement check skips the others.
+
+Era settlement (``AdvanceEra``) follows :func:`spec.eras.process_era_end` step by step, every loop
+unrolled over the ``K`` slots in id order, with the state threaded through each step so that, as in
+the reference, later steps read what earlier ones wrote (accrual after validity was shortened,
+rewards after collateral was slashed, region usage after bookings ended).
+
+Nonlinear arithmetic goes through the abstractions of :mod:`models.arith`; products of a Link
+weight and a quorum parameter are exact sums of indicator terms (weights are counts of Links).
+
+Faithfulness: on every state satisfying :func:`models.symbolic_state.domain` the relation agrees
+with the reference, given the lemma ``faults-before-current-era`` (no fault is recorded for the
+current or a later era; the reference would overwrite such a fault, the model appends a new
+slot). The agreement check (``tests/models/test_agreement.py``) tests exactly this claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from models.codes import CLUSTER_MAX_PRICE_CODE, PARAMETER_NAMES, R, enum_code
+from models.ops import SOp
+from models.symbolic_state import (
+    CURVE_LENGTH,
+    FIXED,
+    ID_COLLECTIONS,
+    ROLES,
+    Bounds,
+    SBooking,
+    SBridgeWithdrawal,
+    SCollateralWithdrawal,
+    SDelegation,
+    SFault,
+    SHyperNode,
+    SLink,
+    SPending,
+    SScalerNode,
+    SState,
+    empty,
+)
+from spec.accounts import BRIDGE_ADDRESS
+from spec.curve import compute_link_curve_entitlement, compute_link_upfront
+from spec.governance import GOVERNANCE_ROUTES
+from spec.operations import (
+    AdvanceEra,
+    BookCapacity,
+    BridgeDeposit,
+    BridgeWithdraw,
+    ClaimAllocation,
+    ClaimLinkRewards,
+    ClaimLinkUpfront,
+    CompleteUnstakeLink,
+    CompleteWithdrawal,
+    Delegate,
+    DepositCollateral,
+    ExecuteSlash,
+    ExtendCommitment,
+    FinalizeBridgeWithdrawal,
+    GovernanceTransfer,
+    GrantRole,
+    Mint,
+    MintLink,
+    Operation,
+    ProposeParameterChange,
+    RaiseRewardCurve,
+    RegisterHyperNode,
+    RegisterScalerNode,
+    RemoveHyperNode,
+    RemoveScalerNode,
+    ReportHyperNode,
+    ReportScalerNode,
+    RequestCollateralWithdrawal,
+    RequestUndelegation,
+    RequestUnstakeLink,
+    RevokeRole,
+    SetClusterMaxPrice,
+    SetLinkTransfers,
+    StakeLink,
+    StakeLinkAsCollateral,
+    Transfer,
+    TransferLink,
+    VerifyScalerNode,
+)
+from spec.parameters import BPS, PARAMETER_TABLE
+from spec.types import (
+    Bucket,
+    Chain,
+    CollateralKind,
+    FaultKind,
+    HyperNodeStatus,
+    LinkStatus,
+    Role,
+    ScalerNodeStatus,
+    Treasury,
+    WithdrawalSource,
+)
+from spec.vesting import (
+    ALLOCATIONS,
+    FUND_LINEAR_MONTHS,
+    FUND_TGE_UNLOCK_BPS,
+    PARTNER_END_MONTH,
+    TEAM_INVESTORS_END_MONTH,
+    TEAM_INVESTORS_LOCK_MONTHS,
+)
+
+# --- codes used below
+L1, L2 = enum_code(Chain.L1), enum_code(Chain.L2)
+FREE = enum_code(LinkStatus.FREE)
+STAKED_HN = enum_code(LinkStatus.STAKED_HYPERNODE)
+STAKED_COLL = enum_code(LinkStatus.STAKED_COLLATERAL)
+UNSTAKING_HN = enum_code(LinkStatus.UNSTAKING_HYPERNODE)
+UNSTAKING_COLL = enum_code(LinkStatus.UNSTAKING_COLLATERAL)
+HN_REGISTERED = enum_code(HyperNodeStatus.REGISTERED)
+HN_REMOVED = enum_code(HyperNodeStatus.REMOVED)
+SN_REGISTERED = enum_code(ScalerNodeStatus.REGISTERED)
+SN_VERIFIED = enum_code(ScalerNodeStatus.VERIFIED)
+SN_REMOVED = enum_code(ScalerNodeStatus.REMOVED)
+FROM_NODE = enum_code(WithdrawalSource.NODE_COLLATERAL)
+FROM_NETWORK = enum_code(WithdrawalSource.NETWORK_COLLATERAL)
+FROM_DELEGATION = enum_code(WithdrawalSource.DELEGATION)
+DOWNTIME = enum_code(FaultKind.SCALERNODE_DOWNTIME)
+HN_FAULT = enum_code(FaultKind.HYPERNODE_FAULT)
+KIND_NODE = enum_code(CollateralKind.NODE)
+ROLE = {role: index for index, role in enumerate(ROLES)}
+
+ERAS_PER_DAY = FIXED.eras_per_day
+DAYS_PER_MONTH = FIXED.days_per_month
+ERAS_PER_MONTH = ERAS_PER_DAY * DAYS_PER_MONTH
+LINK_UPFRONT = compute_link_upfront(FIXED)
+LINK_ENTITLEMENT = compute_link_curve_entitlement(FIXED)
+TB_PER_PB = 1_000
+
+
+@attrs.frozen
+class Step:
+    accepted: Any
+    reason: Any
+    post: SState
+    fits: Any
+
+
+class Guard:
+    """Preconditions in order; the reason is the first failing one's."""
+
+    def __init__(self, B: Any) -> None:
+        self.B = B
+        self.checks: list[tuple[Any, Any]] = []
+
+    def require(self, condition: Any, reason: Any) -> None:
+        self.checks.append((condition, R[reason] if isinstance(reason, str) else reason))
+
+    def require_amount(self, amount: Any) -> None:
+        self.require(amount > 0, self.B.ite(amount == 0, R["ZERO_AMOUNT"], R["NEGATIVE_VALUE"]))
+
+    def require_address(self, address: Any) -> None:
+        self.require(address > 0, "INVALID_ADDRESS")
+
+    def finish(self, pre: SState, effect: SState, fits: Any = True) -> Step:
+        B = self.B
+        accepted = B.and_(*[condition for condition, _ in self.checks])
+        reason: Any = 0
+        for condition, code in reversed(self.checks):
+            reason = B.ite(condition, reason, code)
+        post = B.ite_record(accepted, effect, pre)
+        return Step(accepted, reason, post, B.implies(accepted, fits))
+
+
+# --- small reads and writes ------------------------------------------------------------------
+def pick(B: Any, records: tuple, index: Any) -> Any:
+    """The record at a (possibly symbolic) index; an absent all-zero record when out of range."""
+    if isinstance(index, int):
+        if 0 <= index < len(records):
+            return records[index]
+        return _absent(type(records[0]))
+    if not B.symbolic:
+        return records[index] if 0 <= index < len(records) else _absent(type(records[0]))
+    cls = type(records[0])
+    values = {}
+    for field in attrs.fields(cls):
+        default = False if field.metadata["kind"] == "bool" else 0
+        values[field.name] = B.select([getattr(record, field.name) for record in records], index, default)
+    return cls(**values)
+
+
+def _absent(cls: type) -> Any:
+    return cls(**{field.name: (False if field.metadata["kind"] == "bool" else 0) for field in attrs.fields(cls)})
+
+
+def put(B: Any, records: tuple, index: Any, function: Callable[[Any], Any], condition: Any = True) -> tuple:
+    """Records with ``function`` applied to the one at ``index`` (when ``condition``)."""
+    result = []
+    for position, record in enumerate(records):
+        hit = B.and_(condition, index == position)
+        if isinstance(hit, bool) and not hit:
+            result.append(record)
+        else:
+            result.append(B.ite_record(hit, function(record), record))
+    return tuple(result)
+
+
+def update(record: Any, **changes: Any) -> Any:
+    return attrs.evolve(record, **changes)
+
+
+def balance(B: Any, s: SState, chain: Any, address: Any) -> Any:
+    return B.ite(chain == L1, B.select(s.l1, address, 0), B.select(s.l2, address, 0))
+
+
+def add_balance(B: Any, s: SState, chain: Any, address: Any, amount: Any, condition: Any = True) -> SState:
+    """``amount`` (may be negative) added to ``address`` on ``chain`` when ``condition``."""
+    l1 = tuple(B.ite(B.and_(condition, chain == L1, address == index), value + amount, value)
+               for index, value in enumerate(s.l1))
+    l2 = tuple(B.ite(B.and_(condition, chain == L2, address == index), value + amount, value)
+               for index, value in enumerate(s.l2))
+    return update(s, l1=l1, l2=l2)
+
+
+def has_role(B: Any, s: SState, role: Any, address: Any) -> Any:
+    if isinstance(role, Role):
+        return B.select(s.roles[ROLE[role]], address, False)
+    return B.select([B.select(row, address, False) for row in s.roles], role, False)
+
+
+def set_totals(s: SState, **changes: Any) -> SState:
+    return update(s, totals=update(s.totals, **changes))
+
+
+def link_valid(B: Any, link: SLink, era: Any) -> Any:
+    """Valid from activation up to, not including, expiry [D] (:func:`spec.hypernodes.is_link_valid`)."""
+    return B.and_(link.activation_era <= era, era < link.expiry_era)
+
+
+def weight_indicators(B: Any, s: SState, era: Any) -> list[list[Any]]:
+    """``[h][l]``: Link ``l`` counts in the weight of registered HyperNode ``h`` in ``era``."""
+    K = len(s.hypernodes)
+    rows = []
+    for h in range(K):
+        hypernode = s.hypernodes[h]
+        registered = B.and_(hypernode.present, hypernode.status == HN_REGISTERED)
+        rows.append([B.and_(registered, s.hypernode_links[h][k], s.links[k].present, link_valid(B, s.links[k], era))
+                     for k in range(K)])
+    return rows
+
+
+def is_hypernode_active(B: Any, s: SState, hypernode: Any, era: Any) -> Any:
+    indicators = weight_indicators(B, s, era)
+    return B.or_(*[B.and_(hypernode == h, B.or_(*indicators[h])) for h in range(len(s.hypernodes))])
+
+
+def allocate(B: Any, s: SState, collection: str, count: Any = 1) -> tuple[SState, Any]:
+    """Advance an id counter by ``count``; returns the new state and the first id."""
+    position = ID_COLLECTIONS.index(collection)
+    first = s.next_id[position]
+    next_id = tuple(value + count if index == position else value for index, value in enumerate(s.next_id))
+    return update(s, next_id=next_id), first
+
+
+def current_day(B: Any, s: SState) -> Any:
+    return s.genesis_day + B.div(s.era, ERAS_PER_DAY)
+
+
+def current_month(B: Any, s: SState) -> Any:
+    return B.div(current_day(B, s), DAYS_PER_MONTH)
+
+
+# --- ledger and bridge (spec.ledger) ---------------------------------------------------------
+def relation_transfer(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require_address(op.to)
+    g.require_amount(op.amount)
+    g.require(balance(B, s, op.chain, op.sender) >= op.amount, "INSUFFICIENT_BALANCE")
+    post = add_balance(B, s, op.chain, op.sender, -op.amount)
+    post = add_balance(B, post, op.chain, op.to, op.amount)
+    return g.finish(s, post)
+
+
+def get_escrow_surplus(B: Any, s: SState) -> Any:
+    in_flight = B.sum_(B.ite(w.present, w.amount, 0) for w in s.bridge_withdrawals)
+    return s.bridge_escrow - B.sum_(s.l2) - in_flight
+
+
+def get_l1_supply(B: Any, s: SState) -> Any:
+    """:func:`spec.ledger.get_l1_supply`: every holding of :func:`spec.accounting.get_holdings`."""
+    terms = [B.sum_(s.l1), s.bridge_escrow, s.link_pool, s.treasury, s.reward_reserve, s.protocol_treasury]
+    terms += [a.allocated - a.released for a in s.allocations]
+    for node in s.scalernodes:
+        terms += [B.ite(node.present, node.node_collateral, 0), B.ite(node.present, node.network_collateral, 0)]
+    terms += [B.ite(d.present, d.amount, 0) for d in s.delegations]
+    terms += [B.ite(w.present, w.amount, 0) for w in s.collateral_withdrawals]
+    return B.sum_(terms)
+
+
+def relation_mint(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require_address(op.to)
+    g.require_amount(op.amount)
+    on_l2 = op.chain == L2
+    g.require(B.implies(on_l2, op.sender == BRIDGE_ADDRESS), "NOT_BRIDGE")
+    g.require(B.implies(on_l2, op.amount <= get_escrow_surplus(B, s)), "SUPPLY_CAP_EXCEEDED")
+    g.require(B.implies(B.not_(on_l2), has_role(B, s, Role.TOKEN_OWNER, op.sender)), "UNAUTHORIZED")
+    g.require(B.implies(B.not_(on_l2), get_l1_supply(B, s) + op.amount <= FIXED.total_supply),
+              "SUPPLY_CAP_EXCEEDED")
+    return g.finish(s, add_balance(B, s, op.chain, op.to, op.amount))
+
+
+def relation_bridge_deposit(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require_amount(op.amount)
+    g.require(balance(B, s, L1, op.sender) >= op.amount, "INSUFFICIENT_BALANCE")
+    post = add_balance(B, s, L1, op.sender, -op.amount)
+    post = update(post, bridge_escrow=post.bridge_escrow + op.amount)
+    post = add_balance(B, post, L2, op.sender, op.amount)
+    return g.finish(s, post)
+
+
+def relation_bridge_withdraw(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require_amount(op.amount)
+    g.require(balance(B, s, L2, op.sender) >= op.amount, "INSUFFICIENT_BALANCE")
+    post = add_balance(B, s, L2, op.sender, -op.amount)
+    post, new_id = allocate(B, post, "bridge_withdrawal")
+    record = SBridgeWithdrawal(True, op.sender, op.amount, s.era + FIXED.bridge_withdrawal_delay_eras)
+    post = update(post, bridge_withdrawals=put(B, post.bridge_withdrawals, new_id, lambda _: record))
+    return g.finish(s, post, new_id < bounds.K)
+
+
+def relation_finalize_bridge_withdrawal(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    withdrawal = pick(B, s.bridge_withdrawals, op.withdrawal)
+    g.require(withdrawal.present, "UNKNOWN_WITHDRAWAL")
+    g.require(s.era >= withdrawal.ready_era, "WITHDRAWAL_NOT_READY")
+    post = update(s, bridge_withdrawals=put(B, s.bridge_withdrawals, op.withdrawal,
+                                            lambda w: update(w, present=False)))
+    post = update(post, bridge_escrow=post.bridge_escrow - withdrawal.amount)
+    post = add_balance(B, post, L1, withdrawal.owner, withdrawal.amount)
+    return g.finish(s, post)
+
+
+# --- genesis allocations (spec.vesting, spec.ledger) ------------------------------------------
+def linear_unlocked(B: Any, amount: int, elapsed: Any, duration: int) -> Any:
+    """:func:`spec.vesting.compute_linear_unlocked`, ``amount`` and ``duration`` constants (linear)."""
+    return B.ite(elapsed <= 0, 0, B.ite(elapsed >= duration, amount, B.div(amount * elapsed, duration)))
+
+
+def compute_unlocked(B: Any, bucket: Bucket, day: Any) -> Any:
+    """:func:`spec.vesting.compute_unlocked` for a claimable bucket (exact: allocations are constants)."""
+    allocation = ALLOCATIONS[bucket].allocation
+    if bucket in (Bucket.TEAM, Bucket.INVESTORS):
+        lock_end = TEAM_INVESTORS_LOCK_MONTHS * DAYS_PER_MONTH
+        end = TEAM_INVESTORS_END_MONTH * DAYS_PER_MONTH
+        value = linear_unlocked(B, allocation, day - lock_end, end - lock_end)
+    elif bucket in (Bucket.DEVCO, Bucket.ECODEV_FUND):
+        tge = allocation * FUND_TGE_UNLOCK_BPS // BPS
+        value = tge + linear_unlocked(B, allocation - tge, day, FUND_LINEAR_MONTHS * DAYS_PER_MONTH)
+    elif bucket is Bucket.PARTNER_FUND:
+        value = linear_unlocked(B, allocation, day, PARTNER_END_MONTH * DAYS_PER_MONTH)
+    else:
+        raise ValueError(f"{bucket} is not claimable")
+    return B.ite(day < 0, 0, value)
+
+
+CLAIMABLE_CODES = (Bucket.TEAM, Bucket.INVESTORS, Bucket.DEVCO, Bucket.ECODEV_FUND, Bucket.PARTNER_FUND)
+
+
+def relation_claim_allocation(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(B.and_(0 <= op.bucket, op.bucket < len(CLAIMABLE_CODES)), "BUCKET_NOT_CLAIMABLE")
+    allocation = pick(B, s.allocations, op.bucket)
+    g.require(op.sender == allocation.beneficiary, "NOT_BENEFICIARY")
+    g.require_amount(op.amount)
+    day = current_day(B, s)
+    unlocked = B.select([compute_unlocked(B, bucket, day) for bucket in CLAIMABLE_CODES], op.bucket, 0)
+    g.require(op.amount <= unlocked - allocation.released, "CLAIM_EXCEEDS_UNLOCKED")
+    post = update(s, allocations=put(B, s.allocations, op.bucket,
+                                     lambda a: update(a, released=a.released + op.amount)))
+    post = add_balance(B, post, L1, op.sender, op.amount)
+    return g.finish(s, post)
+
+
+# --- roles, governance, parameters (spec.governance) ------------------------------------------
+def _set_role(B: Any, s: SState, role: Any, account: Any, value: bool) -> SState:
+    roles = tuple(tuple(B.ite(B.and_(role == r, account == a), value, held) for a, held in enumerate(row))
+                  for r, row in enumerate(s.roles))
+    return update(s, roles=roles)
+
+
+def relation_grant_role(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(has_role(B, s, Role.ADMIN, op.sender), "UNAUTHORIZED")
+    g.require_address(op.account)
+    g.require(B.not_(has_role(B, s, op.role, op.account)), "ROLE_ALREADY_HELD")
+    return g.finish(s, _set_role(B, s, op.role, op.account, True))
+
+
+def relation_revoke_role(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(has_role(B, s, Role.ADMIN, op.sender), "UNAUTHORIZED")
+    g.require(has_role(B, s, op.role, op.account), "ROLE_NOT_HELD")
+    return g.finish(s, _set_role(B, s, op.role, op.account, False))
+
+
+def get_outstanding_utilisation(B: Any, s: SState) -> Any:
+    return B.sum_(B.ite(B.and_(b.present, b.active), b.utilisation_total - b.utilisation_released, 0)
+                  for b in s.bookings)
+
+
+def relation_governance_transfer(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(has_role(B, s, Role.GOVERNANCE, op.sender), "UNAUTHORIZED")
+    routes = [B.and_(op.source == enum_code(source), op.destination == enum_code(destination))
+              for source, destination in GOVERNANCE_ROUTES]
+    g.require(B.or_(*routes), "INVALID_ROUTE")
+    g.require_amount(op.amount)
+    free = s.treasury - get_outstanding_utilisation(B, s)
+    g.require(op.amount <= s.treasury, "INSUFFICIENT_BALANCE")
+    g.require(op.amount <= free, "TREASURY_FUNDS_COMMITTED")
+    to_reserve = op.destination == enum_code(Treasury.REWARD_RESERVE)
+    post = update(s, treasury=s.treasury - op.amount,
+                  reward_reserve=B.ite(to_reserve, s.reward_reserve + op.amount, s.reward_reserve),
+                  protocol_treasury=B.ite(to_reserve, s.protocol_treasury, s.protocol_treasury + op.amount))
+    return g.finish(s, post)
+
+
+def _append_pending(B: Any, s: SState, record: SPending) -> tuple[SState, Any]:
+    used = B.count(p.present for p in s.pending)
+    pending = put(B, s.pending, used, lambda _: record)
+    return update(s, pending=pending), used < len(s.pending)
+
+
+def _table_value(B: Any, code: Any, values: dict[int, Any], default: Any) -> Any:
+    result = default
+    for key in sorted(values, reverse=True):
+        result = B.ite(code == key, values[key], result)
+    return result
+
+
+def relation_propose_parameter_change(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    known = B.and_(0 <= op.name, op.name < len(PARAMETER_NAMES))
+    g.require(known, "UNKNOWN_PARAMETER")
+    changeable = {code: True for code, name in enumerate(PARAMETER_NAMES) if PARAMETER_TABLE[name].changeable_by}
+    g.require(_table_value(B, op.name, changeable, False), "PARAMETER_NOT_CHANGEABLE")
+    holds = B.false
+    for code, name in enumerate(PARAMETER_NAMES):
+        role = PARAMETER_TABLE[name].changeable_by
+        if role is not None:
+            holds = B.ite(op.name == code, has_role(B, s, role, op.sender), holds)
+    g.require(holds, "UNAUTHORIZED")
+    in_bounds = B.false
+    for code, name in enumerate(PARAMETER_NAMES):
+        info = PARAMETER_TABLE[name]
+        if info.changeable_by is not None:
+            in_bounds = B.ite(op.name == code, B.and_(info.lower <= op.value, op.value <= info.upper), in_bounds)
+    g.require(in_bounds, "PARAMETER_OUT_OF_BOUNDS")
+    record = SPending(True, op.name, -1, op.value, s.era + FIXED.activation_delay_eras)
+    post, fits = _append_pending(B, s, record)
+    return g.finish(s, post, fits)
+
+
+def relation_set_cluster_max_price(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(has_role(B, s, Role.OPERATOR, op.sender), "UNAUTHORIZED")
+    g.require(B.and_(0 <= op.cluster, op.cluster < len(s.clusters)), "UNKNOWN_CLUSTER")
+    g.require(op.price > 0, "INVALID_PRICE")
+    record = SPending(True, CLUSTER_MAX_PRICE_CODE, op.cluster, op.price, s.era + FIXED.activation_delay_eras)
+    post, fits = _append_pending(B, s, record)
+    return g.finish(s, post, fits)
+
+
+def relation_set_link_transfers(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(has_role(B, s, Role.ADMIN, op.sender), "UNAUTHORIZED")
+    return g.finish(s, update(s, link_transfers_enabled=op.enabled))
+
+
+# --- HyperNodes (spec.hypernodes) -------------------------------------------------------------
+def relation_register_hypernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(has_role(B, s, Role.OPERATOR, op.sender), "UNAUTHORIZED")
+    g.require_address(op.operator)
+    g.require(B.and_(*[B.implies(h.present, h.public_key != op.public_key) for h in s.hypernodes]),
+              "DUPLICATE_PUBLIC_KEY")
+    g.require(op.location >= 0, "INVALID_LOCATION")
+    g.require(op.endpoint != 0, "INVALID_ENDPOINT")
+    post, new_id = allocate(B, s, "hypernode")
+    record = SHyperNode(True, op.operator, op.public_key, op.location, op.endpoint, HN_REGISTERED)
+    post = update(post, hypernodes=put(B, post.hypernodes, new_id, lambda _: record))
+    rows = tuple(B.ite_record(new_id == h, tuple(False for _ in row), row)
+                 for h, row in enumerate(post.hypernode_links))
+    post = update(post, hypernode_links=rows)
+    return g.finish(s, post, new_id < bounds.K)
+
+
+def relation_remove_hypernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(has_role(B, s, Role.OPERATOR, op.sender), "UNAUTHORIZED")
+    hypernode = pick(B, s.hypernodes, op.hypernode)
+    g.require(B.and_(hypernode.present, hypernode.status == HN_REGISTERED), "UNKNOWN_HYPERNODE")
+    g.require(s.era >= FIXED.bootstrap_end_era, "BOOTSTRAP_NO_REMOVAL")
+    staked = B.select([B.or_(*row) for row in s.hypernode_links], op.hypernode, False)
+    g.require(B.not_(staked), "HYPERNODE_HAS_STAKE")
+    unstaking = B.or_(*[B.and_(link.present, link.status == UNSTAKING_HN, link.target == op.hypernode)
+                        for link in s.links])
+    g.require(B.not_(unstaking), "HYPERNODE_HAS_STAKE")
+    post = update(s, hypernodes=put(B, s.hypernodes, op.hypernode, lambda h: update(h, status=HN_REMOVED)))
+    return g.finish(s, post)
+
+
+# --- Links (spec.links) -----------------------------------------------------------------------
+def relation_mint_link(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(has_role(B, s, Role.LINK_MINTER, op.sender), "UNAUTHORIZED")
+    g.require(B.and_(0 <= op.link, op.link < FIXED.link_count), "LINK_ID_OUT_OF_RANGE")
+    g.require(B.not_(pick(B, s.links, op.link).present), "LINK_EXISTS")
+    g.require_address(op.owner)
+    g.require(B.and_(1 <= op.validity_eras, op.validity_eras <= FIXED.link_max_validity_eras),
+              "VALIDITY_OUT_OF_RANGE")
+    record = SLink(present=True, owner=op.owner, activation_era=s.era, expiry_era=s.era + op.validity_eras,
+                   status=FREE, target=-1, staked_era=-1, min_staking_period=0, unstaking_period=0,
+                   unstake_ready_era=-1, upfront_claimed=False, accrued=0, claimed=0)
+    post = update(s, links=put(B, s.links, op.link, lambda _: record))
+    return g.finish(s, post, op.link < bounds.K)
+
+
+def _owned_link(B: Any, g: Guard, s: SState, link_id: Any, sender: Any) -> SLink:
+    link = pick(B, s.links, link_id)
+    g.require(link.present, "UNKNOWN_LINK")
+    g.require(link.owner == sender, "NOT_LINK_OWNER")
+    return link
+
+
+def relation_transfer_link(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    link = _owned_link(B, g, s, op.link, op.sender)
+    g.require(s.link_transfers_enabled, "LINK_TRANSFERS_DISABLED")
+    g.require(link.status == FREE, "LINK_NOT_FREE")
+    g.require_address(op.to)
+    return g.finish(s, update(s, links=put(B, s.links, op.link, lambda r: update(r, owner=op.to))))
+
+
+def _require_stakeable(B: Any, g: Guard, s: SState, link: SLink) -> None:
+    g.require(link.status == FREE, "LINK_NOT_FREE")
+    g.require(link_valid(B, link, s.era), "LINK_NOT_VALID")
+
+
+def _stake(s: SState, status: int, target: Any) -> Callable[[SLink], SLink]:
+    def record(link: SLink) -> SLink:
+        return update(link, status=status, target=target, staked_era=s.era,
+                      min_staking_period=s.param("min_staking_period_eras"),
+                      unstaking_period=s.param("unstaking_period_eras"))
+
+    return record
+
+
+def relation_stake_link(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    link = _owned_link(B, g, s, op.link, op.sender)
+    _require_stakeable(B, g, s, link)
+    hypernode = pick(B, s.hypernodes, op.hypernode)
+    g.require(B.and_(hypernode.present, hypernode.status == HN_REGISTERED), "UNKNOWN_HYPERNODE")
+    post = update(s, links=put(B, s.links, op.link, _stake(s, STAKED_HN, op.hypernode)))
+    rows = tuple(tuple(B.ite(B.and_(op.hypernode == h, op.link == k), True, staked) for k, staked in enumerate(row))
+                 for h, row in enumerate(post.hypernode_links))
+    return g.finish(s, update(post, hypernode_links=rows))
+
+
+def relation_stake_link_as_collateral(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    link = _owned_link(B, g, s, op.link, op.sender)
+    _require_stakeable(B, g, s, link)
+    node = pick(B, s.scalernodes, op.scaler)
+    g.require(node.present, "UNKNOWN_SCALERNODE")
+    g.require(node.owner == op.sender, "NOT_NODE_OWNER")
+    g.require(node.status != SN_REMOVED, "SCALERNODE_REMOVED")
+    post = update(s, links=put(B, s.links, op.link, _stake(s, STAKED_COLL, op.scaler)))
+    post = update(post, scalernodes=put(B, post.scalernodes, op.scaler,
+                                        lambda n: update(n, link_collateral=n.link_collateral + 1)))
+    return g.finish(s, post)
+
+
+def node_collateral_credit(B: Any, s: SState, node: SScalerNode) -> Any:
+    """:func:`spec.collateral.get_node_collateral_credit`: ICNT node collateral plus Link credit."""
+    credit = s.param("link_collateral_credit")
+    return node.node_collateral + B.mul_small(node.link_collateral, credit, len(s.links))
+
+
+def relation_request_unstake_link(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    link = _owned_link(B, g, s, op.link, op.sender)
+    g.require(B.or_(link.status == STAKED_HN, link.status == STAKED_COLL), "LINK_NOT_STAKED")
+    g.require(s.era >= link.staked_era + link.min_staking_period, "MIN_STAKING_PERIOD_NOT_MET")
+    as_collateral = link.status == STAKED_COLL
+    node = pick(B, s.scalernodes, link.target)
+    credit_after = node_collateral_credit(B, s, node) - s.param("link_collateral_credit")
+    g.require(B.implies(as_collateral, B.or_(node.booking < 0, credit_after >= node.collateral_required)),
+              "COLLATERAL_LOCKED")
+    post = update(s, scalernodes=put(B, s.scalernodes, link.target,
+                                     lambda n: update(n, link_collateral=n.link_collateral - 1), as_collateral))
+    rows = tuple(tuple(B.ite(B.and_(B.not_(as_collateral), link.target == h, op.link == k), False, staked)
+                       for k, staked in enumerate(row)) for h, row in enumerate(post.hypernode_links))
+    post = update(post, hypernode_links=rows)
+    post = update(post, links=put(B, post.links, op.link, lambda r: update(
+        r, status=B.ite(as_collateral, UNSTAKING_COLL, UNSTAKING_HN),
+        unstake_ready_era=s.era + link.unstaking_period)))
+    return g.finish(s, post)
+
+
+def relation_complete_unstake_link(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    link = _owned_link(B, g, s, op.link, op.sender)
+    g.require(B.or_(link.status == UNSTAKING_HN, link.status == UNSTAKING_COLL), "LINK_NOT_UNSTAKING")
+    g.require(s.era >= link.unstake_ready_era, "UNSTAKING_PERIOD_NOT_OVER")
+    post = update(s, links=put(B, s.links, op.link, lambda r: update(
+        r, status=FREE, target=-1, staked_era=-1, unstake_ready_era=-1)))
+    return g.finish(s, post)
+
+
+def _pay_from_link_pool(B: Any, s: SState, owner: Any, amount: Any) -> SState:
+    post = update(s, link_pool=s.link_pool - amount)
+    post = add_balance(B, post, L1, owner, amount)
+    return set_totals(post, link_pool_paid=post.totals.link_pool_paid + amount,
+                      rewards_paid=post.totals.rewards_paid + amount)
+
+
+def relation_claim_link_upfront(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    link = _owned_link(B, g, s, op.link, op.sender)
+    g.require(B.not_(link.upfront_claimed), "UPFRONT_ALREADY_CLAIMED")
+    post = update(s, links=put(B, s.links, op.link, lambda r: update(r, upfront_claimed=True)))
+    return g.finish(s, _pay_from_link_pool(B, post, link.owner, LINK_UPFRONT))
+
+
+def relation_claim_link_rewards(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    link = _owned_link(B, g, s, op.link, op.sender)
+    g.require_amount(op.amount)
+    g.require(op.amount <= link.accrued - link.claimed, "CLAIM_EXCEEDS_ACCRUAL")
+    post = update(s, links=put(B, s.links, op.link, lambda r: update(r, claimed=r.claimed + op.amount)))
+    return g.finish(s, _pay_from_link_pool(B, post, link.owner, op.amount))
+
+
+def relation_raise_reward_curve(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(has_role(B, s, Role.OPERATOR, op.sender), "UNAUTHORIZED")
+    g.require(B.and_(0 <= op.month, op.month < CURVE_LENGTH), "CURVE_MONTH_OUT_OF_RANGE")
+    g.require(op.month > current_month(B, s), "CURVE_MONTH_ELAPSED")
+    old = B.select(s.link_curve, op.month, 0)
+    g.require(op.amount > old, "CURVE_DECREASE")
+    g.require(B.sum_(s.link_curve) - old + op.amount <= LINK_ENTITLEMENT, "CURVE_EXCEEDS_ENTITLEMENT")
+    curve = tuple(B.ite(op.month == month, op.amount, value) for month, value in enumerate(s.link_curve))
+    return g.finish(s, update(s, link_curve=curve))
+
+
+# --- ScalerNodes, collateral, delegation (spec.scalernodes) -----------------------------------
+def _schedule_withdrawals(B: Any, s: SState, entries: list[tuple[Any, Any, Any, Any, Any]]) -> tuple[SState, Any]:
+    """Append collateral withdrawals ``(condition, owner, scaler, source, amount)`` in order; returns
+    the state and whether they fit."""
+    position = ID_COLLECTIONS.index("collateral_withdrawal")
+    counter = s.next_id[position]
+    withdrawals = s.collateral_withdrawals
+    ready = s.era + FIXED.withdrawal_delay_eras
+    for condition, owner, scaler, source, amount in entries:
+        record = SCollateralWithdrawal(True, owner, scaler, source, amount, ready)
+        withdrawals = put(B, withdrawals, counter, lambda _, record=record: record, condition)
+        counter = B.ite(condition, counter + 1, counter)
+    next_id = tuple(counter if index == position else value for index, value in enumerate(s.next_id))
+    return update(s, collateral_withdrawals=withdrawals, next_id=next_id), counter <= len(withdrawals)
+
+
+def relation_register_scalernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(B.and_(0 <= op.cluster, op.cluster < len(s.clusters)), "UNKNOWN_CLUSTER")
+    g.require(B.and_(1 <= op.capacity_tb, op.capacity_tb <= FIXED.max_capacity_tb), "INVALID_CAPACITY")
+    g.require(op.reservation_price > 0, "INVALID_PRICE")
+    g.require(op.max_booking_days >= FIXED.node_max_booking_min_days, "MAX_BOOKING_TOO_SHORT")
+    required = B.uf("node_collateral_required", s.param("node_reward_per_pb_month"), op.capacity_tb)
+    g.require(balance(B, s, L1, op.sender) >= required, "INSUFFICIENT_BALANCE")
+    post = add_balance(B, s, L1, op.sender, -required)
+    post, new_id = allocate(B, post, "scalernode")
+    record = SScalerNode(
+        present=True, owner=op.sender, cluster=op.cluster, capacity_tb=op.capacity_tb,
+        reservation_price=op.reservation_price, max_booking_days=op.max_booking_days, registered_era=s.era,
+        commitment_end_era=s.era + FIXED.commitment_months * ERAS_PER_MONTH, collateral_required=required,
+        node_collateral=required, network_collateral=0, link_collateral=0, extensions=0, status=SN_REGISTERED,
+        booking=-1)
+    post = update(post, scalernodes=put(B, post.scalernodes, new_id, lambda _: record))
+    return g.finish(s, post, new_id < bounds.K)
+
+
+def relation_verify_scalernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(has_role(B, s, Role.OPERATOR, op.sender), "UNAUTHORIZED")
+    node = pick(B, s.scalernodes, op.scaler)
+    g.require(node.present, "UNKNOWN_SCALERNODE")
+    g.require(node.status != SN_REMOVED, "SCALERNODE_REMOVED")
+    g.require(node.status != SN_VERIFIED, "ALREADY_VERIFIED")
+    post = update(s, scalernodes=put(B, s.scalernodes, op.scaler, lambda n: update(n, status=SN_VERIFIED)))
+    return g.finish(s, post)
+
+
+def relation_remove_scalernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(has_role(B, s, Role.OPERATOR, op.sender), "UNAUTHORIZED")
+    node = pick(B, s.scalernodes, op.scaler)
+    g.require(node.present, "UNKNOWN_SCALERNODE")
+    g.require(node.status != SN_REMOVED, "SCALERNODE_REMOVED")
+    g.require(node.booking < 0, "SCALERNODE_BOOKED")
+    post = update(s, scalernodes=put(B, s.scalernodes, op.scaler, lambda n: update(
+        n, status=SN_REMOVED, node_collateral=B.ite(n.node_collateral > 0, 0, n.node_collateral),
+        network_collateral=B.ite(n.network_collateral > 0, 0, n.network_collateral))))
+    post, fits = _schedule_withdrawals(B, post, [
+        (node.node_collateral > 0, node.owner, op.scaler, FROM_NODE, node.node_collateral),
+        (node.network_collateral > 0, node.owner, op.scaler, FROM_NETWORK, node.network_collateral),
+    ])
+    return g.finish(s, post, fits)
+
+
+def _owned_live_scalernode(B: Any, g: Guard, s: SState, scaler: Any, sender: Any) -> SScalerNode:
+    node = pick(B, s.scalernodes, scaler)
+    g.require(node.present, "UNKNOWN_SCALERNODE")
+    g.require(node.owner == sender, "NOT_NODE_OWNER")
+    g.require(node.status != SN_REMOVED, "SCALERNODE_REMOVED")
+    return node
+
+
+def relation_extend_commitment(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    node = _owned_live_scalernode(B, g, s, op.scaler, op.sender)
+    g.require(s.era < node.commitment_end_era, "COMMITMENT_ENDED")
+    post = update(s, scalernodes=put(B, s.scalernodes, op.scaler, lambda n: update(
+        n, commitment_end_era=n.commitment_end_era + FIXED.extension_months * ERAS_PER_MONTH,
+        extensions=n.extensions + 1)))
+    return g.finish(s, post)
+
+
+def relation_deposit_collateral(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    _owned_live_scalernode(B, g, s, op.scaler, op.sender)
+    g.require_amount(op.amount)
+    g.require(balance(B, s, L1, op.sender) >= op.amount, "INSUFFICIENT_BALANCE")
+    post = add_balance(B, s, L1, op.sender, -op.amount)
+    is_node = op.kind == KIND_NODE
+    post = update(post, scalernodes=put(B, post.scalernodes, op.scaler, lambda n: update(
+        n, node_collateral=B.ite(is_node, n.node_collateral + op.amount, n.node_collateral),
+        network_collateral=B.ite(is_node, n.network_collateral, n.network_collateral + op.amount))))
+    return g.finish(s, post)
+
+
+def get_withdrawable_node_collateral(B: Any, s: SState, node: SScalerNode) -> Any:
+    excess = node_collateral_credit(B, s, node) - node.collateral_required
+    locked_free = B.max_(0, B.min_(excess, node.node_collateral))
+    return B.ite(s.era < node.commitment_end_era, locked_free, node.node_collateral)
+
+
+def relation_request_collateral_withdrawal(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    node = _owned_live_scalernode(B, g, s, op.scaler, op.sender)
+    g.require_amount(op.amount)
+    is_node = op.kind == KIND_NODE
+    held = B.ite(is_node, node.node_collateral, node.network_collateral)
+    g.require(op.amount <= held, "INSUFFICIENT_COLLATERAL")
+    g.require(B.implies(is_node, op.amount <= get_withdrawable_node_collateral(B, s, node)), "COLLATERAL_LOCKED")
+    post = update(s, scalernodes=put(B, s.scalernodes, op.scaler, lambda n: update(
+        n, node_collateral=B.ite(is_node, n.node_collateral - op.amount, n.node_collateral),
+        network_collateral=B.ite(is_node, n.network_collateral, n.network_collateral - op.amount))))
+    source = B.ite(is_node, FROM_NODE, FROM_NETWORK)
+    post, fits = _schedule_withdrawals(B, post, [(True, op.sender, op.scaler, source, op.amount)])
+    return g.finish(s, post, fits)
+
+
+def relation_delegate(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    node = pick(B, s.scalernodes, op.scaler)
+    g.require(node.present, "UNKNOWN_SCALERNODE")
+    g.require(node.status != SN_REMOVED, "SCALERNODE_REMOVED")
+    g.require_amount(op.amount)
+    g.require(balance(B, s, L1, op.sender) >= op.amount, "INSUFFICIENT_BALANCE")
+    post = add_balance(B, s, L1, op.sender, -op.amount)
+    post, new_id = allocate(B, post, "delegation")
+    record = SDelegation(True, op.sender, op.scaler, op.amount, s.era, False)
+    post = update(post, delegations=put(B, post.delegations, new_id, lambda _: record))
+    return g.finish(s, post, new_id < bounds.K)
+
+
+def relation_request_undelegation(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    delegation = pick(B, s.delegations, op.delegation)
+    g.require(delegation.present, "UNKNOWN_DELEGATION")
+    g.require(delegation.delegator == op.sender, "NOT_DELEGATOR")
+    g.require(B.not_(delegation.withdrawn), "DELEGATION_WITHDRAWN")
+    earliest = delegation.start_era + FIXED.delegation_min_commitment_days * ERAS_PER_DAY
+    g.require(s.era >= earliest, "DELEGATION_COMMITMENT_NOT_MET")
+    post, fits = _schedule_withdrawals(B, s, [(True, op.sender, delegation.scaler, FROM_DELEGATION,
+                                               delegation.amount)])
+    post = update(post, delegations=put(B, post.delegations, op.delegation,
+                                        lambda d: update(d, withdrawn=True, amount=0)))
+    return g.finish(s, post, fits)
+
+
+def relation_complete_withdrawal(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    withdrawal = pick(B, s.collateral_withdrawals, op.withdrawal)
+    g.require(withdrawal.present, "UNKNOWN_WITHDRAWAL")
+    g.require(withdrawal.owner == op.sender, "NOT_WITHDRAWAL_OWNER")
+    g.require(s.era >= withdrawal.ready_era, "WITHDRAWAL_NOT_READY")
+    post = update(s, collateral_withdrawals=put(B, s.collateral_withdrawals, op.withdrawal,
+                                                lambda w: update(w, present=False)))
+    post = add_balance(B, post, L1, withdrawal.owner, withdrawal.amount)
+    return g.finish(s, post)
+
+
+# --- bookings (spec.bookings) -----------------------------------------------------------------
+def relation_book_capacity(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(B.and_(0 <= op.cluster, op.cluster < len(s.clusters)), "UNKNOWN_CLUSTER")
+    g.require(op.duration_days >= FIXED.booking_min_days, "DURATION_TOO_SHORT")
+    candidate = [B.and_(n.present, n.cluster == op.cluster, n.status == SN_VERIFIED, n.booking < 0,
+                        n.capacity_tb == op.capacity_tb, node_collateral_credit(B, s, n) >= n.collateral_required)
+                 for n in s.scalernodes]
+    g.require(B.or_(*candidate), "NO_AVAILABLE_NODE")
+    supported = [B.and_(candidate[index], op.duration_days <= n.max_booking_days,
+                        op.duration_days * ERAS_PER_DAY < n.commitment_end_era - s.era)
+                 for index, n in enumerate(s.scalernodes)]
+    g.require(B.or_(*supported), "DURATION_NOT_SUPPORTED")
+    chosen: Any = -1
+    for index in reversed(range(len(s.scalernodes))):
+        chosen = B.ite(supported[index], index, chosen)
+    node = pick(B, s.scalernodes, chosen)
+    cluster = pick(B, s.clusters, op.cluster)
+    price = B.min_(cluster.max_price, node.reservation_price)
+    fee = B.uf("access_fee", s.param("protocol_margin_bps"), price, op.capacity_tb, op.duration_days)
+    g.require(balance(B, s, L1, op.sender) >= fee, "INSUFFICIENT_BALANCE")
+    post = add_balance(B, s, L1, op.sender, -fee)
+    post = update(post, treasury=post.treasury + fee)
+    post = set_totals(post, fees_paid=post.totals.fees_paid + fee)
+    post, new_id = allocate(B, post, "booking")
+    record = SBooking(
+        present=True, builder=op.sender, scaler=chosen, capacity_tb=op.capacity_tb, price=price, start_era=s.era,
+        end_era=s.era + op.duration_days * ERAS_PER_DAY, fee=fee,
+        utilisation_total=B.uf("utilisation_total", price, op.capacity_tb, op.duration_days),
+        utilisation_released=0, active=True)
+    post = update(post, bookings=put(B, post.bookings, new_id, lambda _: record))
+    post = update(post, scalernodes=put(B, post.scalernodes, chosen, lambda n: update(n, booking=new_id)))
+    return g.finish(s, post, new_id < bounds.K)
+
+
+# --- reports (spec.eras) ----------------------------------------------------------------------
+def _require_reportable(B: Any, g: Guard, s: SState, era: Any, hypernode_id: Any, scaler_id: Any) -> None:
+    g.require(era == s.era, "WRONG_ERA")
+    hypernode = pick(B, s.hypernodes, hypernode_id)
+    g.require(B.and_(hypernode.present, hypernode.status == HN_REGISTERED), "UNKNOWN_HYPERNODE")
+    g.require(pick(B, s.scalernodes, scaler_id).present, "UNKNOWN_SCALERNODE")
+
+
+def _set_bit(B: Any, matrix: tuple, row: Any, column: Any, condition: Any = True) -> tuple:
+    return tuple(tuple(B.ite(B.and_(condition, row == r, column == c), True, bit) for c, bit in enumerate(bits))
+                 for r, bits in enumerate(matrix))
+
+
+def _get_bit(B: Any, matrix: tuple, row: Any, column: Any) -> Any:
+    return B.select([B.select(bits, column, False) for bits in matrix], row, False)
+
+
+def relation_report_scalernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    _require_reportable(B, g, s, op.era, op.hypernode, op.scaler)
+    g.require(pick(B, s.hypernodes, op.hypernode).operator == op.sender, "NOT_NODE_OPERATOR")
+    g.require(is_hypernode_active(B, s, op.hypernode, s.era), "HYPERNODE_INACTIVE")
+    g.require(pick(B, s.scalernodes, op.scaler).status == SN_VERIFIED, "SCALERNODE_NOT_VERIFIED")
+    g.require(B.not_(_get_bit(B, s.reports.scaler_reported, op.scaler, op.hypernode)), "DUPLICATE_REPORT")
+    reports = update(s.reports,
+                     scaler_reported=_set_bit(B, s.reports.scaler_reported, op.scaler, op.hypernode),
+                     down_votes=_set_bit(B, s.reports.down_votes, op.scaler, op.hypernode, B.not_(op.up)))
+    return g.finish(s, update(s, reports=reports))
+
+
+def relation_report_hypernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    _require_reportable(B, g, s, op.era, op.hypernode, op.scaler)
+    node = pick(B, s.scalernodes, op.scaler)
+    g.require(node.owner == op.sender, "NOT_NODE_OPERATOR")
+    g.require(node.status == SN_VERIFIED, "SCALERNODE_NOT_VERIFIED")
+    g.require(is_hypernode_active(B, s, op.hypernode, s.era), "HYPERNODE_INACTIVE")
+    g.require(B.not_(_get_bit(B, s.reports.hyper_reported, op.hypernode, op.scaler)), "DUPLICATE_REPORT")
+    reports = update(s.reports,
+                     hyper_reported=_set_bit(B, s.reports.hyper_reported, op.hypernode, op.scaler),
+                     unanswered=_set_bit(B, s.reports.unanswered, op.hypernode, op.scaler, B.not_(op.answered)))
+    return g.finish(s, update(s, reports=reports))
+
+
+# --- slashing (spec.slashing) -----------------------------------------------------------------
+def slash_scaler(B: Any, s: SState, condition: Any, offender: Any) -> tuple[SState, Any]:
+    """:func:`spec.slashing.execute_downtime_fault` without the fault bookkeeping: take
+    ``slash_amount(collateral at risk)`` in slashing order and credit the Protocol Treasury.
+    Every write is guarded by ``condition``. Returns the state and the amount."""
+    node = pick(B, s.scalernodes, offender)
+    own_pending = []
+    delegated_pending = []
+    for w in s.collateral_withdrawals:
+        mine = B.and_(w.present, w.scaler == offender)
+        own_pending.append(B.and_(mine, w.source != FROM_DELEGATION))
+        delegated_pending.append(B.and_(mine, w.source == FROM_DELEGATION))
+    delegating = [B.and_(d.present, d.scaler == offender) for d in s.delegations]
+    own = node.node_collateral + node.network_collateral + B.sum_(
+        B.ite(flag, w.amount, 0) for flag, w in zip(own_pending, s.collateral_withdrawals, strict=True))
+    delegated = B.sum_(B.ite(flag, d.amount, 0) for flag, d in zip(delegating, s.delegations, strict=True))
+    delegated = delegated + B.sum_(
+        B.ite(flag, w.amount, 0) for flag, w in zip(delegated_pending, s.collateral_withdrawals, strict=True))
+    amount = B.uf("slash_amount", own + delegated, s.param("downtime_slash_bps"))
+    remaining = amount
+    taken_node = B.min_(remaining, node.node_collateral)
+    remaining = remaining - taken_node
+    taken_network = B.min_(remaining, node.network_collateral)
+    remaining = remaining - taken_network
+    scalernodes = put(B, s.scalernodes, offender, lambda n: update(
+        n, node_collateral=n.node_collateral - taken_node, network_collateral=n.network_collateral - taken_network),
+        condition)
+    withdrawals = list(s.collateral_withdrawals)
+    for index, flag in enumerate(own_pending):
+        taken = B.min_(remaining, withdrawals[index].amount)
+        withdrawals[index] = B.ite_record(B.and_(condition, flag), update(withdrawals[index],
+                                          amount=withdrawals[index].amount - taken), withdrawals[index])
+        remaining = B.ite(flag, remaining - taken, remaining)
+    delegations = list(s.delegations)
+    for index, flag in enumerate(delegating):
+        taken = B.min_(remaining, delegations[index].amount)
+        delegations[index] = B.ite_record(B.and_(condition, flag), update(delegations[index],
+                                          amount=delegations[index].amount - taken), delegations[index])
+        remaining = B.ite(flag, remaining - taken, remaining)
+    for index, flag in enumerate(delegated_pending):
+        taken = B.min_(remaining, withdrawals[index].amount)
+        withdrawals[index] = B.ite_record(B.and_(condition, flag), update(withdrawals[index],
+                                          amount=withdrawals[index].amount - taken), withdrawals[index])
+        remaining = B.ite(flag, remaining - taken, remaining)
+    post = update(s, scalernodes=scalernodes, collateral_withdrawals=tuple(withdrawals),
+                  delegations=tuple(delegations),
+                  protocol_treasury=B.ite(condition, s.protocol_treasury + amount, s.protocol_treasury))
+    post = set_totals(post, slashed=B.ite(condition, s.totals.slashed + amount, s.totals.slashed))
+    return post, amount
+
+
+def shorten_links(B: Any, s: SState, penalties: list[tuple[Any, Any, Any]]) -> SState:
+    """:func:`spec.links.shorten_link_validity` for faults ``(condition, hypernode, penalty)``: each
+    exposed Link's expiry moves by the sum of its HyperNode's penalties, never before activation."""
+    links = []
+    for link in s.links:
+        exposed = B.and_(link.present, B.or_(link.status == STAKED_HN, link.status == UNSTAKING_HN))
+        hit = B.or_(*[B.and_(condition, hypernode == link.target) for condition, hypernode, _ in penalties])
+        total = B.sum_(B.ite(B.and_(condition, hypernode == link.target), penalty, 0)
+                       for condition, hypernode, penalty in penalties)
+        links.append(B.ite_record(B.and_(exposed, hit), update(
+            link, expiry_era=B.max_(link.activation_era, link.expiry_era - total)), link))
+    return update(s, links=tuple(links))
+
+
+def relation_execute_slash(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    matches = [B.and_(f.present, f.kind == op.kind, f.offender == op.offender, f.era == op.era) for f in s.faults]
+    g.require(B.or_(*matches), "NO_SUCH_FAULT")
+    g.require(B.not_(B.or_(*[B.and_(match, f.executed) for match, f in zip(matches, s.faults, strict=True)])),
+              "ALREADY_SLASHED")
+    is_hypernode_fault = op.kind == HN_FAULT
+    post = shorten_links(B, s, [(is_hypernode_fault, op.offender,
+                                 s.param("hypernode_fault_validity_penalty_eras"))])
+    post, amount = slash_scaler(B, post, B.not_(is_hypernode_fault), op.offender)
+    faults = tuple(B.ite_record(match, update(f, executed=True, amount=B.ite(is_hypernode_fault, f.amount, amount)), f)
+                   for match, f in zip(matches, s.faults, strict=True))
+    return g.finish(s, update(post, faults=faults))
+
+
+# --- era settlement (spec.eras.process_era_end) -----------------------------------------------
+def _append_records(B: Any, records: tuple, entries: list[tuple[Any, Any]]) -> tuple[tuple, Any]:
+    """Append ``(condition, record)`` entries, in order, after the present slots (a prefix)."""
+    used = B.count(record.present for record in records)
+    result = list(records)
+    rank: Any = 0
+    for condition, record in entries:
+        position = used + rank
+        result = [B.ite_record(B.and_(condition, position == index), record, old) for index, old in enumerate(result)]
+        rank = B.ite(condition, rank + 1, rank)
+    return tuple(result), used + rank <= len(records)
+
+
+def settle_challenge_results(B: Any, s: SState) -> tuple[SState, list[Any], Any]:
+    """Step 1 (:func:`spec.eras.process_challenge_results`): faults of this era from the reports.
+    Returns the state, the ScalerNodes found down, and whether the new faults fit."""
+    K = len(s.scalernodes)
+    era = s.era
+    indicators = weight_indicators(B, s, era)
+    total = B.count(flag for row in indicators for flag in row)
+    downtime_quorum = s.param("downtime_quorum_bps")
+    total_times_quorum = B.sum_(B.ite(flag, downtime_quorum, 0) for row in indicators for flag in row)
+    verified = [B.and_(n.present, n.status == SN_VERIFIED) for n in s.scalernodes]
+    down = []
+    for scaler in range(K):
+        votes = s.reports.down_votes[scaler]
+        weight = B.count(B.and_(votes[h], flag) for h, row in enumerate(indicators) for flag in row)
+        down.append(B.and_(verified[scaler], total > 0, weight * BPS > total_times_quorum))
+    fault_quorum = s.param("hypernode_fault_quorum_bps")
+    verified_count = B.count(verified)
+    verified_times_quorum = B.sum_(B.ite(flag, fault_quorum, 0) for flag in verified)
+    faulty = []
+    for h in range(K):
+        active = B.or_(*indicators[h])
+        unanswered = B.count(B.and_(s.reports.unanswered[h][scaler], verified[scaler]) for scaler in range(K))
+        faulty.append(B.and_(active, verified_count > 0, unanswered * BPS > verified_times_quorum))
+    entries = [(down[n], SFault(True, DOWNTIME, n, era, False, 0)) for n in range(K)]
+    entries += [(faulty[h], SFault(True, HN_FAULT, h, era, False, 0)) for h in range(K)]
+    faults, fits = _append_records(B, s.faults, entries)
+    return update(s, faults=faults), down, fits
+
+
+def settle_overdue_faults(B: Any, s: SState) -> SState:
+    """Step 2 (:func:`spec.slashing.process_overdue_faults`): execute every fault of an earlier era not
+    executed yet; downtime faults in key order (= slot order), then HyperNode faults in one pass."""
+    era = s.era
+    overdue = [B.and_(f.present, B.not_(f.executed), f.era < era) for f in s.faults]
+    post = s
+    faults = list(s.faults)
+    for index, fault in enumerate(s.faults):
+        condition = B.and_(overdue[index], fault.kind == DOWNTIME)
+        post, amount = slash_scaler(B, post, condition, fault.offender)
+        faults[index] = B.ite_record(condition, update(fault, executed=True, amount=amount), faults[index])
+    penalty = s.param("hypernode_fault_validity_penalty_eras")
+    hypernode_faults = [(B.and_(overdue[index], fault.kind == HN_FAULT), fault.offender, penalty)
+                        for index, fault in enumerate(s.faults)]
+    post = shorten_links(B, post, hypernode_faults)
+    for index, (condition, _, _) in enumerate(hypernode_faults):
+        faults[index] = B.ite_record(condition, update(faults[index], executed=True), faults[index])
+    return update(post, faults=tuple(faults))
+
+
+def settle_link_accrual(B: Any, s: SState) -> SState:
+    """Step 3 (:func:`spec.links.process_link_accrual`), with validity as shortened by step 2."""
+    era = s.era
+    month = B.div(s.genesis_day + B.div(era, ERAS_PER_DAY), DAYS_PER_MONTH)
+    entry = B.select(s.link_curve, month, 0)
+    per_link = B.ite(B.and_(0 <= month, month < CURVE_LENGTH), B.div(entry, ERAS_PER_MONTH), 0)
+    indicators = weight_indicators(B, s, era)
+    accrued = [link.accrued for link in s.links]
+    for row in indicators:
+        active = B.or_(*row)
+        for k, flag in enumerate(row):
+            condition = B.and_(per_link != 0, active, flag)
+            accrued[k] = B.ite(condition, accrued[k] + B.min_(per_link, LINK_ENTITLEMENT - accrued[k]), accrued[k])
+    links = tuple(update(link, accrued=value) for link, value in zip(s.links, accrued, strict=True))
+    return update(s, links=links)
+
+
+def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
+    """Step 4 (:func:`spec.eras.process_bookings_and_rewards`): network collateral, one era of every
+    booking, HP rewards, delegator returns."""
+    K = len(s.scalernodes)
+    era = s.era
+    verified = [B.and_(n.present, n.status == SN_VERIFIED) for n in s.scalernodes]
+    # network collateral (spec.rewards.get_network_collateral)
+    network_tb = B.sum_(B.ite(verified[index], n.capacity_tb, 0) for index, n in enumerate(s.scalernodes))
+    day = s.genesis_day + B.div(era, ERAS_PER_DAY)
+    unlocked = B.uf("unlocked_supply", day, *s.link_curve)
+    required = []
+    provided = []
+    for index, node in enumerate(s.scalernodes):
+        delegated = B.sum_(B.ite(B.and_(d.present, d.scaler == index), d.amount, 0) for d in s.delegations)
+        required.append(B.uf("network_required", node.capacity_tb, network_tb, unlocked))
+        provided.append(node.network_collateral + delegated)
+    # utilisation release (spec.bookings.release_booking_era)
+    utilisation: list[Any] = [0] * K
+    bookings = list(s.bookings)
+    scalernodes = list(s.scalernodes)
+    for index, booking in enumerate(s.bookings):
+        running = B.and_(booking.present, booking.active)
+        duration = booking.end_era - booking.start_era
+        elapsed = B.min_(era + 1 - booking.start_era, duration)
+        due = B.uf("utilisation_due", booking.utilisation_total, elapsed, duration)
+        amount = due - booking.utilisation_released
+        ends = era + 1 >= booking.end_era
+        utilisation = [B.ite(B.and_(running, booking.scaler == n), amount, value)
+                       for n, value in enumerate(utilisation)]
+        bookings[index] = B.ite_record(running, update(booking, utilisation_released=due,
+                                                       active=B.ite(ends, False, booking.active)), booking)
+        scalernodes = list(put(B, tuple(scalernodes), booking.scaler, lambda n: update(n, booking=-1),
+                               B.and_(running, ends)))
+    post = update(s, bookings=tuple(bookings), scalernodes=tuple(scalernodes))
+    # HP rewards (spec.rewards.process_hp_rewards)
+    regions = [pick(B, post.clusters, node.cluster).region for node in post.scalernodes]
+    region_tb = []
+    region_booked = []
+    for region in range(len(post.regions)):
+        mine = [B.and_(verified[n], regions[n] == region) for n in range(K)]
+        region_tb.append(B.sum_(B.ite(mine[n], post.scalernodes[n].capacity_tb, 0) for n in range(K)))
+        region_booked.append(B.sum_(B.ite(B.and_(mine[n], post.scalernodes[n].booking >= 0),
+                                          post.scalernodes[n].capacity_tb, 0) for n in range(K)))
+    subsidised = era < s.param("subsidy_end_era")
+    rates = [region.subsidy_per_tb_era for region in post.regions]
+    for n in range(K):
+        node = post.scalernodes[n]
+        eligible = B.and_(verified[n], B.not_(down[n]))
+        capacity_reward = B.ite(subsidised, B.uf(
+            "capacity_reward", B.select(rates, regions[n], 0), node.capacity_tb,
+            B.select(region_tb, regions[n], 0), B.select(region_booked, regions[n], 0)), 0)
+        multiplier = B.uf("multiplier", node.extensions, required[n], provided[n],
+                          s.param("commitment_bonus_bps"), s.param("max_commitment_bonus_bps"),
+                          s.param("shortfall_penalty_bps"), s.param("excess_bonus_bps"))
+        gross = B.uf("hp_gross", utilisation[n], capacity_reward, multiplier)
+        paying = B.and_(eligible, gross > 0)
+        from_treasury = B.min_(gross, utilisation[n])
+        from_reserve = B.min_(gross - from_treasury, post.reward_reserve)
+        paid = from_treasury + from_reserve
+        shortfall = B.max_(0, node.collateral_required - node_collateral_credit(B, post, node))
+        diverted = B.min_(paid, shortfall)
+        paid_out = paid - diverted
+        totals = post.totals
+        post = update(
+            post,
+            treasury=B.ite(paying, post.treasury - from_treasury, post.treasury),
+            reward_reserve=B.ite(paying, post.reward_reserve - from_reserve, post.reward_reserve),
+            scalernodes=put(B, post.scalernodes, n,
+                            lambda r, diverted=diverted: update(r, node_collateral=r.node_collateral + diverted),
+                            paying),
+            totals=B.ite_record(paying, update(
+                totals, treasury_utilisation_paid=totals.treasury_utilisation_paid + from_treasury,
+                reward_reserve_paid=totals.reward_reserve_paid + from_reserve,
+                diverted_to_collateral=totals.diverted_to_collateral + diverted,
+                rewards_paid=totals.rewards_paid + paid), totals))
+        post = add_balance(B, post, L1, node.owner, paid_out, B.and_(paying, paid_out > 0))
+    # delegator returns (spec.rewards.process_delegator_returns)
+    network_required = B.sum_(B.ite(verified[n], required[n], 0) for n in range(K))
+    network_provided = B.sum_(B.ite(verified[n], provided[n], 0) for n in range(K))
+    rate = s.param("delegator_return_bps_per_year")
+    for index in range(len(post.delegations)):
+        delegation = post.delegations[index]
+        eligible = B.and_(delegation.present, delegation.amount != 0, B.select(verified, delegation.scaler, False))
+        due = B.uf("delegator_return", delegation.amount, network_required, network_provided, rate)
+        paid = B.min_(due, post.reward_reserve)
+        totals = post.totals
+        post = update(post, reward_reserve=B.ite(eligible, post.reward_reserve - paid, post.reward_reserve),
+                      totals=B.ite_record(eligible, update(
+                          totals, reward_reserve_paid=totals.reward_reserve_paid + paid,
+                          rewards_paid=B.ite(paid > 0, totals.rewards_paid + paid, totals.rewards_paid)), totals))
+        post = add_balance(B, post, L1, delegation.delegator, paid, B.and_(eligible, paid > 0))
+    return post
+
+
+def start_next_era(B: Any, s: SState) -> SState:
+    """Step 5 (:func:`spec.eras.start_next_era`): next era, reports cleared, due changes applied."""
+    era = s.era + 1
+    K = len(s.scalernodes)
+    cleared = tuple(tuple(False for _ in range(K)) for _ in range(K))
+    reports = update(s.reports, down_votes=cleared, scaler_reported=cleared, unanswered=cleared,
+                     hyper_reported=cleared)
+    post = update(s, era_start_block=s.era_start_block + s.param("era_length_blocks"), era=era,
+                  settled_eras=s.settled_eras + 1, reports=reports)
+    applies = [B.and_(change.present, change.effective_era <= era) for change in s.pending]
+    params = {}
+    for field in attrs.fields(type(s.params)):
+        code = PARAMETER_NAMES.index(field.name)
+        value = getattr(s.params, field.name)
+        for change, flag in zip(s.pending, applies, strict=True):
+            value = B.ite(B.and_(flag, change.name == code), change.value, value)
+        params[field.name] = value
+    clusters = []
+    for index, cluster in enumerate(s.clusters):
+        price = cluster.max_price
+        for change, flag in zip(s.pending, applies, strict=True):
+            price = B.ite(B.and_(flag, change.name == CLUSTER_MAX_PRICE_CODE, change.key == index), change.value, price)
+        clusters.append(update(cluster, max_price=price))
+    kept = [B.and_(change.present, B.not_(flag)) for change, flag in zip(s.pending, applies, strict=True)]
+    absent = empty_pending(len(s.pending))
+    remaining = list(absent)
+    rank: Any = 0
+    for change, keep in zip(s.pending, kept, strict=True):
+        remaining = [B.ite_record(B.and_(keep, rank == index), change, old) for index, old in enumerate(remaining)]
+        rank = B.ite(keep, rank + 1, rank)
+    return update(post, params=type(s.params)(**params), clusters=tuple(clusters), pending=tuple(remaining))
+
+
+def empty_pending(count: int) -> tuple:
+    return tuple(SPending(False, 0, 0, 0, 0) for _ in range(count))
+
+
+def settle_era(B: Any, s: SState) -> tuple[SState, Any, list[Any]]:
+    """Steps 1-5 of :func:`spec.eras.process_era_end`. Returns the state, whether it fits, and the
+    ScalerNodes found down."""
+    post, down, fits = settle_challenge_results(B, s)
+    post = settle_overdue_faults(B, post)
+    post = settle_link_accrual(B, post)
+    post = settle_bookings_and_rewards(B, post, down)
+    post = start_next_era(B, post)
+    return post, fits, down
+
+
+def relation_advance_era(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    g = Guard(B)
+    g.require(op.block >= s.era_start_block + s.param("era_length_blocks"), "ERA_NOT_OVER")
+    post, fits, _ = settle_era(B, s)
+    return g.finish(s, post, fits)
+
+
+RELATIONS: dict[type[Operation], Callable[[Any, SState, SOp, Bounds], Step]] = {
+    Transfer: relation_transfer,
+    Mint: relation_mint,
+    BridgeDeposit: relation_bridge_deposit,
+    BridgeWithdraw: relation_bridge_withdraw,
+    FinalizeBridgeWithdrawal: relation_finalize_bridge_withdrawal,
+    ClaimAllocation: relation_claim_allocation,
+    GrantRole: relation_grant_role,
+    RevokeRole: relation_revoke_role,
+    GovernanceTransfer: relation_governance_transfer,
+    ProposeParameterChange: relation_propose_parameter_change,
+    SetClusterMaxPrice: relation_set_cluster_max_price,
+    SetLinkTransfers: relation_set_link_transfers,
+    RegisterHyperNode: relation_register_hypernode,
+    RemoveHyperNode: relation_remove_hypernode,
+    MintLink: relation_mint_link,
+    TransferLink: relation_transfer_link,
+    StakeLink: relation_stake_link,
+    StakeLinkAsCollateral: relation_stake_link_as_collateral,
+    RequestUnstakeLink: relation_request_unstake_link,
+    CompleteUnstakeLink: relation_complete_unstake_link,
+    ClaimLinkUpfront: relation_claim_link_upfront,
+    ClaimLinkRewards: relation_claim_link_rewards,
+    RaiseRewardCurve: relation_raise_reward_curve,
+    RegisterScalerNode: relation_register_scalernode,
+    VerifyScalerNode: relation_verify_scalernode,
+    RemoveScalerNode: relation_remove_scalernode,
+    ExtendCommitment: relation_extend_commitment,
+    DepositCollateral: relation_deposit_collateral,
+    RequestCollateralWithdrawal: relation_request_collateral_withdrawal,
+    Delegate: relation_delegate,
+    RequestUndelegation: relation_request_undelegation,
+    CompleteWithdrawal: relation_complete_withdrawal,
+    BookCapacity: relation_book_capacity,
+    ReportScalerNode: relation_report_scalernode,
+    ReportHyperNode: relation_report_hypernode,
+    AdvanceEra: relation_advance_era,
+    ExecuteSlash: relation_execute_slash,
+}
+
+
+def step(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
+    """The transition relation of ``op``'s class applied to ``s``."""
+    return RELATIONS[op.cls](B, s, op, bounds)
+
+
+__all__ = ["RELATIONS", "Step", "step", "empty", "SState"]
