@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "properties.commands.simulate",
     "properties.commands.supply",
     "properties.commands.bench",
+    "properties.commands.mutants",
 )
 
 

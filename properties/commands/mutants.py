@@ -1,0 +1,91 @@
+"""``icnspec mutants``: would the harness have caught it? Seeded protocol bugs vs the checkers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+
+from properties.cli import non_negative_int, positive_int
+
+NAME = "mutants"
+HELP = ("inject each seeded protocol bug into the reference at run time and report whether the fuzzer, "
+        "the prover and the conformance vectors catch it (killed / survived / timeout)")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--only", action="append", default=[], metavar="ID",
+                        help="run only this mutant (repeatable)")
+    parser.add_argument("--list", action="store_true", help="list the corpus and exit")
+    parser.add_argument("--jobs", type=positive_int, default=2, help="mutants run in parallel (default 2)")
+    parser.add_argument("--checkers", default="conform,fuzz,prove",
+                        help="checkers in order, comma-separated (default conform,fuzz,prove)")
+    parser.add_argument("--all-checkers", action="store_true",
+                        help="run every checker on every mutant (kill matrix) instead of stopping at the first kill")
+    parser.add_argument("--fuzz-limit", type=positive_int, default=60, help="seconds per mutant for fuzz")
+    parser.add_argument("--prove-limit", type=positive_int, default=60, help="seconds per mutant for prove")
+    parser.add_argument("--conform-limit", type=positive_int, default=30, help="seconds per mutant for conform")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="fuzz seed (default 0)")
+    parser.add_argument("--vectors", metavar="DIR", default=None,
+                        help="conformance vectors to replay (default: generated now from the unmutated reference)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from properties.cli import UsageError
+    from properties.mutants.campaign import CampaignConfig, run_campaign
+    from properties.mutants.corpus import CORPUS, MUTANTS
+
+    if args.list:
+        return _print_corpus(CORPUS, args.json)
+    unknown = [mutant_id for mutant_id in args.only if mutant_id not in MUTANTS]
+    if unknown:
+        raise UsageError(f"unknown mutant(s): {', '.join(unknown)} (see icnspec mutants --list)")
+    names = tuple(name.strip() for name in args.checkers.split(",") if name.strip())
+    bad = [name for name in names if name not in ("fuzz", "prove", "conform")]
+    if bad or not names:
+        raise UsageError(f"--checkers takes fuzz, prove, conform; got {args.checkers!r}")
+    mutants = [MUTANTS[mutant_id] for mutant_id in args.only] if args.only else list(CORPUS)
+    config = CampaignConfig(checkers=names, jobs=args.jobs, all_checkers=args.all_checkers,
+                            fuzz_limit=args.fuzz_limit, prove_limit=args.prove_limit,
+                            conform_limit=args.conform_limit, seed=args.seed, vectors_dir=args.vectors)
+
+    def progress(result, done: int, total: int) -> None:
+        if not args.json:
+            by = f" by {result.killed_by}" if result.killed_by else ""
+            sys.stderr.write(f"  [{done:>3}/{total}] {result.id:<42} {result.status}{by} ({result.seconds:.1f} s)\n")
+
+    with tempfile.TemporaryDirectory(prefix="icnspec-mutants-") as scratch:
+        summary = run_campaign(mutants, config, scratch, progress)
+    if args.json:
+        print(json.dumps(summary, indent=2, sort_keys=True))
+    else:
+        _print_summary(summary, mutants)
+    return 0 if summary["killed"] == summary["total"] else 1
+
+
+def _print_corpus(corpus, as_json: bool) -> int:
+    if as_json:
+        rows = [{"id": mutant.id, "section": mutant.section, "invariants": list(mutant.invariants),
+                 "description": mutant.description} for mutant in corpus]
+        print(json.dumps({"total": len(rows), "mutants": rows}, indent=2))
+        return 0
+    print(f"{len(corpus)} seeded protocol bugs (brief section, expected to be caught by)")
+    for mutant in corpus:
+        print(f"  {mutant.id:<42} s{mutant.section:<3} {', '.join(mutant.invariants)}")
+        print(f"      {mutant.description}")
+    return 0
+
+
+def _print_summary(summary: dict, mutants) -> None:
+    expected = {mutant.id: ", ".join(mutant.invariants) for mutant in mutants}
+    print(f"{'mutant':<42} {'status':<9} {'killed by':<9} {'seconds':>8}  expected")
+    for row in summary["mutants"]:
+        print(f"{row['id']:<42} {row['status']:<9} {row['killed_by'] or '-':<9} {row['seconds']:>8.1f}  "
+              f"{expected[row['id']]}")
+    median = summary["median_seconds_to_detection"]
+    print(f"\nkilled {summary['killed']}/{summary['total']}  survived {summary['survived']}  "
+          f"timeout {summary['timeout']}  error {summary['error']}  not run {summary['not_run']}  "
+          f"median time to detection {median if median is not None else '-'} s")
+    for name, status in summary["checkers"].items():
+        print(f"  checker {name:<8} {status}")

@@ -1,0 +1,52 @@
+"""One mutation campaign: prepare what the checkers need from the unmutated reference, then run the
+corpus. Shared by ``icnspec mutants`` and ``icnspec audit``."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from properties.mutants.checkers import Limits, build_checkers, prepare_vectors
+from properties.mutants.corpus import Mutant
+from properties.mutants.patching import is_pristine
+from properties.mutants.runner import MutantResult, run_mutants, summarize
+
+
+@attrs.frozen
+class CampaignConfig:
+    checkers: tuple[str, ...] = ("conform", "fuzz", "prove")
+    jobs: int = 2
+    all_checkers: bool = False
+    fuzz_limit: float = 60.0
+    prove_limit: float = 60.0
+    conform_limit: float = 30.0
+    seed: int = 0
+    vectors_dir: str | None = None
+    """Vectors to replay; None generates them into the scratch directory."""
+
+
+def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str,
+                 progress: Callable[[MutantResult, int, int], None] | None = None) -> dict:
+    """Run ``mutants`` against the configured checkers; returns the summary (see :func:`summarize`)."""
+    if not is_pristine():
+        raise RuntimeError("the reference is already mutated in this process; refusing to measure")
+    started = time.monotonic()
+    vectors_dir = config.vectors_dir
+    vectors_note = "given" if vectors_dir else None
+    if vectors_dir is None and "conform" in config.checkers:
+        vectors_dir, vectors_note = prepare_vectors(os.path.join(scratch, "vectors"), config.seed)
+    limits = Limits(config.fuzz_limit, config.prove_limit, config.conform_limit)
+    checkers = build_checkers(config.checkers, limits, config.seed, vectors_dir)
+    results = run_mutants(mutants, checkers, config.jobs, config.all_checkers, progress)
+    summary = summarize(results)
+    summary["checkers"] = {checker.name: checker.unavailable or "available" for checker in checkers}
+    summary["limits_seconds"] = {"fuzz": config.fuzz_limit, "prove": config.prove_limit,
+                                 "conform": config.conform_limit}
+    summary["order"] = list(config.checkers)
+    summary["seed"] = config.seed
+    summary["vectors"] = vectors_note
+    summary["wall_seconds"] = round(time.monotonic() - started, 3)
+    return summary

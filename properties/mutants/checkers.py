@@ -1,0 +1,142 @@
+"""Thin adapters from the project's checkers to the mutant runner: fuzz, prove, conform.
+
+Each adapter builds a :class:`~properties.mutants.runner.Checker` whose ``check(mutant)`` runs in a
+child process with the mutant applied and returns whether the checker found a problem. The adapters
+call the checkers' public Python functions, never parse their command lines' text. A checker whose
+module is missing, or lacks the function the adapter needs, is reported "not available" with the
+reason; it never counts as a kill.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+import attrs
+
+from properties.mutants.corpus import Mutant
+from properties.mutants.runner import Checker, Verdict
+
+CHECKER_NAMES = ("conform", "fuzz", "prove")
+"""Default order: the cheapest first. Time to detection is counted in this order."""
+
+
+@attrs.frozen
+class Limits:
+    """Per-checker time limits for one mutant, in seconds."""
+
+    fuzz: float = 60.0
+    prove: float = 60.0
+    conform: float = 30.0
+
+
+def _probe(module_name: str, *attributes: str) -> tuple[object | None, str | None]:
+    """(module, None) when ``module_name`` imports and has every attribute, else (None, why)."""
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        return None, f"{module_name} is not available ({error})"
+    for attribute in attributes:
+        if not hasattr(module, attribute):
+            return None, f"{module_name}.{attribute} is not available"
+    return module, None
+
+
+def _unavailable(name: str, why: str, limit: float) -> Checker:
+    def check(mutant: Mutant) -> Verdict:  # pragma: no cover - never started
+        raise RuntimeError(why)
+
+    return Checker(name, check, limit, unavailable=why)
+
+
+# --- fuzz: the Hypothesis stateful harness with every invariant after every step (issue 3)
+def fuzz_checker(limit: float, seed: int = 0, profile: str = "mutant") -> Checker:
+    module, why = _probe("properties.fuzz", "run_fuzz")
+    if module is None:
+        return _unavailable("fuzz", why, limit)
+
+    def check(mutant: Mutant) -> Verdict:
+        result = module.run_fuzz(profile=profile, seed=seed)
+        violations = getattr(result, "violations", None)
+        if violations is None and isinstance(result, dict):
+            violations = result.get("violations", [])
+        if violations:
+            first = violations[0]
+            invariant = first.get("invariant") if isinstance(first, dict) else getattr(first, "invariant", "")
+            return Verdict(True, f"{len(violations)} violation(s), first: {invariant}")
+        return Verdict(False, "no violation")
+
+    return Checker("fuzz", check, limit)
+
+
+# --- prove: the Z3 obligations of the expected invariants, and model/reference agreement (issue 4)
+def prove_checker(limit: float) -> Checker:
+    module, why = _probe("properties.prover", "prove")
+    if module is None:
+        return _unavailable("prove", why, limit)
+
+    def check(mutant: Mutant) -> Verdict:
+        result = module.prove(invariants=[name for name in mutant.invariants if ":" not in name])
+        obligations = result.get("obligations", []) if isinstance(result, dict) else result.obligations
+        broken = [item for item in obligations if _get(item, "status") == "counterexample"]
+        if broken:
+            return Verdict(True, f"counterexample: {_get(broken[0], 'invariant')} / {_get(broken[0], 'operation')}")
+        return Verdict(False, f"{len(obligations)} obligation(s), no counterexample")
+
+    return Checker("prove", check, limit)
+
+
+def _get(item: object, key: str) -> object:
+    return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+
+# --- conform: the reference (mutated) replayed against vectors generated from the reference (issue 5)
+def conform_checker(limit: float, vectors_dir: str | None) -> Checker:
+    module, why = _probe("properties.conformance.runner", "run_vectors")
+    if module is None:
+        return _unavailable("conform", why, limit)
+    if vectors_dir is None:
+        return _unavailable("conform", "no vectors were generated from the unmutated reference", limit)
+
+    def check(mutant: Mutant) -> Verdict:
+        report = module.run_vectors(vectors_dir)
+        failed = _get(report, "failed")
+        if failed:
+            return Verdict(True, f"{failed} vector(s) diverge")
+        return Verdict(False, "every vector passes")
+
+    return Checker("conform", check, limit)
+
+
+BUILDERS: dict[str, Callable[..., Checker]] = {
+    "fuzz": fuzz_checker,
+    "prove": prove_checker,
+    "conform": conform_checker,
+}
+
+
+def build_checkers(names: tuple[str, ...], limits: Limits, seed: int = 0,
+                   vectors_dir: str | None = None) -> list[Checker]:
+    """The named checkers, in the given order, with their limits."""
+    checkers = []
+    for name in names:
+        if name == "fuzz":
+            checkers.append(fuzz_checker(limits.fuzz, seed))
+        elif name == "prove":
+            checkers.append(prove_checker(limits.prove))
+        elif name == "conform":
+            checkers.append(conform_checker(limits.conform, vectors_dir))
+        else:
+            raise ValueError(f"unknown checker {name!r}; known: {', '.join(CHECKER_NAMES)}")
+    return checkers
+
+
+def prepare_vectors(out_dir: str, seed: int = 0) -> tuple[str | None, str]:
+    """Generate conformance vectors from the unmutated reference into ``out_dir``.
+
+    Returns (directory, note); (None, why) when the generator is not available."""
+    module, why = _probe("properties.conformance.generator", "generate_vectors")
+    if module is None:
+        return None, why
+    module.generate_vectors(out_dir, seed=seed)
+    return out_dir, f"generated from the unmutated reference (seed {seed})"
