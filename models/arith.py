@@ -333,7 +333,7 @@ def prove_axioms(timeout_seconds: float = 10.0) -> list[AxiomResult]:
         solver.set("timeout", int(timeout_seconds * 1000))
         solver.add(z3.Not(z3.And(*axioms)) if axioms else z3.BoolVal(False))
         answer = solver.check()
-        status = {z3.unsat: "proved", z3.sat: "counterexample"}.get(answer, "unknown")
+        status = "proved" if answer == z3.unsat else "counterexample" if answer == z3.sat else "unknown"
         results.append(AxiomResult(abstraction.name, f"{abstraction.hypotheses} => {abstraction.statement}",
                                    status, time.perf_counter() - start))
     return results
