@@ -69,19 +69,34 @@ def fuzz_checker(limit: float, seed: int = 0, profile: str = "mutant") -> Checke
     return Checker("fuzz", check, limit)
 
 
-# --- prove: the Z3 obligations of the expected invariants, and model/reference agreement (issue 4)
-def prove_checker(limit: float) -> Checker:
-    module, why = _probe("properties.prover", "prove")
+# --- prove: model/reference agreement (issue 4)
+def prove_checker(limit: float, seed: int = 0, runs: int = 40, steps_per_run: int = 200) -> Checker:
+    """The part of the prover that looks at ``spec/``: the agreement check.
+
+    The prover's obligations (``Init => Inv``, ``Inv and Step => Inv'``) are about the Z3 model in
+    ``models/``, which a mutant of ``spec/`` does not touch, so they cannot see a seeded bug. What ties the
+    proofs to the running code is the agreement check: on concrete steps the model (unmutated, the
+    oracle) must accept exactly what the reference accepts, with the same reason and post-state. Under
+    a mutant, any disagreement is a detection. Runs stop at the first mismatch.
+    """
+    module, why = _probe("models.agreement", "run_trace", "Chooser", "AgreementReport")
     if module is None:
+        return _unavailable("prove", why, limit)
+    bounds_module, why = _probe("models.symbolic_state", "Bounds")
+    if bounds_module is None:
         return _unavailable("prove", why, limit)
 
     def check(mutant: Mutant) -> Verdict:
-        result = module.prove(invariants=[name for name in mutant.invariants if ":" not in name])
-        obligations = result.get("obligations", []) if isinstance(result, dict) else result.obligations
-        broken = [item for item in obligations if _get(item, "status") == "counterexample"]
-        if broken:
-            return Verdict(True, f"counterexample: {_get(broken[0], 'invariant')} / {_get(broken[0], 'operation')}")
-        return Verdict(False, f"{len(obligations)} obligation(s), no counterexample")
+        import random
+
+        report = module.AgreementReport()
+        bounds = bounds_module.Bounds()
+        for run in range(runs):
+            chooser = module.Chooser(rng=random.Random(seed * 100_003 + run))
+            module.run_trace(bounds, chooser, steps_per_run, report)
+            if report.mismatches:
+                return Verdict(True, f"agreement mismatch after {report.steps} steps: {report.mismatches[0]}")
+        return Verdict(False, f"{report.steps} steps agree")
 
     return Checker("prove", check, limit)
 
@@ -123,7 +138,7 @@ def build_checkers(names: tuple[str, ...], limits: Limits, seed: int = 0,
         if name == "fuzz":
             checkers.append(fuzz_checker(limits.fuzz, seed))
         elif name == "prove":
-            checkers.append(prove_checker(limits.prove))
+            checkers.append(prove_checker(limits.prove, seed))
         elif name == "conform":
             checkers.append(conform_checker(limits.conform, vectors_dir))
         else:
