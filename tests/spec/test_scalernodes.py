@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from spec.collateral import compute_node_collateral_required
+from spec.collateral import compute_node_collateral_required, is_fully_collateralised
 from spec.events import make_event
 from spec.operations import (
     CompleteWithdrawal,
     Delegate,
     DepositCollateral,
     ExtendCommitment,
+    MintLink,
     RegisterScalerNode,
     RemoveScalerNode,
     RequestCollateralWithdrawal,
     RequestUndelegation,
+    StakeLinkAsCollateral,
     VerifyScalerNode,
 )
 from spec.parameters import ICNT, Parameters
@@ -26,6 +28,7 @@ from tests.spec.helpers import (
     ADMIN,
     DELEGATOR,
     HP,
+    LINK_MINTER,
     NODE_COLLATERAL,
     NODE_TB,
     OPERATOR,
@@ -45,6 +48,7 @@ from tests.spec.helpers import (
     fund,
     genesis,
     reject,
+    set_parameter,
 )
 
 COMMITMENT_ERAS = 36 * 30 * 24
@@ -348,3 +352,19 @@ REJECTIONS = [
 @pytest.mark.parametrize("rejection", as_params(REJECTIONS))
 def test_scalernode_rejection(rejection):
     check_rejection(rejection)
+
+
+@pytest.mark.xfail(strict=True, reason="spec/parameters.py promises changes never apply retroactively ('ScalerNodes "
+                   "snapshot what they depend on'), but spec/collateral.get_node_collateral_credit reads "
+                   "link_collateral_credit live: lowering it under-collateralises nodes with Links already staked")
+def test_link_collateral_credit_change_does_not_apply_to_links_already_staked():
+    # Given a node whose collateral relies on one Link (2,000 ICNT credit) staked before any change
+    state = given_verified_node()
+    accept(state, MintLink(sender=LINK_MINTER, link=0, owner=HP, validity_eras=10_000))
+    accept(state, StakeLinkAsCollateral(sender=HP, link=0, scaler=0))
+    accept(state, RequestCollateralWithdrawal(sender=HP, scaler=0, kind=CollateralKind.NODE, amount=2_000 * ICNT))
+    assert is_fully_collateralised(state.params, state.scalernodes[0])
+    # When governance lowers the Link credit to 0 (effective two eras later)
+    set_parameter(state, "link_collateral_credit", 0)
+    # Then the node, collateralised under the old terms, is still fully collateralised
+    assert is_fully_collateralised(state.params, state.scalernodes[0])
