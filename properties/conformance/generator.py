@@ -1,0 +1,288 @@
+"""``icnspec vectors``: write the conformance vectors, a manifest with hashes, and the schema.
+
+The tree (deterministic: the same arguments give byte-identical files)::
+
+    DIR/manifest.json                      format, spec version, seed, coverage, sha256 and steps per file
+    DIR/schema.json                        the JSON Schema of the profile (also ``--print-schema``)
+    DIR/scenarios/<mechanism>/<name>.itf.json   hand-written, one behaviour each (scenarios.py)
+    DIR/walks/walk-<seed>-<k>.itf.json     random walks, chosen for coverage (explore.py)
+    DIR/imported/<name>.itf.json           traces given with --include (Z3, Hypothesis), re-recorded
+
+Walks: ``candidates`` seeded walks are run; a walk is kept when it adds an (operation, outcome) pair or an
+event name not yet covered, in seed order; then further walks, in seed order, until ``walks`` are kept.
+Imported traces keep their genesis and operations; outcomes, events and hashes are recomputed by the
+reference, so a vector always states what the reference does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from properties.conformance.explore import RandomChooser, propose_operation, setup_operations, walk_genesis
+from properties.conformance.profile import (
+    PROFILE,
+    build_trace_document,
+    get_spec_version,
+    read_vector,
+)
+from properties.conformance.itf import dumps_trace
+from properties.conformance.scenarios import get_scenarios
+from properties.conformance.schema import schema_text
+from spec.genesis import GenesisConfig, build_genesis
+from spec.operations import OPERATION_TYPES, Operation
+from spec.reasons import Reason
+from spec.transition import NEVER_ACCEPTED, apply
+
+MANIFEST = "manifest.json"
+SCHEMA = "schema.json"
+OWNED_ENTRIES = (MANIFEST, SCHEMA, "scenarios", "walks", "imported")
+
+
+@attrs.frozen
+class TraceSpec:
+    """What a vector is made from: the reference computes everything else."""
+
+    vector_id: str
+    genesis: GenesisConfig
+    operations: tuple[Operation, ...]
+    generator: str
+    description: str = ""
+    seed: int | None = None
+
+    @property
+    def path(self) -> str:
+        return self.vector_id + ".itf.json"
+
+
+@attrs.frozen
+class GeneratorConfig:
+    seed: int = 0
+    walks: int = 120
+    walk_steps: int = 40
+    candidates: int = 400
+
+
+def scenario_specs() -> list[TraceSpec]:
+    specs = []
+    for item in get_scenarios():
+        script = item.run()
+        specs.append(TraceSpec(f"scenarios/{item.id}", item.genesis(), tuple(script.operations), "scenario",
+                               item.description))
+    return specs
+
+
+def _walk(walk_seed: int, steps: int, index: int) -> tuple[GenesisConfig, list[Operation], set[str]]:
+    genesis = walk_genesis(fast=index % 2 == 1)
+    state = build_genesis(genesis)
+    operations = setup_operations(state) if index % 4 != 0 else []
+    covered: set[str] = set()
+    for op in operations:
+        apply(state, op)
+    chooser = RandomChooser(random.Random(walk_seed))
+    for _ in range(steps):
+        op = propose_operation(state, chooser)
+        outcome = apply(state, op)
+        operations.append(op)
+        covered.add(f"{type(op).__name__}:{'Accepted' if outcome.accepted else outcome.reason.value}")
+        for event in outcome.events:
+            covered.add(f"event:{event.name}")
+    return genesis, operations, covered
+
+
+def walk_specs(config: GeneratorConfig, already: set[str] | None = None) -> list[TraceSpec]:
+    """Seeded walks, kept for coverage first, then in seed order up to ``config.walks``."""
+    covered = set(already or ())
+    candidates = []
+    for index in range(config.candidates):
+        walk_seed = config.seed * 1_000_003 + index
+        genesis, operations, keys = _walk(walk_seed, config.walk_steps, index)
+        candidates.append((index, walk_seed, genesis, operations, keys))
+    chosen: list[int] = []
+    for index, _, _, _, keys in candidates:
+        if keys - covered and len(chosen) < config.walks:
+            chosen.append(index)
+            covered |= keys
+    for index, *_ in candidates:
+        if len(chosen) >= config.walks:
+            break
+        if index not in chosen:
+            chosen.append(index)
+    specs = []
+    for index in sorted(chosen):
+        _, walk_seed, genesis, operations, _ = candidates[index]
+        kind = "fast genesis" if index % 2 == 1 else "default genesis"
+        prefix = ", setup prefix" if index % 4 != 0 else ", from bare genesis"
+        specs.append(TraceSpec(f"walks/walk-{config.seed}-{index:04d}", genesis, tuple(operations), "walk",
+                               f"random walk {index} of seed {config.seed} ({kind}{prefix})", walk_seed))
+    return specs
+
+
+def imported_specs(directories: Sequence[str]) -> list[TraceSpec]:
+    """Vectors found under ``directories`` (``*.itf.json``), re-recorded by the reference."""
+    specs = []
+    for directory in directories:
+        for root, _, files in sorted(os.walk(directory)):
+            for name in sorted(files):
+                if not name.endswith(".itf.json"):
+                    continue
+                vector = read_vector(os.path.join(root, name))
+                stem = name.removesuffix(".itf.json")
+                specs.append(TraceSpec(f"imported/{stem}", vector.genesis, tuple(step.operation for step in vector.steps),
+                                       str(vector.meta.get("icn:generator", "imported")),
+                                       str(vector.meta.get("description", ""))))
+    return specs
+
+
+def _coverage_keys(spec: TraceSpec) -> set[str]:
+    state = build_genesis(spec.genesis)
+    keys = set()
+    for op in spec.operations:
+        outcome = apply(state, op)
+        keys.add(f"{type(op).__name__}:{'Accepted' if outcome.accepted else outcome.reason.value}")
+        for event in outcome.events:
+            keys.add(f"event:{event.name}")
+    return keys
+
+
+def compute_coverage(specs: Iterable[TraceSpec]) -> dict:
+    """Counts of accepted operations and rejection reasons over all steps, and what is missing."""
+    accepted: dict[str, int] = {cls.__name__: 0 for cls in OPERATION_TYPES}
+    reasons: dict[str, int] = {reason.value: 0 for reason in Reason}
+    events: dict[str, int] = {}
+    for spec in specs:
+        state = build_genesis(spec.genesis)
+        for op in spec.operations:
+            outcome = apply(state, op)
+            if outcome.accepted:
+                accepted[type(op).__name__] += 1
+            else:
+                reasons[outcome.reason.value] += 1
+            for event in outcome.events:
+                events[event.name] = events.get(event.name, 0) + 1
+    never = {cls.__name__ for cls in NEVER_ACCEPTED}
+    return {
+        "operations_accepted": accepted,
+        "reasons": reasons,
+        "events": dict(sorted(events.items())),
+        "never_accepted_by_design": sorted(never),
+        "missing_operations": sorted(name for name, count in accepted.items() if count == 0 and name not in never),
+        "missing_reasons": sorted(name for name, count in reasons.items() if count == 0),
+    }
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def prepare_directory(out_dir: str) -> None:
+    """Create ``out_dir``, or clear the entries a previous run wrote; refuse a directory with other files."""
+    if os.path.isdir(out_dir):
+        entries = sorted(os.listdir(out_dir))
+        foreign = [entry for entry in entries if entry not in OWNED_ENTRIES]
+        if entries and (MANIFEST not in entries or foreign):
+            raise FileExistsError(f"{out_dir} is not empty and not a vectors directory (found {entries[:5]})")
+        for entry in entries:
+            path = os.path.join(out_dir, entry)
+            if os.path.isdir(path):
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
+    os.makedirs(out_dir, exist_ok=True)
+
+
+def generate(out_dir: str, config: GeneratorConfig = GeneratorConfig(), include: Sequence[str] = (),
+             progress=None) -> dict:
+    """Write every vector, ``schema.json`` and ``manifest.json`` under ``out_dir``; returns the manifest."""
+    scenarios = scenario_specs()
+    scenario_keys: set[str] = set()
+    for spec in scenarios:
+        scenario_keys |= _coverage_keys(spec)
+    specs = scenarios + walk_specs(config, scenario_keys) + imported_specs(include)
+    prepare_directory(out_dir)
+    files = []
+    for position, spec in enumerate(specs):
+        document = build_trace_document(spec.genesis, list(spec.operations), vector_id=spec.vector_id,
+                                        generator=spec.generator, description=spec.description, seed=spec.seed)
+        data = dumps_trace(document).encode("ascii")
+        path = os.path.join(out_dir, spec.path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+        files.append({"path": spec.path, "id": spec.vector_id, "generator": spec.generator,
+                      "steps": len(spec.operations), "bytes": len(data), "sha256": _sha256(data)})
+        if progress is not None:
+            progress(position + 1, len(specs))
+    schema_data = schema_text().encode("ascii")
+    with open(os.path.join(out_dir, SCHEMA), "wb") as handle:
+        handle.write(schema_data)
+    coverage = compute_coverage(specs)
+    manifest = {
+        "profile": PROFILE,
+        "spec_version": get_spec_version(),
+        "generator": "icnspec vectors",
+        "seed": config.seed,
+        "walks": {"kept": config.walks, "steps": config.walk_steps, "candidates": config.candidates},
+        "vector_count": len(files),
+        "step_count": sum(item["steps"] for item in files),
+        "schema": {"path": SCHEMA, "sha256": _sha256(schema_data)},
+        "coverage": coverage,
+        "files": sorted(files, key=lambda item: item["path"]),
+    }
+    with open(os.path.join(out_dir, MANIFEST), "w", encoding="ascii", newline="\n") as handle:
+        handle.write(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return manifest
+
+
+def check_directory(out_dir: str) -> list[str]:
+    """Problems found in a vectors directory: manifest hashes, schema validation, readability. Empty when fine."""
+    from properties.conformance.schema import validate_document
+
+    problems = []
+    manifest_path = os.path.join(out_dir, MANIFEST)
+    try:
+        with open(manifest_path, encoding="utf-8") as handle:
+            manifest = json.load(handle)
+    except (OSError, json.JSONDecodeError) as error:
+        return [f"{manifest_path}: {error}"]
+    for item in manifest.get("files", []):
+        path = os.path.join(out_dir, item["path"])
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            problems.append(f"{item['path']}: {error}")
+            continue
+        if _sha256(data) != item.get("sha256"):
+            problems.append(f"{item['path']}: sha256 differs from the manifest")
+        try:
+            document = json.loads(data)
+        except json.JSONDecodeError as error:
+            problems.append(f"{item['path']}: not JSON: {error}")
+            continue
+        for message in validate_document(document)[:5]:
+            problems.append(f"{item['path']}: {message}")
+    return problems
+
+
+def list_vector_files(directory: str) -> list[str]:
+    """Vector files under ``directory`` (or the file itself), sorted; from the manifest when there is one."""
+    if os.path.isfile(directory):
+        return [directory]
+    manifest_path = os.path.join(directory, MANIFEST)
+    if os.path.isfile(manifest_path):
+        with open(manifest_path, encoding="utf-8") as handle:
+            manifest = json.load(handle)
+        return [os.path.join(directory, item["path"]) for item in manifest.get("files", [])]
+    found = []
+    for root, _, files in os.walk(directory):
+        for name in files:
+            if name.endswith(".itf.json"):
+                found.append(os.path.join(root, name))
+    return sorted(found)
