@@ -26,13 +26,13 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from properties.conformance.explore import RandomChooser, propose_operation, setup_operations, walk_genesis
+from properties.conformance.itf import dumps_trace
 from properties.conformance.profile import (
     PROFILE,
     build_trace_document,
     get_spec_version,
     read_vector,
 )
-from properties.conformance.itf import dumps_trace
 from properties.conformance.scenarios import get_scenarios
 from properties.conformance.schema import schema_text
 from spec.genesis import GenesisConfig, build_genesis
@@ -134,7 +134,8 @@ def imported_specs(directories: Sequence[str]) -> list[TraceSpec]:
                     continue
                 vector = read_vector(os.path.join(root, name))
                 stem = name.removesuffix(".itf.json")
-                specs.append(TraceSpec(f"imported/{stem}", vector.genesis, tuple(step.operation for step in vector.steps),
+                operations = tuple(step.operation for step in vector.steps)
+                specs.append(TraceSpec(f"imported/{stem}", vector.genesis, operations,
                                        str(vector.meta.get("icn:generator", "imported")),
                                        str(vector.meta.get("description", ""))))
     return specs
