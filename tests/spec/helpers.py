@@ -83,11 +83,27 @@ def genesis(genesis_day: int = 0, **parameters: int) -> State:
     return build_genesis(GenesisConfig(genesis_day=genesis_day, params=Parameters(**parameters)))
 
 
-def accept(state: State, op: Operation) -> Outcome:
-    """Apply ``op``, require it accepted, and check that every holding still adds up to the supply."""
+def get_changed_fields(before: State, after: State) -> set[str]:
+    """Names of the top-level State fields that differ between two states."""
+    changed = set()
+    for field in attrs.fields(State):
+        if getattr(before, field.name) != getattr(after, field.name):
+            changed.add(field.name)
+    return changed
+
+
+def accept(state: State, op: Operation, changes: set[str] | None = None) -> Outcome:
+    """Apply ``op``, require it accepted, and check that every holding still adds up to the supply.
+
+    With ``changes``, also require that exactly these top-level State fields changed (no side effects).
+    """
+    before = copy.deepcopy(state) if changes is not None else None
     outcome = apply(state, op)
     assert outcome.accepted, f"{op} rejected: {outcome.reason} {outcome.detail}"
     assert get_accounted_supply(state) == state.params.total_supply
+    if before is not None:
+        changed = get_changed_fields(before, state)
+        assert changed == changes, f"{op} changed {sorted(changed)}, expected {sorted(changes)}"
     return outcome
 
 
@@ -148,8 +164,7 @@ def advance_to(state: State, era: int) -> None:
 
 def set_parameter(state: State, name: str, value: int) -> None:
     """The parameter's role proposes the change now; it takes effect two eras later [D]."""
-    role = PARAMETER_TABLE[name].changeable_by
-    holder = min(state.roles[role])
+    holder = role_holder(state, PARAMETER_TABLE[name].changeable_by)
     accept(state, ProposeParameterChange(sender=holder, name=name, value=value))
     advance(state, state.params.activation_delay_eras)
     assert getattr(state.params, name) == value

@@ -99,7 +99,8 @@ def test_booking_assigns_the_node_and_pays_the_fee_to_the_treasury_up_front():
     # Given a verified 1 PB node in cluster 0 (max 2.8, HP reservation 3 ICNT/TB/month) and a funded Builder
     state = given_builder_funded()
     # When the Builder books 1,000 TB for 90 days
-    outcome = accept(state, BookCapacity(sender=BUILDER, cluster=0, capacity_tb=NODE_TB, duration_days=90))
+    outcome = accept(state, BookCapacity(sender=BUILDER, cluster=0, capacity_tb=NODE_TB, duration_days=90),
+                     changes={"bookings", "l1_balances", "next_id", "scalernodes", "totals", "treasury"})
     # Then the price is min(2.8, 3) = 2.8 and the fee 1.25 x 2.8 x 1,000 x 3 = 10,500 ICNT, paid to the Treasury
     assert BUILDER not in state.l1_balances
     assert state.treasury == FEE

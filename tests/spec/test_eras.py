@@ -78,7 +78,7 @@ def test_advance_era_settles_the_era_once_its_last_block_has_passed():
     state = genesis()
     reject(state, AdvanceEra(sender=ANYONE, block=299), Reason.ERA_NOT_OVER)
     # When anyone ends it at a later block
-    outcome = accept(state, AdvanceEra(sender=ANYONE, block=10_000))
+    outcome = accept(state, AdvanceEra(sender=ANYONE, block=10_000), changes={"era", "era_start_block", "settled_eras"})
     # Then exactly one era is settled and era 1 starts at block 300 (eras are counted in blocks)
     assert (state.era, state.era_start_block, state.settled_eras) == (1, 300, 1)
     assert outcome.events == (make_event("LinkRewardsAccrued", era=0, amount=0),
@@ -90,7 +90,8 @@ def test_advance_era_settles_the_era_once_its_last_block_has_passed():
 @pytest.mark.parametrize("up", [True, False])
 def test_hypernode_reports_its_verdict_on_a_scalernode(up):
     state = given_reporting_network()
-    outcome = accept(state, ReportScalerNode(sender=HN_OPERATOR, hypernode=0, scaler=0, era=0, up=up))
+    outcome = accept(state, ReportScalerNode(sender=HN_OPERATOR, hypernode=0, scaler=0, era=0, up=up),
+                     changes={"reports"})
     assert state.reports.scaler_reported == {0: 0b1}
     assert state.reports.down_votes == ({} if up else {0: 0b1})
     assert outcome.events == (make_event("ScalerNodeReported", hypernode=0, scaler=0, era=0, up=up),)
@@ -100,7 +101,8 @@ def test_hypernode_reports_its_verdict_on_a_scalernode(up):
 @pytest.mark.parametrize("answered", [True, False])
 def test_scalernode_reports_whether_a_hypernode_answered(answered):
     state = given_reporting_network()
-    outcome = accept(state, ReportHyperNode(sender=HP, scaler=0, hypernode=0, era=0, answered=answered))
+    outcome = accept(state, ReportHyperNode(sender=HP, scaler=0, hypernode=0, era=0, answered=answered),
+                     changes={"reports"})
     assert state.reports.hyper_reported == {0: 0b1}
     assert state.reports.unanswered == ({} if answered else {0: 0b1})
     assert outcome.events == (make_event("HyperNodeReported", scaler=0, hypernode=0, era=0, answered=answered),)

@@ -61,7 +61,7 @@ def test_admin_grants_a_role_and_the_grantee_can_use_it():
     # Given genesis roles
     state = genesis()
     # When the admin grants the operator role to Alice
-    outcome = accept(state, GrantRole(sender=ADMIN, role=Role.OPERATOR, account=ALICE))
+    outcome = accept(state, GrantRole(sender=ADMIN, role=Role.OPERATOR, account=ALICE), changes={"roles"})
     # Then both hold it, and Alice may register a HyperNode
     assert state.roles[Role.OPERATOR] == {OPERATOR, ALICE}
     assert outcome.events == (make_event("RoleGranted", role=Role.OPERATOR, account=ALICE),)
@@ -73,7 +73,7 @@ def test_admin_revokes_a_role_and_the_former_holder_is_refused():
     # Given the operator role held by account 11
     state = genesis()
     # When the admin revokes it
-    outcome = accept(state, RevokeRole(sender=ADMIN, role=Role.OPERATOR, account=OPERATOR))
+    outcome = accept(state, RevokeRole(sender=ADMIN, role=Role.OPERATOR, account=OPERATOR), changes={"roles"})
     # Then nobody holds it and account 11 can no longer act as operator
     assert state.roles[Role.OPERATOR] == set()
     assert outcome.events == (make_event("RoleRevoked", role=Role.OPERATOR, account=OPERATOR),)
@@ -89,7 +89,8 @@ def test_governance_moves_free_treasury_funds(destination):
     state = given_booked_network()
     # When governance moves the free 2,100 ICNT
     outcome = accept(state, GovernanceTransfer(sender=GOVERNANCE, source=Treasury.TREASURY,
-                                               destination=destination, amount=2_100 * ICNT))
+                                               destination=destination, amount=2_100 * ICNT),
+                     changes={"treasury", destination.value})
     # Then the Treasury keeps exactly what is owed, and the destination receives the rest
     assert state.treasury == UTILISATION
     if destination is Treasury.REWARD_RESERVE:
@@ -107,7 +108,8 @@ def test_parameter_change_during_era_e_takes_effect_at_e_plus_2_not_e_plus_1():
     state = genesis()
     advance_to(state, 3)
     # When governance changes the margin to 50% during era 3
-    outcome = accept(state, ProposeParameterChange(sender=GOVERNANCE, name="protocol_margin_bps", value=5_000))
+    outcome = accept(state, ProposeParameterChange(sender=GOVERNANCE, name="protocol_margin_bps", value=5_000),
+                     changes={"pending_changes"})
     assert outcome.events == (make_event("ParameterChangeScheduled", name="protocol_margin_bps", value=5_000,
                                          effective_era=5),)
     assert state.pending_changes == [PendingChange("protocol_margin_bps", -1, 5_000, 5)]
@@ -142,7 +144,7 @@ def test_cluster_max_price_change_takes_effect_at_e_plus_2():
     # Given cluster 1 at 3.5 ICNT/TB/month
     state = genesis()
     # When the operator sets it to 4 ICNT during era 0
-    outcome = accept(state, SetClusterMaxPrice(sender=OPERATOR, cluster=1, price=4 * ICNT))
+    outcome = accept(state, SetClusterMaxPrice(sender=OPERATOR, cluster=1, price=4 * ICNT), changes={"pending_changes"})
     assert outcome.events == (make_event("ParameterChangeScheduled", name=CLUSTER_MAX_PRICE, cluster=1,
                                          value=4 * ICNT, effective_era=2),)
     assert state.pending_changes == [PendingChange(CLUSTER_MAX_PRICE, 1, 4 * ICNT, 2)]
@@ -161,7 +163,7 @@ def test_admin_switches_link_transfers():
     state = genesis()
     assert state.link_transfers_enabled is False
     # When the admin enables, then disables transfers
-    outcome = accept(state, SetLinkTransfers(sender=ADMIN, enabled=True))
+    outcome = accept(state, SetLinkTransfers(sender=ADMIN, enabled=True), changes={"link_transfers_enabled"})
     assert state.link_transfers_enabled is True
     assert outcome.events == (make_event("LinkTransfersSet", enabled=True),)
     accept(state, SetLinkTransfers(sender=ADMIN, enabled=False))

@@ -68,7 +68,8 @@ def test_operator_registers_hypernodes_with_dense_ids():
     state = genesis()
     # When the operator registers two HyperNodes run by the same operator address
     first = accept(state, RegisterHyperNode(sender=OPERATOR, operator=HN_OPERATOR, public_key=5, location="DE",
-                                            endpoint="https://hn0.example"))
+                                            endpoint="https://hn0.example"),
+                                            changes={"hypernode_links", "hypernodes", "next_id"})
     accept(state, RegisterHyperNode(sender=OPERATOR, operator=HN_OPERATOR, public_key=6, location="US",
                                     endpoint="https://hn1.example"))
     # Then both are recorded, with no Links and not yet active
@@ -111,7 +112,7 @@ def test_hypernode_removed_after_bootstrap_once_no_link_is_staked_or_unstaking()
     advance(state, UNSTAKING)
     accept(state, CompleteUnstakeLink(sender=LINK_OWNER, link=0))
     # When the operator removes it
-    outcome = accept(state, RemoveHyperNode(sender=OPERATOR, hypernode=0))
+    outcome = accept(state, RemoveHyperNode(sender=OPERATOR, hypernode=0), changes={"hypernodes"})
     # Then it is removed, and no Link can be staked to it any more
     assert state.hypernodes[0].status is HyperNodeStatus.REMOVED
     assert outcome.events == (make_event("HyperNodeRemoved", hypernode=0),)

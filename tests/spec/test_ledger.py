@@ -83,7 +83,7 @@ def test_transfer_moves_l1_balance_between_accounts():
     # Given Alice holds 1,000 ICNT on L1
     state = given_alice_funded()
     # When she sends 400 ICNT to Bob
-    outcome = accept(state, Transfer(sender=ALICE, chain=Chain.L1, to=BOB, amount=400 * ICNT))
+    outcome = accept(state, Transfer(sender=ALICE, chain=Chain.L1, to=BOB, amount=400 * ICNT), changes={"l1_balances"})
     # Then 400 ICNT moved and the event says so
     assert state.l1_balances[ALICE] == 600 * ICNT
     assert state.l1_balances[BOB] == 400 * ICNT
@@ -151,7 +151,8 @@ def test_bridge_deposit_locks_l1_tokens_in_escrow_and_mints_them_on_l2():
     # Given Alice holds 1,000 ICNT on L1
     state = given_alice_funded()
     # When she deposits 600 ICNT into the bridge
-    outcome = accept(state, BridgeDeposit(sender=ALICE, amount=600 * ICNT))
+    outcome = accept(state, BridgeDeposit(sender=ALICE, amount=600 * ICNT),
+                     changes={"bridge_escrow", "l1_balances", "l2_balances"})
     # Then L1 -600, escrow +600, L2 +600: the L2 supply is fully backed
     assert state.l1_balances[ALICE] == 400 * ICNT
     assert state.bridge_escrow == 600 * ICNT
@@ -165,7 +166,8 @@ def test_bridge_withdraw_burns_on_l2_and_keeps_escrow_until_finalised():
     # Given Alice holds 600 ICNT on L2
     state = given_alice_on_l2()
     # When she withdraws 250 ICNT
-    outcome = accept(state, BridgeWithdraw(sender=ALICE, amount=250 * ICNT))
+    outcome = accept(state, BridgeWithdraw(sender=ALICE, amount=250 * ICNT),
+                     changes={"bridge_withdrawals", "l2_balances", "next_id"})
     # Then L2 burns 250, the escrow still holds 600 and a withdrawal is in flight for the delay
     assert state.l2_balances == {ALICE: 350 * ICNT}
     assert state.bridge_escrow == 600 * ICNT
@@ -184,7 +186,8 @@ def test_bridge_finalize_after_delay_releases_escrow_to_the_owner():
     reject(state, FinalizeBridgeWithdrawal(sender=ANYONE, withdrawal=0), Reason.WITHDRAWAL_NOT_READY)
     advance(state, 1)
     # When anyone finalises it once the delay is over
-    outcome = accept(state, FinalizeBridgeWithdrawal(sender=ANYONE, withdrawal=0))
+    outcome = accept(state, FinalizeBridgeWithdrawal(sender=ANYONE, withdrawal=0),
+                     changes={"bridge_escrow", "bridge_withdrawals", "l1_balances"})
     # Then the escrow releases 250 ICNT to Alice on L1 and the withdrawal is gone
     assert state.l1_balances[ALICE] == 650 * ICNT
     assert ANYONE not in state.l1_balances
@@ -202,7 +205,8 @@ def test_claim_allocation_releases_unlocked_tokens_to_the_beneficiary():
     # Given TGE: DevCo has 50% of 37.8M unlocked
     state = genesis()
     # When its beneficiary claims all of it
-    outcome = accept(state, ClaimAllocation(sender=DEVCO_BENEFICIARY, bucket=Bucket.DEVCO, amount=18_900_000 * ICNT))
+    outcome = accept(state, ClaimAllocation(sender=DEVCO_BENEFICIARY, bucket=Bucket.DEVCO, amount=18_900_000 * ICNT),
+                     changes={"allocations", "l1_balances"})
     # Then the allocation records the release and the beneficiary holds it on L1
     assert state.allocations[Bucket.DEVCO].released == 18_900_000 * ICNT
     assert state.l1_balances[DEVCO_BENEFICIARY] == 18_900_000 * ICNT

@@ -130,7 +130,8 @@ def test_link_minter_mints_a_link_valid_from_now_for_its_validity():
     state = genesis()
     advance_to(state, 5)
     # When the Link minter mints Link 54,999 (the highest id) with the longest validity
-    outcome = accept(state, MintLink(sender=LINK_MINTER, link=54_999, owner=LINK_OWNER, validity_eras=MAX_VALIDITY))
+    outcome = accept(state, MintLink(sender=LINK_MINTER, link=54_999, owner=LINK_OWNER, validity_eras=MAX_VALIDITY),
+                     changes={"links"})
     # Then it is free, valid from era 5 up to era 5 + validity
     assert state.links == {54_999: Link(owner=LINK_OWNER, activation_era=5, expiry_era=5 + MAX_VALIDITY)}
     assert outcome.events == (make_event("LinkMinted", link=54_999, owner=LINK_OWNER, expiry_era=5 + MAX_VALIDITY),)
@@ -148,7 +149,7 @@ def test_link_transfer_moves_ownership_with_unclaimed_rewards_once_enabled():
     reject(state, TransferLink(sender=LINK_OWNER, link=0, to=OTHER_LINK_OWNER), Reason.LINK_TRANSFERS_DISABLED)
     accept(state, SetLinkTransfers(sender=ADMIN, enabled=True))
     # When the owner transfers it
-    outcome = accept(state, TransferLink(sender=LINK_OWNER, link=0, to=OTHER_LINK_OWNER))
+    outcome = accept(state, TransferLink(sender=LINK_OWNER, link=0, to=OTHER_LINK_OWNER), changes={"links"})
     # Then the new owner holds it and can claim the accrued rewards; the old owner cannot
     assert state.links[0].owner == OTHER_LINK_OWNER
     assert outcome.events == (make_event("LinkTransferred", link=0, sender=LINK_OWNER, to=OTHER_LINK_OWNER),)
@@ -165,7 +166,7 @@ def test_staking_a_link_activates_the_hypernode_and_snapshots_the_periods():
     advance_to(state, 3)
     assert not is_hypernode_active(state, 0, 3)
     # When the owner stakes the Link to it
-    outcome = accept(state, StakeLink(sender=LINK_OWNER, link=0, hypernode=0))
+    outcome = accept(state, StakeLink(sender=LINK_OWNER, link=0, hypernode=0), changes={"hypernode_links", "links"})
     # Then the Link records the stake and the periods in force, and the HyperNode is active
     link = state.links[0]
     assert (link.status, link.target, link.staked_era) == (LinkStatus.STAKED_HYPERNODE, 0, 3)
@@ -180,7 +181,7 @@ def test_staking_a_link_as_collateral_credits_the_scalernode():
     # Given HP 100 owns a free Link and ScalerNode 0
     state = given_hp_link_and_node()
     # When it stakes the Link as the node's collateral
-    outcome = accept(state, StakeLinkAsCollateral(sender=HP, link=0, scaler=0))
+    outcome = accept(state, StakeLinkAsCollateral(sender=HP, link=0, scaler=0), changes={"links", "scalernodes"})
     # Then the node counts one Link of collateral and the Link is bound to it
     assert state.scalernodes[0].link_collateral == 1
     link = state.links[0]
@@ -194,7 +195,7 @@ def test_unstake_request_after_min_period_frees_the_link_after_the_unstaking_per
     # Given Link 0 staked in era 0, now era 168 (the minimum staking period is over)
     state = given_staked_link_past_min_period()
     # When its owner requests to unstake
-    outcome = accept(state, RequestUnstakeLink(sender=LINK_OWNER, link=0))
+    outcome = accept(state, RequestUnstakeLink(sender=LINK_OWNER, link=0), changes={"hypernode_links", "links"})
     # Then the Link is unstaking until era 168 + 168, and no longer activates the HyperNode
     link = state.links[0]
     assert (link.status, link.unstake_ready_era) == (LinkStatus.UNSTAKING_HYPERNODE, 2 * UNSTAKING)
@@ -223,7 +224,7 @@ def test_unstake_completes_at_the_ready_era_and_the_link_is_free():
     reject(state, CompleteUnstakeLink(sender=LINK_OWNER, link=0), Reason.UNSTAKING_PERIOD_NOT_OVER)
     advance(state, 1)
     # When the owner completes the unstake
-    outcome = accept(state, CompleteUnstakeLink(sender=LINK_OWNER, link=0))
+    outcome = accept(state, CompleteUnstakeLink(sender=LINK_OWNER, link=0), changes={"links"})
     # Then the Link is free again, with no stake recorded
     link = state.links[0]
     assert (link.status, link.target, link.staked_era, link.unstake_ready_era) == (LinkStatus.FREE, -1, -1, -1)

@@ -129,7 +129,8 @@ def test_hp_registers_a_scalernode_paying_node_collateral_up_front():
     state = given_funded_hp()
     # When it registers a 1 PB storage node in cluster 0
     outcome = accept(state, RegisterScalerNode(sender=HP, cluster=0, capacity_tb=NODE_TB,
-                                               reservation_price=RESERVATION_PRICE, max_booking_days=360))
+                                               reservation_price=RESERVATION_PRICE, max_booking_days=360),
+                                               changes={"l1_balances", "next_id", "scalernodes"})
     # Then 16,800 ICNT move into the node's collateral and the 36-month commitment starts now
     assert state.l1_balances[HP] == 3_200 * ICNT
     assert state.scalernodes == {0: ScalerNode(
@@ -144,7 +145,7 @@ def test_hp_registers_a_scalernode_paying_node_collateral_up_front():
 @accepted_path(VerifyScalerNode)
 def test_operator_verifies_a_registered_scalernode():
     state = given_registered_node()
-    outcome = accept(state, VerifyScalerNode(sender=OPERATOR, scaler=0))
+    outcome = accept(state, VerifyScalerNode(sender=OPERATOR, scaler=0), changes={"scalernodes"})
     assert state.scalernodes[0].status is ScalerNodeStatus.VERIFIED
     assert outcome.events == (make_event("ScalerNodeVerified", scaler=0),)
 
@@ -156,7 +157,8 @@ def test_removing_a_scalernode_starts_withdrawing_its_own_collateral():
     accept(state, DepositCollateral(sender=HP, scaler=0, kind=CollateralKind.NETWORK, amount=500 * ICNT))
     # When the operator removes it in era 3
     advance_to(state, 3)
-    outcome = accept(state, RemoveScalerNode(sender=OPERATOR, scaler=0))
+    outcome = accept(state, RemoveScalerNode(sender=OPERATOR, scaler=0),
+                     changes={"collateral_withdrawals", "next_id", "scalernodes"})
     # Then its own collateral is pending withdrawal to the HP until era 5 (still slashable meanwhile)
     node = state.scalernodes[0]
     assert (node.status, node.node_collateral, node.network_collateral) == (ScalerNodeStatus.REMOVED, 0, 0)
@@ -170,7 +172,7 @@ def test_removing_a_scalernode_starts_withdrawing_its_own_collateral():
 @accepted_path(ExtendCommitment)
 def test_hp_extends_its_commitment_by_six_months():
     state = given_verified_node()
-    outcome = accept(state, ExtendCommitment(sender=HP, scaler=0))
+    outcome = accept(state, ExtendCommitment(sender=HP, scaler=0), changes={"scalernodes"})
     node = state.scalernodes[0]
     assert (node.commitment_end_era, node.extensions) == (COMMITMENT_ERAS + EXTENSION_ERAS, 1)
     assert outcome.events == (make_event("CommitmentExtended", scaler=0,
@@ -181,7 +183,8 @@ def test_hp_extends_its_commitment_by_six_months():
 @pytest.mark.parametrize("kind", [CollateralKind.NODE, CollateralKind.NETWORK])
 def test_hp_deposits_collateral_of_either_kind(kind):
     state = given_verified_node()
-    outcome = accept(state, DepositCollateral(sender=HP, scaler=0, kind=kind, amount=1_000 * ICNT))
+    outcome = accept(state, DepositCollateral(sender=HP, scaler=0, kind=kind, amount=1_000 * ICNT),
+                     changes={"l1_balances", "scalernodes"})
     node = state.scalernodes[0]
     if kind is CollateralKind.NODE:
         assert (node.node_collateral, node.network_collateral) == (NODE_COLLATERAL + 1_000 * ICNT, 0)
@@ -198,7 +201,8 @@ def test_network_collateral_withdrawal_is_pending_for_the_withdrawal_delay():
     accept(state, DepositCollateral(sender=HP, scaler=0, kind=CollateralKind.NETWORK, amount=1_000 * ICNT))
     # When the HP withdraws 400 ICNT of it
     outcome = accept(state, RequestCollateralWithdrawal(sender=HP, scaler=0, kind=CollateralKind.NETWORK,
-                                                        amount=400 * ICNT))
+                                                        amount=400 * ICNT),
+                                                        changes={"collateral_withdrawals", "next_id", "scalernodes"})
     # Then 600 stay, 400 are pending until era 2
     assert state.scalernodes[0].network_collateral == 600 * ICNT
     assert state.collateral_withdrawals == {
@@ -228,7 +232,8 @@ def test_all_node_collateral_may_leave_once_the_commitment_ended():
 def test_delegator_provides_network_collateral_to_a_scalernode():
     state = given_verified_node()
     advance_to(state, 4)
-    outcome = accept(state, Delegate(sender=DELEGATOR, scaler=0, amount=30_000 * ICNT))
+    outcome = accept(state, Delegate(sender=DELEGATOR, scaler=0, amount=30_000 * ICNT),
+                     changes={"delegations", "l1_balances", "next_id"})
     assert state.delegations == {0: Delegation(DELEGATOR, 0, 30_000 * ICNT, 4)}
     assert state.l1_balances[DELEGATOR] == 20_000 * ICNT
     assert outcome.events == (make_event("Delegated", delegation=0, delegator=DELEGATOR, scaler=0,
@@ -243,7 +248,8 @@ def test_undelegation_after_the_one_day_commitment_withdraws_the_whole_delegatio
     reject(state, RequestUndelegation(sender=DELEGATOR, delegation=0), Reason.DELEGATION_COMMITMENT_NOT_MET)
     advance(state, 1)
     # When the delegator undelegates in era 24
-    outcome = accept(state, RequestUndelegation(sender=DELEGATOR, delegation=0))
+    outcome = accept(state, RequestUndelegation(sender=DELEGATOR, delegation=0),
+                     changes={"collateral_withdrawals", "delegations", "next_id"})
     # Then the whole amount is pending until era 26 and the delegation is closed
     assert state.delegations[0] == Delegation(DELEGATOR, 0, 0, 0, withdrawn=True)
     assert state.collateral_withdrawals == {
@@ -261,7 +267,8 @@ def test_withdrawal_completes_at_its_ready_era():
     advance(state, 1)
     balance = state.l1_balances[DELEGATOR]
     # When the delegator completes it
-    outcome = accept(state, CompleteWithdrawal(sender=DELEGATOR, withdrawal=0))
+    outcome = accept(state, CompleteWithdrawal(sender=DELEGATOR, withdrawal=0),
+                     changes={"collateral_withdrawals", "l1_balances"})
     # Then the tokens are back in the delegator's L1 balance
     assert state.l1_balances[DELEGATOR] == balance + 30_000 * ICNT
     assert state.collateral_withdrawals == {}

@@ -81,7 +81,8 @@ def test_downtime_fault_slashes_one_percent_of_collateral_to_the_protocol_treasu
     state = network_with_downtime_fault()
     assert state.faults == {(DOWNTIME, 0, 0): Fault()}
     # When anyone executes the fault in era 1
-    outcome = slash(state)
+    outcome = accept(state, ExecuteSlash(sender=ANYONE, kind=DOWNTIME, offender=0, era=0),
+                     changes={"faults", "protocol_treasury", "scalernodes", "totals"})
     # Then 1% (168 ICNT) moves from the node's collateral to the Protocol Treasury, and the fault is spent
     assert state.scalernodes[0].node_collateral == NODE_COLLATERAL - ONE_PERCENT
     assert state.protocol_treasury == ONE_PERCENT
@@ -198,7 +199,8 @@ def test_hypernode_fault_shortens_validity_of_staked_and_unstaking_links():
     state = network_with_hypernode_fault()
     expiries = {link_id: link.expiry_era for link_id, link in state.links.items()}
     # When it is executed
-    outcome = slash(state, offender=0, era=168, kind=HYPERNODE_FAULT)
+    outcome = accept(state, ExecuteSlash(sender=ANYONE, kind=HYPERNODE_FAULT, offender=0, era=168),
+                     changes={"faults", "links"})
     # Then its staked and unstaking Links lose 720 eras of validity; other Links keep theirs; no tokens move
     assert {link_id: link.expiry_era for link_id, link in state.links.items()} == {
         0: expiries[0] - 720, 1: expiries[1] - 720, 2: expiries[2], 3: expiries[3]}
