@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "properties.commands.supply",
     "properties.commands.bench",
     "properties.commands.mutants",
+    "properties.commands.audit",
     "properties.commands.vectors",
 )
 

@@ -26,6 +26,12 @@ class CampaignConfig:
     seed: int = 0
     vectors_dir: str | None = None
     """Vectors to replay; None generates them into the scratch directory."""
+    per_mutant_seconds: float | None = None
+    """When set, overrides the three limits: this much time per mutant, shared by the available
+    checkers in proportion to :data:`WEIGHTS` (a checker that has not landed gets no share)."""
+
+
+WEIGHTS = {"conform": 1.0, "fuzz": 2.0, "prove": 2.0}
 
 
 def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str,
@@ -40,11 +46,16 @@ def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str
         vectors_dir, vectors_note = prepare_vectors(os.path.join(scratch, "vectors"), config.seed)
     limits = Limits(config.fuzz_limit, config.prove_limit, config.conform_limit)
     checkers = build_checkers(config.checkers, limits, config.seed, vectors_dir)
+    if config.per_mutant_seconds is not None:
+        available = [checker.name for checker in checkers if checker.unavailable is None]
+        total_weight = sum(WEIGHTS[name] for name in available) or 1.0
+        shares = {name: config.per_mutant_seconds * WEIGHTS[name] / total_weight for name in available}
+        limits = Limits(shares.get("fuzz", 1.0), shares.get("prove", 1.0), shares.get("conform", 1.0))
+        checkers = build_checkers(config.checkers, limits, config.seed, vectors_dir)
     results = run_mutants(mutants, checkers, config.jobs, config.all_checkers, progress)
     summary = summarize(results)
     summary["checkers"] = {checker.name: checker.unavailable or "available" for checker in checkers}
-    summary["limits_seconds"] = {"fuzz": config.fuzz_limit, "prove": config.prove_limit,
-                                 "conform": config.conform_limit}
+    summary["limits_seconds"] = {checker.name: round(checker.time_limit, 2) for checker in checkers}
     summary["order"] = list(config.checkers)
     summary["seed"] = config.seed
     summary["vectors"] = vectors_note

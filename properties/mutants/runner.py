@@ -216,6 +216,42 @@ def run_mutants(mutants: Sequence[Mutant], checkers: Sequence[Checker], jobs: in
     return [done[mutant.id] for mutant in mutants]
 
 
+def _call_child(function: Callable[[], object], connection: multiprocessing.connection.Connection) -> None:
+    try:
+        connection.send(("ok", function()))
+    except BaseException as error:  # noqa: BLE001 - reported to the parent, never raised here
+        connection.send(("error", f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=8)}"))
+    finally:
+        connection.close()
+
+
+def call_with_limit(function: Callable[[], object], limit: float) -> tuple[str, object, float]:
+    """Run ``function()`` in a forked child; (status, value or error text, seconds).
+
+    Status is ``ok``, ``error`` (it raised or died) or ``timeout`` (killed after ``limit`` seconds).
+    The value must be picklable."""
+    context = multiprocessing.get_context("fork")
+    parent_end, child_end = context.Pipe(duplex=False)
+    process = context.Process(target=_call_child, args=(function, child_end), daemon=True)
+    started = time.monotonic()
+    process.start()
+    child_end.close()
+    try:
+        if not parent_end.poll(limit):
+            process.kill()
+            process.join(timeout=5)
+            return TIMEOUT, f"no result within {limit:g} s", time.monotonic() - started
+        try:
+            status, value = parent_end.recv()
+        except EOFError:
+            process.join(timeout=5)
+            return ERROR, f"process died (exit code {process.exitcode})", time.monotonic() - started
+    finally:
+        parent_end.close()
+    process.join(timeout=5)
+    return ("ok" if status == "ok" else ERROR), value, time.monotonic() - started
+
+
 def summarize(results: Sequence[MutantResult]) -> dict:
     """The ``--json`` object: total, killed, per-status counts, median detection time, mutants."""
     killed = [result for result in results if result.status == KILLED]

@@ -1,0 +1,553 @@
+"""``icnspec audit``: every checker of the project in one run, within a stated budget, and the report an
+auditor hands to a client.
+
+Stages, in order, each in its own forked process with its own time limit (a share of the budget):
+
+1. ``fuzz`` — the Hypothesis stateful harness, ``ci`` profile: invariants after every step, coverage
+   of every operation and rejection reason (:mod:`properties.fuzz`);
+2. ``prove`` — the Z3 obligations at the default bound, vacuity checks and the model/reference
+   agreement check (:mod:`properties.prover`);
+3. ``conform`` — conformance vectors generated from the reference, replayed against the reference
+   itself through the in-process driver (:mod:`properties.conformance`);
+4. ``mutants`` — the seeded-bug corpus against the checkers (:mod:`properties.mutants`).
+
+A stage whose checker has not landed (or lacks the public function this module calls) is reported
+``not available``: it is never counted as passing, and the audit fails. The verdict is PASS only when
+every stage ran and nothing is violated, unknown, uncovered, timed out, or survived.
+
+The report (``--out DIR``, default ``audit-report/``): ``report.html`` (self-contained), ``report.json``
+and ``junit.xml``, with invariant status, proof table, coverage, mutation results, tool versions,
+seeds and a SHA-256 of the ``spec/`` sources.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import importlib
+import importlib.metadata
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+
+from properties.mutants.runner import ERROR, TIMEOUT, call_with_limit
+
+DEFAULT_BUDGET_SECONDS = 840
+"""Fits the 15-minute target on 2 cores, with a minute for start-up and the report."""
+
+PASSED = "passed"
+FAILED = "failed"
+NOT_AVAILABLE = "not available"
+STAGES = ("fuzz", "prove", "conform", "mutants")
+TOOLS = ("hypothesis", "z3-solver", "attrs", "jsonschema", "networkx", "hypothesis-crosshair", "crosshair-tool",
+         "pytest", "mutmut", "icn-spec")
+SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
+REPO_DIR = SPEC_DIR.parent
+
+
+@attrs.frozen
+class AuditConfig:
+    out_dir: str = "audit-report"
+    budget: float = DEFAULT_BUDGET_SECONDS
+    seed: int = 0
+    jobs: int = 2
+    stages: tuple[str, ...] = STAGES
+    mutants: tuple[str, ...] = ()
+    """Mutant ids to run; empty runs the whole corpus. A partial corpus is said so in the report."""
+
+
+@attrs.frozen
+class Budget:
+    """How the budget is shared between stages (seconds). The mutant share is what is left."""
+
+    fuzz: float
+    prove: float
+    conform: float
+    mutants: float
+
+    @classmethod
+    def split(cls, total: float) -> Budget:
+        fuzz = min(240.0, 0.26 * total)
+        prove = min(150.0, 0.16 * total)
+        conform = min(120.0, 0.10 * total)
+        return cls(fuzz, prove, conform, max(1.0, total - fuzz - prove - conform - 0.03 * total))
+
+
+@attrs.define
+class Case:
+    """One line of the report and one JUnit test case."""
+
+    group: str
+    name: str
+    status: str
+    """pass / fail / unknown / skipped (not available) / error."""
+    message: str = ""
+    seconds: float = 0.0
+
+
+@attrs.define
+class Stage:
+    name: str
+    status: str = NOT_AVAILABLE
+    seconds: float = 0.0
+    detail: str = ""
+    data: dict = attrs.Factory(dict)
+    cases: list[Case] = attrs.Factory(list)
+
+
+# --- environment: tool versions, spec hash, git commit
+def get_tool_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version(), "platform": platform.platform()}
+    for tool in TOOLS:
+        try:
+            versions[tool] = importlib.metadata.version(tool)
+        except importlib.metadata.PackageNotFoundError:
+            versions[tool] = "not installed"
+    return versions
+
+
+def compute_spec_digest(spec_dir: Path = SPEC_DIR) -> dict:
+    """SHA-256 over the ``spec/`` sources: each file's relative path and bytes, in path order."""
+    overall = hashlib.sha256()
+    files = {}
+    for path in sorted(spec_dir.rglob("*.py")):
+        relative = path.relative_to(spec_dir.parent).as_posix()
+        content = path.read_bytes()
+        files[relative] = hashlib.sha256(content).hexdigest()
+        overall.update(relative.encode() + b"\0" + content + b"\0")
+    return {"sha256": overall.hexdigest(), "files": files}
+
+
+def get_git_commit() -> str | None:
+    try:
+        result = subprocess.run(["git", "-C", str(REPO_DIR), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                timeout=10, check=False)
+        dirty = subprocess.run(["git", "-C", str(REPO_DIR), "status", "--porcelain", "--", "spec"],
+                               capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    return result.stdout.strip() + (" (spec/ modified)" if dirty.stdout.strip() else "")
+
+
+def _probe(module_name: str, *attributes: str):
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        return None, f"{module_name} is not available ({error})"
+    for attribute in attributes:
+        if not hasattr(module, attribute):
+            return None, f"{module_name}.{attribute} is not available"
+    return module, None
+
+
+def _get(item, key, default=None):
+    if isinstance(item, dict):
+        return item.get(key, default)
+    return getattr(item, key, default)
+
+
+def _as_data(result) -> dict:
+    """A checker's result as plain JSON data (dicts pass through; objects offer as_dict / attrs)."""
+    if isinstance(result, dict):
+        return result
+    if hasattr(result, "as_dict"):
+        return result.as_dict()
+    if attrs.has(type(result)):
+        return attrs.asdict(result)
+    raise TypeError(f"cannot read a {type(result).__name__} as a report")
+
+
+# --- stage 1: fuzz
+def stage_fuzz(config: AuditConfig, limit: float) -> Stage:
+    module, why = _probe("properties.fuzz", "run_fuzz")
+    if module is None:
+        return Stage("fuzz", NOT_AVAILABLE, detail=why)
+    status, value, seconds = call_with_limit(lambda: _as_data(module.run_fuzz(profile="ci", seed=config.seed)),
+                                             limit)
+    stage = Stage("fuzz", seconds=seconds)
+    if status != "ok":
+        return _broken(stage, status, value)
+    stage.data = value
+    violations = value.get("violations", [])
+    checked = value.get("invariants", [])
+    violated = {}
+    for violation in violations:
+        violated.setdefault(_get(violation, "invariant"), _get(violation, "message", ""))
+    for invariant in (checked if isinstance(checked, list) else sorted(checked)):
+        name = invariant if isinstance(invariant, str) else _get(invariant, "id")
+        stage.cases.append(Case("invariants", name, "fail" if name in violated else "pass", violated.get(name, "")))
+    for rule, counts in sorted(value.get("rules", {}).items()):
+        accepted, rejected = counts.get("accepted", 0), counts.get("rejected", 0)
+        status_ = "pass" if accepted > 0 else "fail"
+        stage.cases.append(Case("coverage", rule, status_, f"accepted {accepted}, rejected {rejected}"))
+    for missing in value.get("uncovered", []) or []:
+        stage.cases.append(Case("coverage", str(missing), "fail", "never reached"))
+    failing = [case for case in stage.cases if case.status != "pass"]
+    stage.status = PASSED if not violations and not failing and value.get("passed", True) else FAILED
+    stage.detail = (f"{value.get('steps', '?')} steps, {len(checked)} invariants, {len(violations)} violation(s), "
+                    f"{len([case for case in failing if case.group == 'coverage'])} coverage gap(s)")
+    return stage
+
+
+# --- stage 2: prove
+def stage_prove(config: AuditConfig, limit: float) -> Stage:
+    module, why = _probe("properties.prover", "run_prover")
+    if module is None:
+        return Stage("prove", NOT_AVAILABLE, detail=why)
+    status, value, seconds = call_with_limit(lambda: _as_data(module.run_prover(jobs=config.jobs)), limit)
+    stage = Stage("prove", seconds=seconds)
+    if status != "ok":
+        return _broken(stage, status, value)
+    stage.data = value
+    for obligation in value.get("obligations", []):
+        verdict = obligation.get("status")
+        case_status = {"proved": "pass", "counterexample": "fail"}.get(verdict, "unknown")
+        stage.cases.append(Case("proofs", f"{obligation.get('invariant')} / {obligation.get('operation')}",
+                                case_status, verdict or "", float(obligation.get("seconds") or 0.0)))
+    for check in value.get("vacuity", []):
+        passed = check.get("status") in ("passed", "pass", "ok", "reachable", "falsifiable")
+        stage.cases.append(Case("vacuity", str(check.get("check")), "pass" if passed else "fail",
+                                str(check.get("status"))))
+    agreement = value.get("agreement", {})
+    if agreement:
+        mismatches = agreement.get("mismatches", 0)
+        stage.cases.append(Case("agreement", "model agrees with the reference", "pass" if not mismatches else "fail",
+                                f"{agreement.get('steps', 0)} steps, {mismatches} mismatch(es)"))
+    bad = [case for case in stage.cases if case.status != "pass"]
+    stage.status = PASSED if stage.cases and not bad else FAILED
+    counts = {}
+    for case in stage.cases:
+        if case.group == "proofs":
+            counts[case.status] = counts.get(case.status, 0) + 1
+    stage.detail = (f"{counts.get('pass', 0)} proved, {counts.get('fail', 0)} counterexample(s), "
+                    f"{counts.get('unknown', 0)} unknown; {len(bad)} case(s) not passing")
+    return stage
+
+
+# --- stage 3: vector self-conformance
+def stage_conform(config: AuditConfig, limit: float) -> Stage:
+    generator, why = _probe("properties.conformance.generator", "generate_vectors")
+    runner, why_runner = _probe("properties.conformance.runner", "run_vectors")
+    if generator is None or runner is None:
+        return Stage("conform", NOT_AVAILABLE, detail=why or why_runner)
+    vectors_dir = os.path.join(config.out_dir, "vectors")
+
+    def work() -> dict:
+        generator.generate_vectors(vectors_dir, seed=config.seed)
+        return _as_data(runner.run_vectors(vectors_dir))
+
+    status, value, seconds = call_with_limit(work, limit)
+    stage = Stage("conform", seconds=seconds)
+    if status != "ok":
+        return _broken(stage, status, value)
+    stage.data = value
+    for vector in value.get("vectors", []):
+        passed = vector.get("status") in ("pass", "passed")
+        stage.cases.append(Case("conformance", str(vector.get("id") or vector.get("name")),
+                                "pass" if passed else "fail", str(vector.get("message", ""))))
+    failed = [case for case in stage.cases if case.status != "pass"]
+    stage.status = PASSED if stage.cases and not failed else FAILED
+    stage.detail = f"{len(stage.cases)} vectors, {len(failed)} failing"
+    return stage
+
+
+# --- stage 4: the mutant corpus
+def stage_mutants(config: AuditConfig, limit: float, progress: Callable[[str], None]) -> Stage:
+    from properties.mutants.campaign import CampaignConfig, run_campaign
+    from properties.mutants.corpus import CORPUS, get_mutant
+
+    corpus = [get_mutant(mutant_id) for mutant_id in config.mutants] if config.mutants else list(CORPUS)
+    # Worst case every checker times out on every mutant: the stage still fits its share.
+    per_mutant = max(3.0, limit * config.jobs / max(1, len(corpus)))
+    campaign = CampaignConfig(jobs=config.jobs, seed=config.seed, per_mutant_seconds=per_mutant)
+
+    def report(result, done: int, total: int) -> None:
+        by = f" by {result.killed_by}" if result.killed_by else ""
+        progress(f"  mutants [{done:>3}/{total}] {result.id:<42} {result.status}{by} ({result.seconds:.1f} s)")
+
+    started = time.monotonic()
+    scratch = os.path.join(config.out_dir, "mutants-scratch")
+    os.makedirs(scratch, exist_ok=True)
+    try:
+        summary = run_campaign(corpus, campaign, scratch, report)
+    except Exception as error:  # noqa: BLE001 - a broken campaign is reported, the audit goes on
+        return Stage("mutants", ERROR, time.monotonic() - started, f"{type(error).__name__}: {error}")
+    expected = {mutant.id: mutant for mutant in CORPUS}
+    stage = Stage("mutants", seconds=time.monotonic() - started, data=summary)
+    for row in summary["mutants"]:
+        status = {"killed": "pass", "survived": "fail", "not_run": "skipped"}.get(row["status"], "error")
+        mutant = expected[row["id"]]
+        message = (f"{row['status']}" + (f" by {row['killed_by']}" if row["killed_by"] else "")
+                   + f"; expected: {', '.join(mutant.invariants)}")
+        stage.cases.append(Case("mutants", row["id"], status, message, row["seconds"]))
+    partial = len(corpus) < len(CORPUS)
+    stage.status = PASSED if summary["killed"] == summary["total"] and not partial else FAILED
+    median = summary["median_seconds_to_detection"]
+    stage.detail = (("partial corpus: " if partial else "")
+                    + f"{summary['killed']}/{summary['total']} killed, {summary['survived']} survived, "
+                    f"{summary['timeout']} timeout, median detection {median if median is not None else '-'} s")
+    return stage
+
+
+def _broken(stage: Stage, status: str, message) -> Stage:
+    stage.status = TIMEOUT if status == TIMEOUT else ERROR
+    stage.detail = str(message).splitlines()[0] if message else status
+    stage.data = {"error": str(message)}
+    stage.cases.append(Case(stage.name, stage.name, "error", str(message)))
+    return stage
+
+
+def read_mutmut_summary() -> dict | None:
+    """The last hand-run mutmut score over spec/ (reports/mutmut.json), if present."""
+    import json
+
+    path = REPO_DIR / "reports" / "mutmut.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text())
+
+
+def run_audit(config: AuditConfig, progress: Callable[[str], None] = lambda line: None) -> dict:
+    """Run every stage within the budget; returns the report (see the module docstring)."""
+    started = time.monotonic()
+    budget = Budget.split(config.budget)
+    os.makedirs(config.out_dir, exist_ok=True)
+    stages: list[Stage] = []
+    runners = {
+        "fuzz": lambda: stage_fuzz(config, budget.fuzz),
+        "prove": lambda: stage_prove(config, budget.prove),
+        "conform": lambda: stage_conform(config, budget.conform),
+        "mutants": lambda: stage_mutants(config, budget.mutants, progress),
+    }
+    for name in STAGES:
+        if name not in config.stages:
+            stages.append(Stage(name, NOT_AVAILABLE, detail="not selected for this run"))
+            continue
+        progress(f"[{name}] running (limit {getattr(budget, name):.0f} s)")
+        stage = runners[name]()
+        stages.append(stage)
+        progress(f"[{name}] {stage.status} in {stage.seconds:.1f} s: {stage.detail}")
+    for stage in stages:
+        if stage.status == NOT_AVAILABLE:
+            stage.cases.append(Case("availability", stage.name, "skipped", stage.detail))
+    problems = []
+    for stage in stages:
+        if stage.status != PASSED:
+            problems.append(f"{stage.name}: {stage.status} ({stage.detail})")
+    return {
+        "verdict": "PASS" if not problems else "FAIL",
+        "problems": problems,
+        "generated": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "seconds": round(time.monotonic() - started, 3),
+        "budget_seconds": config.budget,
+        "budget_split": attrs.asdict(budget),
+        "jobs": config.jobs,
+        "cpu_count": os.cpu_count(),
+        "seeds": {"fuzz": config.seed, "vectors": config.seed, "mutants": config.seed},
+        "command": " ".join(["icnspec", *sys.argv[1:]]) if sys.argv and sys.argv[0].endswith("icnspec") else None,
+        "git_commit": get_git_commit(),
+        "spec": compute_spec_digest(),
+        "tools": get_tool_versions(),
+        "mutmut": read_mutmut_summary(),
+        "stages": [attrs.asdict(stage) for stage in stages],
+    }
+
+
+# --- the report files
+def write_reports(report: dict, out_dir: str) -> dict[str, str]:
+    """Write report.json, report.html and junit.xml into ``out_dir``; returns their paths."""
+    import json
+
+    os.makedirs(out_dir, exist_ok=True)
+    paths = {
+        "json": os.path.join(out_dir, "report.json"),
+        "html": os.path.join(out_dir, "report.html"),
+        "junit": os.path.join(out_dir, "junit.xml"),
+    }
+    with open(paths["json"], "w", encoding="utf-8") as handle:
+        json.dump(report, handle, indent=2, sort_keys=True, default=str)
+        handle.write("\n")
+    with open(paths["html"], "w", encoding="utf-8") as handle:
+        handle.write(render_html(report))
+    with open(paths["junit"], "w", encoding="utf-8") as handle:
+        handle.write(render_junit(report))
+    return paths
+
+
+def render_junit(report: dict) -> str:
+    """One testsuite per stage; one testcase per invariant, coverage item, obligation, vector, mutant."""
+    import xml.etree.ElementTree as ElementTree
+
+    root = ElementTree.Element("testsuites", name="icnspec audit", time=f"{report['seconds']:.3f}")
+    for stage in report["stages"]:
+        cases = stage["cases"]
+        suite = ElementTree.SubElement(root, "testsuite", name=f"icnspec.{stage['name']}", tests=str(len(cases)),
+                                       failures=str(sum(case["status"] in ("fail", "unknown") for case in cases)),
+                                       errors=str(sum(case["status"] == "error" for case in cases)),
+                                       skipped=str(sum(case["status"] == "skipped" for case in cases)),
+                                       time=f"{stage['seconds']:.3f}")
+        properties = ElementTree.SubElement(suite, "properties")
+        ElementTree.SubElement(properties, "property", name="status", value=stage["status"])
+        ElementTree.SubElement(properties, "property", name="spec_sha256", value=report["spec"]["sha256"])
+        for case in cases:
+            element = ElementTree.SubElement(suite, "testcase", classname=f"{stage['name']}.{case['group']}",
+                                             name=case["name"], time=f"{case['seconds']:.3f}")
+            if case["status"] in ("fail", "unknown"):
+                failure = ElementTree.SubElement(element, "failure", type=case["status"], message=case["message"][:500])
+                failure.text = case["message"]
+            elif case["status"] == "error":
+                error = ElementTree.SubElement(element, "error", message=case["message"][:500])
+                error.text = case["message"]
+            elif case["status"] == "skipped":
+                ElementTree.SubElement(element, "skipped", message=case["message"][:500])
+    ElementTree.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1200px;color:#1d2430;
+line-height:1.4;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:2px solid #e3e7ee;padding-bottom:.2rem}
+table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.9rem}
+th,td{border:1px solid #d8dde6;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f2f4f8}tr:nth-child(even) td{background:#fafbfd}
+code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem;word-break:break-all}
+.verdict{font-size:1.3rem;font-weight:700;padding:.6rem 1rem;border-radius:6px;display:inline-block}
+.PASS{background:#dff3e4;color:#11632b}.FAIL{background:#fde2e1;color:#8e1c17}
+.s-pass,.s-passed,.s-killed{color:#11632b;font-weight:600}
+.s-fail,.s-failed,.s-survived,.s-error,.s-unknown,.s-timeout{color:#8e1c17;font-weight:600}
+.s-skipped,.s-not-available,.s-not_run{color:#8a5a00;font-weight:600}
+.muted{color:#5b6577;font-size:.85rem}
+"""
+
+
+def _status_class(status: str) -> str:
+    return "s-" + str(status).replace(" ", "-")
+
+
+def _table(headers: list[str], rows: list[list], raw_columns: tuple[int, ...] = ()) -> str:
+    import html
+
+    out = ["<table><thead><tr>"]
+    out.extend(f"<th>{html.escape(header)}</th>" for header in headers)
+    out.append("</tr></thead><tbody>")
+    for row in rows:
+        out.append("<tr>")
+        for index, cell in enumerate(row):
+            out.append(f"<td>{cell if index in raw_columns else html.escape(str(cell))}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _status_cell(status: str) -> str:
+    import html
+
+    return f'<span class="{_status_class(status)}">{html.escape(str(status))}</span>'
+
+
+def render_html(report: dict) -> str:
+    """A self-contained page (inline CSS, no scripts, no external resources)."""
+    import html
+
+    stages = {stage["name"]: stage for stage in report["stages"]}
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<title>ICN reference specification: audit report</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>ICN reference specification — audit report</h1>",
+        f"<p class='muted'>Generated {html.escape(report['generated'])} in {report['seconds']:.0f} s "
+        f"(budget {report['budget_seconds']:.0f} s, {report['jobs']} jobs, {report['cpu_count']} CPUs). "
+        f"spec/ SHA-256 <code>{report['spec']['sha256']}</code>"
+        + (f", commit <code>{html.escape(report['git_commit'])}</code>" if report["git_commit"] else "") + "</p>",
+        f"<p><span class='verdict {report['verdict']}'>{report['verdict']}</span></p>",
+    ]
+    if report["problems"]:
+        parts.append("<ul>" + "".join(f"<li>{html.escape(problem)}</li>" for problem in report["problems"]) + "</ul>")
+    parts.append("<h2>Summary</h2>")
+    parts.append(_table(["stage", "status", "seconds", "detail"],
+                        [[stage["name"], _status_cell(stage["status"]), f"{stage['seconds']:.1f}", stage["detail"]]
+                         for stage in report["stages"]], raw_columns=(1,)))
+    parts.append(_section_cases("Invariants", stages["fuzz"], "invariants",
+                                "Checked after every step of the fuzzer's ci profile."))
+    parts.append(_section_cases("Coverage", stages["fuzz"], "coverage",
+                                "Every operation accepted at least once; every reachable rejection reason seen."))
+    parts.append(_section_cases("Proofs", stages["prove"], "proofs",
+                                "Init ⇒ Inv and Inv ∧ Step ⇒ Inv′ per (invariant, operation); "
+                                "unknown is never a pass."))
+    parts.append(_section_cases("Vacuity and agreement", stages["prove"], ("vacuity", "agreement"), ""))
+    parts.append(_section_cases("Conformance vectors", stages["conform"], "conformance",
+                                "Vectors generated from the reference, replayed against the reference."))
+    parts.append(_section_mutants(stages["mutants"]))
+    parts.append(_section_mutmut(report.get("mutmut")))
+    parts.append("<h2>Environment</h2>")
+    parts.append(_table(["tool", "version"], [[name, version] for name, version in report["tools"].items()]))
+    parts.append(_table(["seed", "value"], [[name, value] for name, value in report["seeds"].items()]))
+    parts.append(_table(["stage", "time limit (s)"],
+                        [[name, f"{value:.0f}"] for name, value in report["budget_split"].items()]))
+    parts.append("<h2>spec/ sources</h2>")
+    parts.append(_table(["file", "SHA-256"], [[name, f"<code>{digest}</code>"]
+                                             for name, digest in report["spec"]["files"].items()], raw_columns=(1,)))
+    parts.append("</body></html>\n")
+    return "".join(parts)
+
+
+def _section_cases(title: str, stage: dict, groups, intro: str) -> str:
+    import html
+
+    groups = (groups,) if isinstance(groups, str) else groups
+    cases = [case for case in stage["cases"] if case["group"] in groups]
+    head = f"<h2>{html.escape(title)}</h2>" + (f"<p class='muted'>{html.escape(intro)}</p>" if intro else "")
+    if not cases:
+        return head + (f"<p>{_status_cell(stage['status'])} — {html.escape(stage['detail'] or 'no results')}</p>")
+    rows = [[case["name"], _status_cell(case["status"]), case["message"],
+             f"{case['seconds']:.2f}" if case["seconds"] else ""] for case in cases]
+    return head + _table(["item", "status", "detail", "seconds"], rows, raw_columns=(1,))
+
+
+def _section_mutants(stage: dict) -> str:
+    import html
+
+    from properties.mutants.corpus import MUTANTS
+
+    head = ("<h2>Mutation: seeded protocol bugs</h2><p class='muted'>Each bug is injected into the reference at run "
+            "time (never committed), then the checkers run in order until one reports it. Timeouts are never kills."
+            "</p>")
+    data = stage.get("data") or {}
+    if not data.get("mutants"):
+        return head + f"<p>{_status_cell(stage['status'])} — {html.escape(stage['detail'])}</p>"
+    median = data.get("median_seconds_to_detection")
+    summary = (f"<p><b>{data['killed']}/{data['total']}</b> killed; survived {data['survived']}, timeout "
+               f"{data['timeout']}, error {data['error']}; median time to detection "
+               f"{median if median is not None else '-'} s; kills by checker: "
+               f"{html.escape(', '.join(f'{name} {count}' for name, count in data['killed_by'].items()) or '-')}. "
+               f"Checkers: {html.escape('; '.join(f'{name}: {state}' for name, state in data['checkers'].items()))}"
+               "</p>")
+    rows = []
+    for row in data["mutants"]:
+        mutant = MUTANTS.get(row["id"])
+        rows.append([row["id"], mutant.section if mutant else "", mutant.description if mutant else "",
+                     ", ".join(mutant.invariants) if mutant else "", _status_cell(row["status"]),
+                     row["killed_by"] or "-", f"{row['seconds']:.1f}"])
+    return head + summary + _table(["mutant", "brief §", "bug", "expected to catch it", "status", "killed by", "s"],
+                                   rows, raw_columns=(4,))
+
+
+def _section_mutmut(mutmut: dict | None) -> str:
+    import html
+
+    head = "<h2>mutmut over spec/</h2>"
+    if not mutmut:
+        return head + ("<p class='muted'>No mutmut summary (reports/mutmut.json): mutmut is run by hand, "
+                       "see reports/mutmut.md.</p>")
+    rows = [[key, value] for key, value in mutmut.items() if not isinstance(value, (dict, list))]
+    return head + "<p class='muted'>From the last run by hand (not re-run by the audit).</p>" + _table(
+        ["measure", "value"], [[html.escape(str(key)), html.escape(str(value))] for key, value in rows])
