@@ -114,7 +114,7 @@ def reject(state: State, op: Operation, reason: Reason) -> Outcome:
     assert not outcome.accepted, f"{op} was accepted"
     assert outcome.reason is reason, f"{op}: expected {reason}, got {outcome.reason} ({outcome.detail})"
     assert outcome.events == ()
-    assert state == before, "a rejected operation changed the state"
+    assert state == before, f"rejected {op} changed {sorted(get_changed_fields(before, state))}"
     return outcome
 
 
