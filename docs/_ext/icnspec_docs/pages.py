@@ -1,0 +1,808 @@
+"""reST generators: mechanism chapters, parameter table, reasons, operations, roles, invariants, reports.
+
+Each function returns reST text that the ``icnspec`` directive parses in place. Code is never pasted:
+it is pulled in by ``autodoc`` (signatures and docstrings) and ``literalinclude`` (source, by the line
+range of the live object).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import re
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import attrs
+
+from icnspec_docs import analysis, graphs, registry
+from icnspec_docs.rst import escape, first_line, include_source, label, list_table, literal, title
+
+ASSUMPTION_MARK = "assumption (ours, not ICN's)"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    key: str
+    title: str
+    modules: tuple[str, ...]
+    """The mechanism's modules; the first one holds its handlers."""
+    state_fields: tuple[str, ...]
+    """Fields of :class:`spec.state.State` this mechanism owns (each field belongs to one chapter)."""
+    lifecycles: tuple[str, ...] = ()
+
+    @property
+    def docname(self) -> str:
+        return f"mechanisms/{self.key}"
+
+
+CHAPTERS: tuple[Chapter, ...] = (
+    Chapter("ledger", "Token, bridge and genesis allocations", ("spec.ledger", "spec.accounting", "spec.accounts"),
+            ("l1_balances", "l2_balances", "bridge_escrow", "bridge_withdrawals", "allocations", "next_id")),
+    Chapter("governance", "Roles, protocol accounts and parameter changes", ("spec.governance",),
+            ("params", "roles", "link_transfers_enabled", "treasury", "reward_reserve", "protocol_treasury",
+             "pending_changes")),
+    Chapter("hypernodes", "HyperNodes", ("spec.hypernodes",), ("hypernodes", "hypernode_links"), ("HyperNode",)),
+    Chapter("links", "ICN Links and Link rewards", ("spec.links", "spec.curve"), ("links", "link_curve", "link_pool"),
+            ("Link",)),
+    Chapter("scalernodes", "ScalerNodes, collateral and delegation", ("spec.scalernodes", "spec.collateral"),
+            ("regions", "clusters", "scalernodes", "delegations", "collateral_withdrawals"), ("ScalerNode",)),
+    Chapter("bookings", "Bookings and access fees", ("spec.bookings",), ("bookings",), ("booking",)),
+    Chapter("eras", "Eras, challenge reports and settlement", ("spec.eras",),
+            ("genesis_day", "era", "era_start_block", "settled_eras", "reports")),
+    Chapter("rewards", "HP rewards and delegator returns", ("spec.rewards",), ("totals",)),
+    Chapter("slashing", "Slashing", ("spec.slashing",), ("faults",)),
+)
+"""Which modules and state fields make up each mechanism chapter. The build checks this table
+against ``spec/``: every State field in exactly one chapter, every spec module on some page."""
+
+OTHER_MODULES: dict[str, str] = {
+    "spec.types": "state-machine",
+    "spec.state": "state-machine",
+    "spec.transition": "state-machine",
+    "spec.events": "state-machine",
+    "spec.genesis": "state-machine",
+    "spec.operations": "operations",
+    "spec.reasons": "reasons",
+    "spec.parameters": "parameters",
+    "spec.vesting": "tokenomics",
+}
+"""spec modules documented outside the mechanism chapters, and the page that documents them."""
+
+
+def chapter(key: str) -> Chapter:
+    for item in CHAPTERS:
+        if item.key == key:
+            return item
+    raise KeyError(key)
+
+
+def check_layout() -> list[str]:
+    """Problems with :data:`CHAPTERS` against the code (the build turns each into a warning)."""
+    import pkgutil
+
+    import spec
+    from spec.state import State
+
+    problems = []
+    owners: dict[str, list[str]] = {}
+    for item in CHAPTERS:
+        for name in item.state_fields:
+            owners.setdefault(name, []).append(item.key)
+    for attribute in attrs.fields(State):
+        found = owners.pop(attribute.name, [])
+        if len(found) != 1:
+            problems.append(f"State.{attribute.name} belongs to {len(found)} chapters ({found}); expected 1")
+    for name in owners:
+        problems.append(f"chapter table names State.{name}, which does not exist")
+    documented = set(OTHER_MODULES)
+    for item in CHAPTERS:
+        documented.update(item.modules)
+    for module in pkgutil.iter_modules(spec.__path__):
+        if f"spec.{module.name}" not in documented:
+            problems.append(f"spec.{module.name} is on no page of the docs")
+    from spec.transition import HANDLERS
+
+    for operation, handler in HANDLERS.items():
+        if not any(handler.__module__ == item.modules[0] for item in CHAPTERS):
+            problems.append(f"{operation.__name__}'s handler {handler.__module__} is in no chapter")
+    return problems
+
+
+# --- small shared pieces --------------------------------------------------------------------------
+def reason_ref(code: str) -> str:
+    return f":ref:`{code} <reason-{label(code)}>`"
+
+
+def op_ref(name: str) -> str:
+    return f":ref:`{name} <op-{label(name)}>`"
+
+
+def param_ref(name: str) -> str:
+    return f":ref:`{name} <param-{label(name)}>`"
+
+
+def func_ref(qualified: str) -> str:
+    return f":func:`~{qualified}`"
+
+
+def anchor(name: str, text: str) -> str:
+    """An inline target (``:icnanchor:``) followed by visible text."""
+    return f":icnanchor:`{name}`\\ {text}"
+
+
+def _handler_chapter(handler: Callable) -> Chapter:
+    for item in CHAPTERS:
+        if handler.__module__ == item.modules[0]:
+            return item
+    raise KeyError(handler.__module__)
+
+
+def operation_names_in(item: Chapter) -> list[str]:
+    index = analysis.build_index()
+    return [name for name, handler in index.handlers.items() if handler.__module__ == item.modules[0]]
+
+
+def sender_text(facts: analysis.Facts) -> str:
+    if not facts.roles:
+        return "any account (no role; the checks below decide)"
+    parts = []
+    for role in facts.roles:
+        if role.static:
+            text = f"role {literal(role.role)}"
+        else:
+            text = (f"the role named by the parameter's ``changeable_by`` ({literal(role.role)}; see "
+                    ":doc:`/parameters`)")
+        if role.guards:
+            text += " — " + "; ".join(escape(guard) for guard in role.guards)
+        if text not in parts:
+            parts.append(text)
+    return "; ".join(parts)
+
+
+def format_value(value: int, unit: str) -> str:
+    from spec.parameters import ICNT, Parameters
+
+    eras_per_day = Parameters().eras_per_day
+    if unit.startswith("base units"):
+        whole, fraction = divmod(value, ICNT)
+        text = f"{whole:,}" + (("." + f"{fraction:018d}".rstrip("0")) if fraction else "")
+        return f"{text} ICNT{unit.removeprefix('base units')}"
+    if unit.startswith("bps"):
+        return f"{value:,} bps ({value / 100:g}%){unit.removeprefix('bps')}"
+    if unit == "eras":
+        days = f" ({value // eras_per_day:,} days)" if value and value % eras_per_day == 0 else ""
+        return f"{value:,} eras{days}"
+    if unit == "era":
+        days = f" (day {value // eras_per_day:,})" if value % eras_per_day == 0 else ""
+        return f"era {value:,}{days}"
+    return f"{value:,} {unit}"
+
+
+def tag_text(tag: str) -> str:
+    if tag == "A":
+        return f":assumption:`{ASSUMPTION_MARK}`"
+    if tag == "D":
+        return "D — ICN documentation"
+    if tag == "derived":
+        return "derived from D values"
+    return literal(tag)
+
+
+def parameter_rows(names: list[str], anchors: bool) -> list[list[str]]:
+    from spec.parameters import PARAMETER_TABLE, Parameters
+
+    defaults = Parameters()
+    rows = []
+    for name in names:
+        info = PARAMETER_TABLE[name]
+        value = getattr(defaults, name)
+        bounds = "—"
+        if info.lower is not None or info.upper is not None:
+            bounds = f"{format_value(info.lower, info.unit)} … {format_value(info.upper, info.unit)}"
+        role = f"changeable by {literal(info.changeable_by.value)}" if info.changeable_by else "fixed"
+        first = anchor(f"param-{label(name)}", literal(name)) if anchors else param_ref(name)
+        rows.append([first, format_value(value, info.unit), escape(info.unit), tag_text(info.tag),
+                     escape(info.rationale), role, bounds])
+    return rows
+
+
+PARAMETER_HEADER = ["parameter", "value", "unit", "source", "rationale", "role", "bounds"]
+PARAMETER_WIDTHS = [16, 13, 8, 12, 31, 10, 10]
+
+
+# --- the parameter table --------------------------------------------------------------------------
+def parameters_rst() -> str:
+    from spec.parameters import PARAMETER_TABLE
+
+    assumptions = [name for name, info in PARAMETER_TABLE.items() if info.tag == "A"]
+    out = [
+        f"{len(PARAMETER_TABLE)} parameters; **{len(assumptions)} are assumptions of this specification** "
+        f"(marked :assumption:`{ASSUMPTION_MARK}`): ICN has published no value for them, so never read one "
+        "as ICN's. Generated from :data:`spec.parameters.PARAMETER_TABLE` at build time.",
+        "",
+        list_table(PARAMETER_HEADER, parameter_rows(list(PARAMETER_TABLE), anchors=True), PARAMETER_WIDTHS,
+                   css_class="icn-params"),
+        "",
+        title("The assumptions, in one list", "-"),
+        "",
+    ]
+    for name in assumptions:
+        out.append(f"- {param_ref(name)} — {escape(PARAMETER_TABLE[name].rationale)}")
+    out += ["", title("Changing a parameter", "-"), "",
+            "A parameter with a role can be changed by that role through :ref:`ProposeParameterChange "
+            "<op-proposeparameterchange>`, within its bounds; the change made during era E takes effect at "
+            "era E+2 [D] and never applies retroactively (stakes and ScalerNodes snapshot what they depend "
+            "on). The others are fixed by this specification.", ""]
+    changeable = [name for name, info in PARAMETER_TABLE.items() if info.changeable_by is not None]
+    by_role: dict[str, list[str]] = {}
+    for name in changeable:
+        by_role.setdefault(PARAMETER_TABLE[name].changeable_by.value, []).append(name)
+    for role, names in sorted(by_role.items()):
+        out.append(f"- {literal(role)}: " + ", ".join(param_ref(name) for name in names))
+    out += ["", ".. autoclass:: spec.parameters.ParameterInfo", "   :members:", "   :undoc-members:", ""]
+    return "\n".join(out)
+
+
+# --- mechanism chapters ---------------------------------------------------------------------------
+def chapter_rst(key: str) -> str:
+    item = chapter(key)
+    index = analysis.build_index()
+    modules = [importlib.import_module(name) for name in item.modules]
+    documented: set[str] = set()
+    out = [f".. automodule:: {item.modules[0]}", "   :no-members:", ""]
+    out += _state_section(item, index)
+    out += _operations_section(item, index, documented)
+    out += _era_section(item, index, modules, documented)
+    out += _events_section(item, index)
+    out += _parameters_section(item, modules)
+    out += _helpers_section(item, modules, documented)
+    return "\n".join(out)
+
+
+def _records_of(field_names: tuple[str, ...]) -> list[type]:
+    import spec.state as state_module
+    from spec.state import State
+
+    records: list[type] = []
+    fields = {attribute.name: attribute for attribute in attrs.fields(State)}
+    for name in field_names:
+        annotation = str(fields[name].type)
+        for word in re.findall(r"[A-Za-z_]+", annotation):
+            candidate = getattr(state_module, word, None)
+            if (isinstance(candidate, type) and attrs.has(candidate) and candidate.__module__ == "spec.state"
+                    and candidate is not State and candidate not in records):
+                records.append(candidate)
+    return records
+
+
+def _state_section(item: Chapter, index: analysis.SpecIndex) -> list[str]:
+    from spec.state import State
+
+    docs = analysis.state_field_docs()
+    fields = {attribute.name: attribute for attribute in attrs.fields(State)}
+    out = [title("State", "-"), ""]
+    rows = []
+    for name in item.state_fields:
+        doc = docs.get(("State", name), "")
+        rows.append([literal(f"state.{name}"), literal(fields[name].type), escape(doc)])
+    out += ["Fields of :class:`spec.state.State` that this mechanism owns:", "",
+            list_table(["field", "type", "meaning"], rows, [25, 30, 45]), ""]
+    for lifecycle in index.lifecycles:
+        if lifecycle.name in item.lifecycles:
+            out += _lifecycle_block(index, lifecycle)
+    for record in _records_of(item.state_fields):
+        out += [f".. autoclass:: spec.state.{record.__name__}", "   :members:", "   :undoc-members:", ""]
+    return out
+
+
+def _lifecycle_block(index: analysis.SpecIndex, lifecycle: analysis.Lifecycle) -> list[str]:
+    edges = analysis.lifecycle_edges(index, lifecycle)
+    graph = graphs.lifecycle_graph(index, lifecycle)
+    source = (f"``{lifecycle.record.__name__}.{lifecycle.field}``")
+    out = [title(f"Lifecycle of a {lifecycle.name}", "~"), "",
+           f"States are the values of {source}; each arrow is an operation whose handler writes that value "
+           "(found in the code, with the states it may start from narrowed by the handler's own checks).", "",
+           graphs.render(graph, f"lifecycle-{lifecycle.name}", f"Lifecycle of a {lifecycle.name}."), ""]
+    reached = {target for _, target in edges}
+    missing = [state for state in lifecycle.states if state not in reached]
+    if missing:
+        out += [f".. note:: No operation leads into {', '.join(literal(state) for state in missing)}.", ""]
+    return out
+
+
+def _operations_section(item: Chapter, index: analysis.SpecIndex, documented: set[str]) -> list[str]:
+    from spec.transition import NEVER_ACCEPTED
+
+    names = operation_names_in(item)
+    out = [title("Operations", "-"), ""]
+    if not names:
+        return out + ["This mechanism has no operations of its own: it runs at era settlement.", ""]
+    summary = []
+    for name in names:
+        facts = index.operations[name]
+        summary.append([op_ref(name), sender_text(facts),
+                        ", ".join(literal(code) for code in facts.reason_codes()) or "never rejected"])
+    out += ["Every rejection leaves the state exactly as it was. The lists below are read from the "
+            "handlers' code at build time (every ``Reason`` a handler or a helper it calls can raise).", "",
+            list_table(["operation", "sender", "rejected with"], summary, [22, 33, 45]), ""]
+    never = {operation.__name__: text for operation, text in NEVER_ACCEPTED.items()}
+    for name in names:
+        facts = index.operations[name]
+        handler = index.handlers[name]
+        documented.add(analysis.qualname(handler))
+        out += [f".. _op-{label(name)}:", "", title(name, "~"), "",
+                f".. autoclass:: spec.operations.{name}", ""]
+        if name in never:
+            out += [".. important::", "", f"   Never accepted, by design: {escape(never[name])}", ""]
+        out += [f":Sender: {sender_text(facts)}", f":Handler: {func_ref(analysis.qualname(handler))}"]
+        steps = []
+        for step in facts.steps:
+            sources = ", ".join(literal(state) for state in sorted(step.sources))
+            steps.append(f"{step.lifecycle} {sources} → {literal(step.target)}")
+        if steps:
+            out.append(f":Lifecycle: {'; '.join(dict.fromkeys(steps))}")
+        events = list(dict.fromkeys(emit.name for emit in facts.events))
+        out.append(f":Emits: {', '.join(literal(event) for event in events) or 'nothing'}")
+        if facts.params:
+            from spec.parameters import PARAMETER_TABLE
+
+            ordered = [parameter for parameter in PARAMETER_TABLE if parameter in facts.params]
+            out.append(f":Reads parameters: {', '.join(param_ref(parameter) for parameter in ordered)}")
+        out += ["", f"**Rejected when** — in the order {literal(handler.__name__)} checks, read from the code:", ""]
+        out.append(_reasons_table(facts) if facts.reasons else "Never rejected.\n")
+        out += [f".. autofunction:: {analysis.qualname(handler)}", "", include_source(handler), ""]
+    return out
+
+
+def _reasons_table(facts: analysis.Facts) -> str:
+    rows = []
+    for check in facts.reasons:
+        condition = literal(check.condition) if check.condition else "(always)"
+        if check.guards:
+            condition += "\n\n" + "; ".join(f"*{escape(guard)}*" for guard in check.guards)
+        where = func_ref(check.function)
+        if check.via:
+            where += f"\n\nvia {literal(check.via[0])}"
+        rows.append([reason_ref(check.reason), condition, where])
+    return list_table(["reason", "must hold (else rejected)", "checked in"], rows, [26, 44, 30])
+
+
+def _era_section(item: Chapter, index: analysis.SpecIndex, modules: list[types.ModuleType],
+                 documented: set[str]) -> list[str]:
+    out = [title("Era processing", "-"), ""]
+    if item.key == "eras":
+        out += ["Settlement of era E runs when ``AdvanceEra`` is accepted. The steps, in the order "
+                ":func:`spec.eras.process_era_end` calls them (drawn from its code; dashed boxes are the "
+                "state-changing steps each one runs in turn):", "",
+                graphs.render(graphs.era_pipeline_graph(), "era-pipeline", "The era settlement pipeline."), ""]
+    reached = set(index.settlement.functions)
+    steps = []
+    reads = []
+    for module in modules:
+        for func in analysis.module_functions(module):
+            name = analysis.qualname(func)
+            if name not in reached or name in documented:
+                continue
+            if func.__name__.startswith(("get_", "compute_", "is_", "find_")):
+                reads.append(name)
+            else:
+                steps.append(func)
+    if not steps and not reads:
+        return out + ["Nothing in this mechanism runs at era settlement.", ""]
+    if steps:
+        out += ["What this mechanism does when an era is settled:", ""]
+    for func in steps:
+        documented.add(analysis.qualname(func))
+        out += [f".. autofunction:: {analysis.qualname(func)}", "", include_source(func), ""]
+    if reads:
+        out += ["Settlement also reads " + ", ".join(func_ref(name) for name in reads) +
+                " (see *Formulas and helpers* below).", ""]
+    return out
+
+
+def _events_section(item: Chapter, index: analysis.SpecIndex) -> list[str]:
+    emitted: dict[str, tuple[tuple[str, ...], list[str]]] = {}
+
+    def note(facts: analysis.Facts, who: str) -> None:
+        for emit in facts.events:
+            if emit.function.rsplit(".", 1)[0] not in item.modules:
+                continue
+            fields, sources = emitted.setdefault(emit.name, (emit.fields, []))
+            if who not in sources:
+                sources.append(who)
+
+    for name, facts in index.operations.items():
+        note(facts, op_ref(name))
+    note(index.settlement, "era settlement")
+    out = [title("Events", "-"), ""]
+    if not emitted:
+        return out + ["This mechanism emits no events of its own.", ""]
+    rows = [[literal(name), ", ".join(literal(field) for field in fields), ", ".join(sources)]
+            for name, (fields, sources) in emitted.items()]
+    return out + ["Events are part of every conformance vector. Read from the ``make_event`` calls in this "
+                  "mechanism's code:", "", list_table(["event", "fields", "emitted by"], rows, [25, 40, 35]), ""]
+
+
+def _parameters_section(item: Chapter, modules: list[types.ModuleType]) -> list[str]:
+    names: list[str] = []
+    for module in modules:
+        for name in analysis.parameters_read(module):
+            if name not in names:
+                names.append(name)
+    out = [title("Parameters", "-"), ""]
+    if not names:
+        return out + ["This mechanism's code reads no parameter directly.", ""]
+    return out + ["Parameters this mechanism's code reads (full table: :doc:`/parameters`):", "",
+                  list_table(PARAMETER_HEADER, parameter_rows(names, anchors=False), PARAMETER_WIDTHS,
+                             css_class="icn-params"), ""]
+
+
+def _helpers_section(item: Chapter, modules: list[types.ModuleType], documented: set[str]) -> list[str]:
+    out = [title("Formulas and helpers", "-"), "",
+           "The remaining definitions of this mechanism, each with its source. Formulas are named "
+           "``compute_*``, reads ``get_*`` and predicates ``is_*``.", ""]
+    for position, module in enumerate(modules):
+        if position > 0:
+            out += [title(f"{module.__name__}", "~"), "", f".. automodule:: {module.__name__}", "   :no-members:", ""]
+        for name, value in vars(module).items():
+            if name.isupper() and not name.startswith("_") and _defined_in(module, name):
+                out += [f".. autodata:: {module.__name__}.{name}"]
+                if len(repr(value)) > 160:
+                    out += ["   :no-value:"]
+                out += [""]
+        for func in analysis.module_functions(module):
+            qualified = analysis.qualname(func)
+            if qualified in documented:
+                continue
+            documented.add(qualified)
+            out += [f".. autofunction:: {qualified}", "", include_source(func), ""]
+        for name, value in vars(module).items():
+            if isinstance(value, type) and value.__module__ == module.__name__ and name not in documented:
+                documented.add(name)
+                out += [f".. autoclass:: {module.__name__}.{name}", "   :members:", "   :undoc-members:", ""]
+    return out
+
+
+def _defined_in(module: types.ModuleType, name: str) -> bool:
+    """True when ``name`` is assigned at the top level of ``module``'s own source (not imported)."""
+    tree = ast.parse(inspect.getsource(module))
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, ast.AnnAssign) else []
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id == name:
+                return True
+    return False
+
+
+# --- operations, reasons, roles -------------------------------------------------------------------
+def operations_rst() -> str:
+    index = analysis.build_index()
+    rows = []
+    for name, handler in index.handlers.items():
+        item = _handler_chapter(handler)
+        facts = index.operations[name]
+        rows.append([op_ref(name), f":doc:`{item.title} </{item.docname}>`", sender_text(facts),
+                     str(len(facts.reason_codes()))])
+    return ("Every operation the protocol accepts, in the order of :data:`spec.transition.HANDLERS`, with the "
+            "chapter that specifies it:\n\n" +
+            list_table(["operation", "chapter", "sender", "reasons"], rows, [24, 30, 36, 10]))
+
+
+def reasons_rst() -> str:
+    from spec.reasons import Reason
+
+    index = analysis.build_index()
+    raised_by: dict[str, list[str]] = {}
+    for name, facts in index.operations.items():
+        for code in facts.reason_codes():
+            raised_by.setdefault(code, []).append(name)
+    groups = analysis.reason_groups()
+    ordered_groups: list[str] = []
+    for member in Reason:
+        group = groups.get(member.name, "")
+        if group not in ordered_groups:
+            ordered_groups.append(group)
+    never = [member.name for member in Reason if member.name not in raised_by]
+    out = [f"{len(Reason)} reason codes; every rejection carries exactly one, and a conformance vector checks it. "
+           "\"Raised by\" is read from the handlers' code at build time.", ""]
+    if never:
+        out += [".. warning::", "", "   Not raised by any handler: " + ", ".join(literal(code) for code in never), ""]
+    else:
+        out += ["Every code is raised by at least one handler.", ""]
+    for group in ordered_groups:
+        out += [title(group[:1].upper() + group[1:] if group else "Other", "-"), ""]
+        rows = []
+        for member in Reason:
+            if groups.get(member.name, "") != group:
+                continue
+            operations = raised_by.get(member.name, [])
+            rows.append([anchor(f"reason-{label(member.name)}", literal(member.value)),
+                         ", ".join(op_ref(name) for name in operations) or "*(none)*"])
+        out += [list_table(["code", "raised by"], rows, [35, 65]), ""]
+    return "\n".join(out)
+
+
+def roles_rst() -> str:
+    from spec.types import Role
+
+    index = analysis.build_index()
+    by_role: dict[str, list[str]] = {}
+    dynamic: list[str] = []
+    for name, facts in index.operations.items():
+        for role in facts.roles:
+            if role.static:
+                by_role.setdefault(role.role, []).append(name)
+            elif name not in dynamic:
+                dynamic.append(name)
+    rows = []
+    for role in Role:
+        operations = list(dict.fromkeys(by_role.get(role.value, [])))
+        rows.append([literal(role.value), ", ".join(op_ref(name) for name in operations) or "*(none)*"])
+    if dynamic:
+        rows.append(["the parameter's ``changeable_by``", ", ".join(op_ref(name) for name in dynamic)])
+    open_operations = [name for name, facts in index.operations.items() if not facts.roles]
+    rows.append(["any account", ", ".join(op_ref(name) for name in open_operations)])
+    return ("Which role each privileged operation requires, read from the ``require_role`` calls in the handlers "
+            "(brief section 3: every privileged operation names exactly one role):\n\n" +
+            list_table(["role", "operations"], rows, [20, 80]))
+
+
+# --- invariants and reports -----------------------------------------------------------------------
+def _invariant_reads(code: Callable | None) -> set[str]:
+    """Attribute names and string constants in an invariant's code and the properties/ helpers it calls."""
+    names: set[str] = set()
+    seen: set[object] = set()
+    pending = [code] if code is not None else []
+    while pending:
+        func = pending.pop()
+        if func in seen:
+            continue
+        seen.add(func)
+        try:
+            tree = ast.parse(inspect.getsource(func).strip() if not inspect.isfunction(func) else
+                             __import__("textwrap").dedent(inspect.getsource(func)))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        scope = getattr(func, "__globals__", {})
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute):
+                names.add(node.attr)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names.add(node.value)
+            elif isinstance(node, ast.Name):
+                value = scope.get(node.id)
+                if inspect.isfunction(value) and (value.__module__ or "").startswith("properties"):
+                    pending.append(value)
+    return names
+
+
+def state_vocabulary() -> set[str]:
+    import spec.state as state_module
+
+    vocabulary: set[str] = set()
+    for value in vars(state_module).values():
+        if isinstance(value, type) and attrs.has(value) and value.__module__ == "spec.state":
+            vocabulary.update(attribute.name for attribute in attrs.fields(value))
+    return vocabulary
+
+
+def invariant_operation_pairs(invariants: list[registry.Invariant]) -> dict[str, list[str]]:
+    """Invariant id -> operations that may affect it: the handler writes a state field the invariant reads.
+
+    A static over-approximation (field names only, not which record); ``AdvanceEra`` includes settlement."""
+    index = analysis.build_index()
+    vocabulary = state_vocabulary()
+    pairs: dict[str, list[str]] = {}
+    for invariant in invariants:
+        reads = _invariant_reads(invariant.code) & vocabulary
+        pairs[invariant.id] = [name for name, facts in index.operations.items() if facts.writes & reads]
+    return pairs
+
+
+def _status_cell(status: str) -> str:
+    css = {"proved": "icn-ok", "pass": "icn-ok", "passed": "icn-ok", "counterexample": "icn-bad",
+           "violated": "icn-bad", "fail": "icn-bad", "failed": "icn-bad", "unknown": "icn-unknown",
+           "timeout": "icn-unknown"}.get(status.lower(), "icn-unknown")
+    return f":{css}:`{status}`"
+
+
+def invariants_rst() -> str:
+    result = registry.load_registry()
+    if result.invariants is None:
+        return "\n".join([".. note::", "", f"   The invariant catalogue is {result.note}", "",
+                          "   This page fills itself from the registry when it lands; nothing else needs editing.",
+                          ""])
+    prove = registry.load_report("prove")
+    fuzz = registry.load_report("fuzz")
+    pairs = invariant_operation_pairs(result.invariants)
+    out = [f"{len(result.invariants)} invariants, generated from ``{registry.REGISTRY_MODULE}`` at build time. "
+           "Proof status comes from ``" + prove.path + "`` and fuzz coverage from ``" + fuzz.path + "``; see "
+           ":doc:`/assurance` for the dates and the totals.", ""]
+    summary = []
+    obligations = _obligations_by_invariant(prove.data)
+    fuzz_checked = set(map(str, (fuzz.data or {}).get("invariants", []) or []))
+    violations = _violations_by_invariant(fuzz.data)
+    for invariant in result.invariants:
+        statuses = obligations.get(invariant.id, [])
+        proof = _proof_summary(statuses) if prove.data is not None else "no report"
+        if fuzz.data is None:
+            fuzzed = "no report"
+        elif invariant.id in violations:
+            fuzzed = f":icn-bad:`violated ({violations[invariant.id]})`"
+        elif invariant.id in fuzz_checked:
+            fuzzed = ":icn-ok:`checked, no violation`"
+        else:
+            fuzzed = ":icn-unknown:`not checked`"
+        summary.append([f":ref:`{invariant.id} <inv-{label(invariant.id)}>`", escape(invariant.statement),
+                        proof, fuzzed])
+    out += [list_table(["invariant", "statement", "proof", "fuzzing"], summary, [22, 48, 15, 15]), ""]
+    out += [title("Which operations may affect which invariant", "-"), "",
+            "An arrow from an operation to an invariant means the operation's handler (or, for ``AdvanceEra``, "
+            "settlement) writes a state field that the invariant's code reads. Computed statically from both "
+            "sources; it over-approximates (it matches field names, not records).", "",
+            graphs.render(graphs.invariant_graph(pairs), "invariants-operations",
+                          "Operations that may affect each invariant."), ""]
+    for invariant in result.invariants:
+        out += [f".. _inv-{label(invariant.id)}:", "", title(invariant.id, "-"), "", escape(invariant.statement), ""]
+        fields = []
+        if invariant.severity:
+            fields.append(f":Severity: {escape(invariant.severity)}")
+        for key, value in invariant.extra.items():
+            fields.append(f":{key.capitalize()}: {escape(value)}")
+        affected = pairs.get(invariant.id, [])
+        fields.append(":May be affected by: " + (", ".join(op_ref(name) for name in affected) or "no operation "
+                                                 "(it reads no field an operation writes)"))
+        out += fields + [""]
+        if invariant.code is not None:
+            try:
+                out += [include_source(invariant.code), ""]
+            except (OSError, TypeError):
+                out += [f"Code: {literal(getattr(invariant.code, '__qualname__', invariant.code))}", ""]
+        statuses = obligations.get(invariant.id, [])
+        if statuses:
+            rows = [[literal(operation), _status_cell(status), seconds] for operation, status, seconds in statuses]
+            out += ["Proof obligations (``Inv ∧ Step_op ⇒ Inv′``, and ``Init ⇒ Inv``):", "",
+                    list_table(["operation", "status", "seconds"], rows, [50, 30, 20]), ""]
+        elif prove.data is None:
+            out += [f"Proof status: {prove.note}", ""]
+    return "\n".join(out)
+
+
+def _obligations_by_invariant(data: dict | None) -> dict[str, list[tuple[str, str, str]]]:
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for obligation in (data or {}).get("obligations", []) or []:
+        if not isinstance(obligation, dict):
+            continue
+        seconds = obligation.get("seconds")
+        found.setdefault(str(obligation.get("invariant")), []).append(
+            (str(obligation.get("operation", "init")), str(obligation.get("status", "?")),
+             f"{seconds:.2f}" if isinstance(seconds, (int, float)) else ""))
+    return found
+
+
+def _proof_summary(statuses: list[tuple[str, str, str]]) -> str:
+    if not statuses:
+        return ":icn-unknown:`no obligations`"
+    counts: dict[str, int] = {}
+    for _, status, _ in statuses:
+        counts[status] = counts.get(status, 0) + 1
+    if set(counts) == {"proved"}:
+        return f":icn-ok:`proved ({counts['proved']})`"
+    return ", ".join(_status_cell(f"{status} {count}") for status, count in sorted(counts.items()))
+
+
+def _violations_by_invariant(data: dict | None) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for violation in (data or {}).get("violations", []) or []:
+        if isinstance(violation, dict):
+            key = str(violation.get("invariant"))
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def assurance_rst() -> str:
+    fuzz = registry.load_report("fuzz")
+    prove = registry.load_report("prove")
+    out = [title("Stateful fuzzing", "-"), ""]
+    if fuzz.data is None:
+        out += [f"Fuzzing report {fuzz.note}", ""]
+    else:
+        data = fuzz.data
+        out += [f":Report: ``{fuzz.path}``, dated {escape(fuzz.date)}",
+                f":Command: ``{fuzz.command}``",
+                f":Steps: {data.get('steps', '?')}",
+                f":Seconds: {data.get('seconds', '?')}",
+                f":Invariants checked: {len(data.get('invariants', []) or [])}",
+                f":Violations: {len(data.get('violations', []) or [])}", ""]
+        rules = data.get("rules") or {}
+        if isinstance(rules, dict) and rules:
+            rows = []
+            for rule, entry in rules.items():
+                entry = entry if isinstance(entry, dict) else {}
+                reasons = entry.get("reasons") or {}
+                reason_text = ", ".join(f"{literal(code)} {count}" for code, count in sorted(reasons.items()))
+                rows.append([literal(rule), str(entry.get("accepted", "")), str(entry.get("rejected", "")),
+                             reason_text])
+            out += ["Coverage per rule (accepted, rejected, and each rejection reason seen):", "",
+                    list_table(["rule", "accepted", "rejected", "reasons"], rows, [24, 10, 10, 56]), ""]
+        for violation in data.get("violations", []) or []:
+            if isinstance(violation, dict):
+                out += [f"- :icn-bad:`{escape(violation.get('invariant', '?'))}`: "
+                        f"{escape(violation.get('message', ''))}"]
+        out += [""]
+    out += [title("Proofs", "-"), ""]
+    if prove.data is None:
+        out += [f"Proof report {prove.note}", ""]
+    else:
+        data = prove.data
+        obligations = [item for item in data.get("obligations", []) or [] if isinstance(item, dict)]
+        counts: dict[str, int] = {}
+        for obligation in obligations:
+            status = str(obligation.get("status", "?"))
+            counts[status] = counts.get(status, 0) + 1
+        agreement = data.get("agreement") or {}
+        out += [f":Report: ``{prove.path}``, dated {escape(prove.date)}",
+                f":Command: ``{prove.command}``",
+                f":Bound: {data.get('bound', '?')}",
+                ":Obligations: " + (", ".join(_status_cell(f"{status} {count}") for status, count in
+                                              sorted(counts.items())) or "none"),
+                f":Lemmas: {len(data.get('lemmas', []) or [])}",
+                f":Agreement: {agreement.get('steps', '?')} steps, {agreement.get('mismatches', '?')} mismatches"
+                if isinstance(agreement, dict) else ":Agreement: ?", ""]
+        vacuity = [item for item in data.get("vacuity", []) or [] if isinstance(item, dict)]
+        if vacuity:
+            rows = [[literal(item.get("check", "?")), _status_cell(str(item.get("status", "?")))] for item in vacuity]
+            out += ["Vacuity checks (an invariant that cannot fail, or a precondition that never holds, is not "
+                    "counted as a pass):", "", list_table(["check", "status"], rows, [70, 30]), ""]
+        unproved = [item for item in obligations if str(item.get("status")) != "proved"]
+        if unproved:
+            rows = [[literal(item.get("invariant", "?")), literal(item.get("operation", "?")),
+                     _status_cell(str(item.get("status", "?")))] for item in unproved]
+            out += ["Obligations not proved:", "", list_table(["invariant", "operation", "status"], rows), ""]
+    return "\n".join(out)
+
+
+# --- commands and optional modules ----------------------------------------------------------------
+def commands_rst() -> str:
+    """Every ``icnspec`` subcommand with its help and options, read from the command line's own parser."""
+    import argparse
+
+    from properties.cli import build_parser
+
+    parser = build_parser()
+    subparsers = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    out = []
+    for name, sub in subparsers.choices.items():
+        out += [f"``icnspec {name}``", ""]
+        out += ["   " + escape(sub.description or ""), ""]
+        rows = []
+        for action in sub._actions:
+            if not action.option_strings or "-h" in action.option_strings:
+                continue
+            rows.append([literal(", ".join(action.option_strings)), escape(action.help or "")])
+        if rows:
+            table = list_table(["option", "meaning"], rows, [30, 70])
+            out += ["\n".join("   " + line if line else "" for line in table.splitlines()), ""]
+    return "\n".join(out)
+
+
+def optional_module_rst(name: str, what: str) -> str:
+    """``automodule`` of ``name`` when it imports, else a note that it is not in this build yet."""
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name and name.startswith(error.name):
+            return (f".. note::\n\n   {what} (``{name}``) is not in this tree yet; this section fills itself "
+                    "when it lands.\n")
+        return f".. note::\n\n   ``{name}`` could not be imported: {escape(error)}\n"
+    except Exception as error:  # work in progress elsewhere must not break the docs
+        return f".. note::\n\n   ``{name}`` could not be imported: {escape(type(error).__name__)}: {escape(error)}\n"
+    return f".. automodule:: {name}\n   :no-members:\n"
+
+
+def first_doc_line(obj: object) -> str:
+    return first_line(inspect.getdoc(obj))
