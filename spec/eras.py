@@ -30,7 +30,7 @@ from spec.links import process_link_accrual
 from spec.operations import AdvanceEra, ReportHyperNode, ReportScalerNode
 from spec.parameters import BPS
 from spec.reasons import Reason, require
-from spec.rewards import get_network_collateral, process_delegator_returns, process_hp_rewards
+from spec.rewards import get_network_collateral, get_region_usage, process_delegator_returns, process_hp_rewards
 from spec.slashing import process_overdue_faults
 from spec.state import EraReports, Fault, State
 from spec.types import FaultKind, HyperNodeStatus, ScalerNodeStatus
@@ -152,14 +152,19 @@ def process_challenge_results(state: State, era: int) -> tuple[set[int], list[Ev
 
 
 def process_bookings_and_rewards(state: State, era: int, down: set[int]) -> list[Event]:
-    """Release one era of every active booking, then pay HP rewards and delegator returns."""
+    """Release one era of every active booking, then pay HP rewards and delegator returns.
+
+    Regional usage and network collateral are read before any booking ends, so a node in the last
+    era of its booking is paid as booked (utilisation) and not also as unbooked (capacity subsidy).
+    """
     collateral = get_network_collateral(state)
+    usage = get_region_usage(state)
     utilisation: dict[int, int] = {}
     for booking_id in sorted(state.bookings):
         booking = state.bookings[booking_id]
         if booking.active:
             utilisation[booking.scaler] = release_booking_era(state, booking_id, era)
-    events = process_hp_rewards(state, era, down, utilisation, collateral)
+    events = process_hp_rewards(state, era, down, utilisation, collateral, usage)
     events.extend(process_delegator_returns(state, collateral))
     return events
 

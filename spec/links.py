@@ -225,18 +225,26 @@ def process_link_accrual(state: State, era: int) -> int:
     return total
 
 
-def shorten_link_validity(state: State, penalties: dict[int, int]) -> dict[int, int]:
-    """A HyperNode fault shortens the validity of Links staked or unstaking to it [D].
+def shorten_link_validity(state: State, faults: list[tuple[int, int]], penalty_eras: int) -> dict[tuple[int, int], int]:
+    """A HyperNode fault shortens the validity of the Links exposed to it [D].
 
-    ``penalties`` maps HyperNode id -> eras to take off; each exposed Link's expiry moves that much
-    earlier, never before its activation. One pass over the Links serves any number of faults.
-    Returns HyperNode id -> number of Links affected.
+    ``faults`` lists (HyperNode id, fault era). A Link staked or unstaking to that HyperNode is exposed
+    to a fault of era E when it was staked by era E-2 [D: exposure from the era staked, E-2]. Each
+    exposing fault moves its expiry ``penalty_eras`` earlier, never before its activation. Rewards
+    already accrued are kept; the Link simply stops accruing sooner [A]. One pass over the Links
+    serves any number of faults. Returns (HyperNode id, era) -> number of Links affected.
     """
-    affected = {hypernode_id: 0 for hypernode_id in penalties}
+    affected = {fault: 0 for fault in faults}
+    fault_eras: dict[int, list[int]] = {}
+    for hypernode_id, era in faults:
+        fault_eras.setdefault(hypernode_id, []).append(era)
     for link_id in sorted(state.links):
         link = state.links[link_id]
         exposed = link.status in (LinkStatus.STAKED_HYPERNODE, LinkStatus.UNSTAKING_HYPERNODE)
-        if exposed and link.target in penalties:
-            link.expiry_era = max(link.activation_era, link.expiry_era - penalties[link.target])
-            affected[link.target] += 1
+        if not exposed or link.target not in fault_eras:
+            continue
+        for era in fault_eras[link.target]:
+            if link.staked_era + state.params.activation_delay_eras <= era:
+                link.expiry_era = max(link.activation_era, link.expiry_era - penalty_eras)
+                affected[(link.target, era)] += 1
     return affected

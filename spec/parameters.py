@@ -72,8 +72,8 @@ class Parameters:
         30 * 24, "eras", "A", "A HyperNode fault shortens each staked Link's validity by one month.",
         Role.GOVERNANCE, 0, 360 * 24)
     link_collateral_credit: int = _param(2_000 * ICNT, "base units", "A",
-                                         "Node collateral credited for one Link staked as ScalerNode collateral.",
-                                         Role.GOVERNANCE, 0, 100_000 * ICNT)
+                                         "Node collateral credited for one Link staked as ScalerNode collateral; "
+                                         "fixed, so a change can never leave existing nodes short.")
     bootstrap_end_era: int = _param(360 * 24, "era", "A",
                                     "HyperNodes cannot be removed before this era (bootstrap, first year).")
     # --- ScalerNodes [D unless A]

@@ -113,11 +113,10 @@ def pay_hp_reward(state: State, scaler_id: int, node: ScalerNode, utilisation: i
 
 
 def process_hp_rewards(state: State, era: int, down: set[int], utilisation: dict[int, int],
-                       collateral: NetworkCollateral) -> list[Event]:
+                       collateral: NetworkCollateral, usage: dict[int, tuple[int, int]]) -> list[Event]:
     """Reward every verified ScalerNode not found down in ``era`` [D]; a down node earns nothing that
     era and its utilisation share stays in the Treasury [A]."""
     events: list[Event] = []
-    usage = get_region_usage(state)
     subsidised = era < state.params.subsidy_end_era
     for scaler_id in sorted(state.scalernodes):
         node = state.scalernodes[scaler_id]

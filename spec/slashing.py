@@ -4,8 +4,15 @@ A fault (kind, offender, era) is recorded at the settlement of its era and execu
 anyone through ``ExecuteSlash`` or automatically at the next settlement, so by the end of E+1 [D].
 The fault key makes a second punishment impossible [D].
 
+Exposure [D]: collateral is at risk for a fault of era E from the era it was staked (E-2) until the
+fault is executed (end of E+1). So a delegation made in era S is at risk only for faults of eras
+>= S + ``activation_delay_eras``, and likewise a Link staked to a HyperNode. The HP's own node and
+network collateral are at risk whenever held [A: the offender's own deposits are not dated]. A
+pending delegation withdrawal is always exposed to the faults still unexecuted when it is slashed
+(its delegation started >= 1 day before the request, long before any fault not yet executed).
+
 ScalerNode downtime: ``downtime_slash_bps`` of the collateral at risk [A] (node and network
-collateral, delegations, and withdrawals still pending), taken from the HP's own collateral first,
+collateral, exposed delegations, and withdrawals still pending), taken from the HP's own collateral first,
 then from delegated collateral [D], each group in a fixed order (node, network, pending own
 withdrawals; delegations by id, then pending delegation withdrawals by id) [A]. The amount goes
 to the Protocol Treasury [D]. HyperNode fault: each staked or unstaking Link's validity is shortened
@@ -23,14 +30,20 @@ from spec.state import State
 from spec.types import FaultKind, WithdrawalSource
 
 
-def get_collateral_at_risk(state: State, scaler_id: int) -> tuple[int, int]:
-    """(own, delegated) collateral of a ScalerNode that a slash may take, including pending withdrawals."""
+def is_stake_exposed(state: State, staked_era: int, fault_era: int) -> bool:
+    """Staked in era S, a stake is at risk for faults of eras >= S + 2 [D: 'staked at E-2']."""
+    return staked_era + state.params.activation_delay_eras <= fault_era
+
+
+def get_collateral_at_risk(state: State, scaler_id: int, fault_era: int) -> tuple[int, int]:
+    """(own, delegated) collateral of a ScalerNode that a slash for ``fault_era`` may take, including
+    pending withdrawals."""
     node = state.scalernodes[scaler_id]
     own = node.node_collateral + node.network_collateral
     delegated = 0
     for delegation_id in sorted(state.delegations):
         delegation = state.delegations[delegation_id]
-        if delegation.scaler == scaler_id:
+        if delegation.scaler == scaler_id and is_stake_exposed(state, delegation.start_era, fault_era):
             delegated += delegation.amount
     for withdrawal_id in sorted(state.collateral_withdrawals):
         withdrawal = state.collateral_withdrawals[withdrawal_id]
@@ -48,7 +61,7 @@ def compute_slash_amount(state: State, at_risk: int) -> int:
     return at_risk * state.params.downtime_slash_bps // BPS
 
 
-def take_collateral(state: State, scaler_id: int, amount: int) -> tuple[int, int]:
+def take_collateral(state: State, scaler_id: int, amount: int, fault_era: int) -> tuple[int, int]:
     """Remove ``amount`` from the node's collateral in slashing order; returns (from own, from delegated)."""
     node = state.scalernodes[scaler_id]
     remaining = amount
@@ -67,7 +80,7 @@ def take_collateral(state: State, scaler_id: int, amount: int) -> tuple[int, int
     from_own = amount - remaining
     for delegation_id in sorted(state.delegations):
         delegation = state.delegations[delegation_id]
-        if delegation.scaler == scaler_id:
+        if delegation.scaler == scaler_id and is_stake_exposed(state, delegation.start_era, fault_era):
             taken = min(remaining, delegation.amount)
             delegation.amount -= taken
             remaining -= taken
@@ -86,9 +99,9 @@ def mark_executed(state: State, kind: FaultKind, offender: int, era: int) -> Non
 def execute_downtime_fault(state: State, offender: int, era: int) -> Event:
     """Slash a ScalerNode for a recorded, unexecuted downtime fault. Callers check both conditions."""
     mark_executed(state, FaultKind.SCALERNODE_DOWNTIME, offender, era)
-    own, delegated = get_collateral_at_risk(state, offender)
+    own, delegated = get_collateral_at_risk(state, offender, era)
     amount = compute_slash_amount(state, own + delegated)
-    from_own, from_delegated = take_collateral(state, offender, amount)
+    from_own, from_delegated = take_collateral(state, offender, amount, era)
     state.protocol_treasury += amount
     state.totals.slashed += amount
     state.faults[(FaultKind.SCALERNODE_DOWNTIME, offender, era)].amount = amount
@@ -99,14 +112,12 @@ def execute_downtime_fault(state: State, offender: int, era: int) -> Event:
 def execute_hypernode_faults(state: State, faults: list[tuple[int, int]]) -> list[Event]:
     """Punish recorded, unexecuted HyperNode faults, given as (HyperNode id, era) pairs, in one pass."""
     penalty = state.params.hypernode_fault_validity_penalty_eras
-    penalties: dict[int, int] = {}
     for offender, era in faults:
         mark_executed(state, FaultKind.HYPERNODE_FAULT, offender, era)
-        penalties[offender] = penalties.get(offender, 0) + penalty
-    affected = shorten_link_validity(state, penalties)
+    affected = shorten_link_validity(state, faults, penalty)
     events = []
     for offender, era in faults:
-        events.append(make_event("HyperNodeSlashed", hypernode=offender, era=era, links=affected[offender],
+        events.append(make_event("HyperNodeSlashed", hypernode=offender, era=era, links=affected[(offender, era)],
                                  validity_penalty_eras=penalty))
     return events
 

@@ -220,15 +220,17 @@ def test_hypernode_fault_shortens_link_validity_so_it_accrues_less_than_an_unsla
     add_active_hypernode(state, validity_eras=1_000)
     add_active_hypernode(state, validity_eras=1_000)
     add_scalernode(state, owner=HP)
-    # When in era 0 the only verified ScalerNode reports that HyperNode 0 did not answer (HyperNode 1 did)
-    accept(state, ReportHyperNode(sender=HP, scaler=0, hypernode=0, era=0, answered=False))
-    accept(state, ReportHyperNode(sender=HP, scaler=0, hypernode=1, era=0, answered=True))
+    # When in era 2 (the Links are exposed from two eras after staking) the only verified ScalerNode
+    # reports that HyperNode 0 did not answer (HyperNode 1 did)
+    advance(state, 2)
+    accept(state, ReportHyperNode(sender=HP, scaler=0, hypernode=0, era=2, answered=False))
+    accept(state, ReportHyperNode(sender=HP, scaler=0, hypernode=1, era=2, answered=True))
     end_era(state)
-    assert set(state.faults) == {(FaultKind.HYPERNODE_FAULT, 0, 0)}
-    # and the fault is executed in era 1
-    outcome = accept(state, ExecuteSlash(sender=ANYONE, kind=FaultKind.HYPERNODE_FAULT, offender=0, era=0),
+    assert set(state.faults) == {(FaultKind.HYPERNODE_FAULT, 0, 2)}
+    # and the fault is executed in era 3
+    outcome = accept(state, ExecuteSlash(sender=ANYONE, kind=FaultKind.HYPERNODE_FAULT, offender=0, era=2),
                      changes={"faults", "links"})
-    assert outcome.events == (make_event("HyperNodeSlashed", hypernode=0, era=0, links=1,
+    assert outcome.events == (make_event("HyperNodeSlashed", hypernode=0, era=2, links=1,
                                          validity_penalty_eras=720),)
     # Then Link 0's validity ends 720 eras earlier, and over 1,000 eras it accrues only for its 280 valid eras
     assert (state.links[0].expiry_era, state.links[1].expiry_era) == (280, 1_000)

@@ -163,9 +163,6 @@ def test_delegator_return_scales_down_when_the_network_is_over_collateralised():
     assert compute_delegator_return(params, 8_640 * ICNT, 100, 200) == base // 2
 
 
-@pytest.mark.xfail(strict=True, reason="spec/eras.py releases the booking (node.booking = -1) before "
-                   "spec/rewards.py reads regional usage, so in a booking's last era the node is paid both its "
-                   "utilisation and the full unbooked-capacity subsidy (models/transitions.py mirrors this)")
 def test_booked_node_earns_no_unbooked_subsidy_in_the_last_era_of_its_booking():
     # Given a 90-day booking of the region's only node, multiplier 1, at its last era
     state = network_without_shortfall_penalty()

@@ -13,6 +13,7 @@ from spec.operations import (
     DepositCollateral,
     ExtendCommitment,
     MintLink,
+    ProposeParameterChange,
     RegisterScalerNode,
     RemoveScalerNode,
     RequestCollateralWithdrawal,
@@ -27,6 +28,7 @@ from spec.types import CollateralKind, ScalerNodeStatus, WithdrawalSource
 from tests.spec.helpers import (
     ADMIN,
     DELEGATOR,
+    GOVERNANCE,
     HP,
     LINK_MINTER,
     NODE_COLLATERAL,
@@ -48,7 +50,6 @@ from tests.spec.helpers import (
     fund,
     genesis,
     reject,
-    set_parameter,
 )
 
 COMMITMENT_ERAS = 36 * 30 * 24
@@ -361,17 +362,14 @@ def test_scalernode_rejection(rejection):
     check_rejection(rejection)
 
 
-@pytest.mark.xfail(strict=True, reason="spec/parameters.py promises changes never apply retroactively ('ScalerNodes "
-                   "snapshot what they depend on'), but spec/collateral.get_node_collateral_credit reads "
-                   "link_collateral_credit live: lowering it under-collateralises nodes with Links already staked")
-def test_link_collateral_credit_change_does_not_apply_to_links_already_staked():
-    # Given a node whose collateral relies on one Link (2,000 ICNT credit) staked before any change
+def test_link_collateral_credit_cannot_change_so_nodes_relying_on_links_are_never_left_short():
+    # Given a node whose collateral relies on one Link (2,000 ICNT credit)
     state = given_verified_node()
     accept(state, MintLink(sender=LINK_MINTER, link=0, owner=HP, validity_eras=10_000))
     accept(state, StakeLinkAsCollateral(sender=HP, link=0, scaler=0))
     accept(state, RequestCollateralWithdrawal(sender=HP, scaler=0, kind=CollateralKind.NODE, amount=2_000 * ICNT))
     assert is_fully_collateralised(state.params, state.scalernodes[0])
-    # When governance lowers the Link credit to 0 (effective two eras later)
-    set_parameter(state, "link_collateral_credit", 0)
-    # Then the node, collateralised under the old terms, is still fully collateralised
+    # When governance tries to lower the Link credit, Then it is refused: the credit is fixed
+    reject(state, ProposeParameterChange(sender=GOVERNANCE, name="link_collateral_credit", value=0),
+           Reason.PARAMETER_NOT_CHANGEABLE)
     assert is_fully_collateralised(state.params, state.scalernodes[0])

@@ -33,6 +33,7 @@ from tests.spec.helpers import (
     accepted_path,
     add_active_hypernode,
     add_scalernode,
+    advance,
     advance_to,
     as_params,
     case,
@@ -72,6 +73,7 @@ def network_with_half_slashes() -> State:
     fund(state, OTHER_DELEGATOR, 25_000 * ICNT)
     accept(state, Delegate(sender=DELEGATOR, scaler=0, amount=5_000 * ICNT))
     accept(state, Delegate(sender=OTHER_DELEGATOR, scaler=0, amount=25_000 * ICNT))
+    advance(state, 2)  # delegations are at risk from two eras after they are made
     return state
 
 
@@ -118,16 +120,17 @@ def test_unexecuted_fault_is_executed_automatically_at_the_next_settlement():
 def test_slash_takes_own_collateral_first_then_delegations_in_id_order():
     # Given 17,800 ICNT own collateral, 30,000 delegated (5,000 + 25,000) and a 50% downtime slash
     state = network_with_half_slashes()
+    fault_era = state.era
     report_down(state, 0, 0)
     end_era(state)
     # When the fault is executed
-    outcome = slash(state, era=2)
+    outcome = slash(state, era=fault_era)
     # Then 50% of 47,800 = 23,900 ICNT: all 17,800 own, then 5,000 from delegation 0 and 1,100 from delegation 1
     node = state.scalernodes[0]
     assert (node.node_collateral, node.network_collateral) == (0, 0)
     assert (state.delegations[0].amount, state.delegations[1].amount) == (0, 23_900 * ICNT)
     assert state.protocol_treasury == 23_900 * ICNT
-    assert outcome.events == (make_event("ScalerNodeSlashed", scaler=0, era=2, amount=23_900 * ICNT,
+    assert outcome.events == (make_event("ScalerNodeSlashed", scaler=0, era=fault_era, amount=23_900 * ICNT,
                                          from_own=17_800 * ICNT, from_delegated=6_100 * ICNT),)
 
 
@@ -138,9 +141,10 @@ def test_small_slash_comes_entirely_from_own_collateral():
     add_scalernode(state)
     fund(state, DELEGATOR, 30_000 * ICNT)
     accept(state, Delegate(sender=DELEGATOR, scaler=0, amount=30_000 * ICNT))
+    advance(state, 2)  # the delegation is at risk from era 2
     report_down(state, 0, 0)
     end_era(state)
-    slash(state)
+    slash(state, era=2)
     # Then 1% of 46,800 = 468 ICNT, all from node collateral; delegators are untouched
     assert state.scalernodes[0].node_collateral == NODE_COLLATERAL - 468 * ICNT
     assert state.delegations[0].amount == 30_000 * ICNT
@@ -229,9 +233,10 @@ def test_hypernode_fault_never_moves_expiry_before_activation():
     add_active_hypernode(state, validity_eras=300)
     add_active_hypernode(state)
     add_scalernode(state, owner=HP)
-    accept(state, ReportHyperNode(sender=HP, scaler=0, hypernode=0, era=0, answered=False))
+    advance(state, 2)  # the Link is exposed from two eras after staking
+    accept(state, ReportHyperNode(sender=HP, scaler=0, hypernode=0, era=2, answered=False))
     end_era(state)
-    slash(state, offender=0, kind=HYPERNODE_FAULT)
+    slash(state, offender=0, era=2, kind=HYPERNODE_FAULT)
     # Then its expiry is its activation era: it is no longer valid at all
     assert state.links[0].expiry_era == state.links[0].activation_era == 0
 
@@ -261,11 +266,6 @@ def test_slashing_rejection(rejection):
     check_rejection(rejection)
 
 
-EXPOSURE_GAP = ("brief section 11 [D]: collateral is at risk from the era it was staked; spec/slashing.py takes the "
-                "share of whatever is staked at execution time, so a stake made after the fault era is slashed too")
-
-
-@pytest.mark.xfail(strict=True, reason=EXPOSURE_GAP)
 def test_delegation_made_after_the_fault_era_is_not_slashed_for_it():
     # Given a fault of era 0, not yet executed, and a delegation made in era 1
     state = network_with_downtime_fault()
@@ -278,7 +278,6 @@ def test_delegation_made_after_the_fault_era_is_not_slashed_for_it():
     assert state.delegations[0].amount == 30_000 * ICNT
 
 
-@pytest.mark.xfail(strict=True, reason=EXPOSURE_GAP)
 def test_link_staked_after_the_fault_era_keeps_its_validity():
     # Given HyperNode 0's fault of era 168, not yet executed, and Link 3 staked to it in era 169
     state = network_with_hypernode_fault()
