@@ -3,7 +3,9 @@
 Node collateral = reward per PB x capacity (PB) x 6, paid up front [D]; it is fixed at
 registration so that later parameter changes never apply retroactively [A]. Network collateral =
 (node capacity / network capacity) x total unlocked supply x 0.5 [D], provided by the HP or by
-ICNT delegators. Links staked as a node's collateral count ``link_collateral_credit`` each [A].
+ICNT delegators. Links staked as a node's collateral count ``link_collateral_credit`` each [A];
+the credit is fixed (not changeable), and a collateral Link keeps counting until it is unstaked,
+whether or not its validity has ended [A: validity governs HyperNode access and Link rewards].
 """
 
 from __future__ import annotations
