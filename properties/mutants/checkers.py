@@ -150,8 +150,8 @@ def prepare_vectors(out_dir: str, seed: int = 0) -> tuple[str | None, str]:
     """Generate conformance vectors from the unmutated reference into ``out_dir``.
 
     Returns (directory, note); (None, why) when the generator is not available."""
-    module, why = _probe("properties.conformance.generator", "generate_vectors")
+    module, why = _probe("properties.conformance.generator", "generate", "GeneratorConfig")
     if module is None:
         return None, why
-    module.generate_vectors(out_dir, seed=seed)
-    return out_dir, f"generated from the unmutated reference (seed {seed})"
+    manifest = module.generate(out_dir, module.GeneratorConfig(seed=seed))
+    return out_dir, f"{manifest.get('vector_count', '?')} vectors generated from the unmutated reference (seed {seed})"

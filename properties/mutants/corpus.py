@@ -87,14 +87,19 @@ class Mutant:
 
 
 # --- hand-written replacements (bugs that move whole blocks)
-def take_collateral_delegated_first(state: State, scaler_id: int, amount: int) -> tuple[int, int]:
-    """Bug: takes delegated collateral (and pending delegation withdrawals) before the HP's own."""
+def take_collateral_delegated_first(state: State, scaler_id: int, amount: int,
+                                    fault_era: int | None = None) -> tuple[int, int]:
+    """Bug: takes delegated collateral (and pending delegation withdrawals) before the HP's own.
+
+    Otherwise as :func:`spec.slashing.take_collateral`, including its exposure rule when it has one
+    (``fault_era`` given: only delegations staked by the fault era minus the activation delay)."""
     node = state.scalernodes[scaler_id]
     remaining = amount
     pending = [state.collateral_withdrawals[w_id] for w_id in sorted(state.collateral_withdrawals)]
     for delegation_id in sorted(state.delegations):
         delegation = state.delegations[delegation_id]
-        if delegation.scaler == scaler_id:
+        exposed = fault_era is None or slashing.is_stake_exposed(state, delegation.start_era, fault_era)
+        if delegation.scaler == scaler_id and exposed:
             taken = min(remaining, delegation.amount)
             delegation.amount -= taken
             remaining -= taken
@@ -157,8 +162,9 @@ def _witness_hypernode_with_expired_link() -> list[Operation]:
 
 def _witness_unstaking_escapes_penalty() -> list[Operation]:
     scenario = w.short_staking_periods(minimum=0, unstaking=5)
-    scenario.add(MintLink(w.LINK_MINTER, 2, w.LINK_OWNER, w.LINK_VALIDITY_ERAS), StakeLink(w.LINK_OWNER, 2, 0),
-                 ReportHyperNode(w.HP, w.SCALER, 0, scenario.era, False), RequestUnstakeLink(w.LINK_OWNER, 2))
+    scenario.add(MintLink(w.LINK_MINTER, 2, w.LINK_OWNER, w.LINK_VALIDITY_ERAS), StakeLink(w.LINK_OWNER, 2, 0))
+    scenario.advance(2)  # the Link is exposed to faults from two eras after its stake
+    scenario.add(ReportHyperNode(w.HP, w.SCALER, 0, scenario.era, False), RequestUnstakeLink(w.LINK_OWNER, 2))
     return scenario.advance(2).operations
 
 
@@ -175,7 +181,7 @@ def _witness_unstake_collateral_link_while_booked() -> list[Operation]:
 
 
 def _witness_reward_diversion() -> list[Operation]:
-    scenario = w.downtime_fault().add(ExecuteSlash(w.OUTSIDER, FaultKind.SCALERNODE_DOWNTIME, w.SCALER, 0))
+    scenario = w.downtime_fault().add(ExecuteSlash(w.OUTSIDER, FaultKind.SCALERNODE_DOWNTIME, w.SCALER, w.FAULT_ERA))
     return scenario.advance().operations
 
 
@@ -184,11 +190,12 @@ def _witness_curve(month: int, amount: int) -> Callable[[], list[Operation]]:
 
 
 def _slash_once() -> list[Operation]:
-    return w.downtime_fault().add(ExecuteSlash(w.OUTSIDER, FaultKind.SCALERNODE_DOWNTIME, w.SCALER, 0)).operations
+    execute = ExecuteSlash(w.OUTSIDER, FaultKind.SCALERNODE_DOWNTIME, w.SCALER, w.FAULT_ERA)
+    return w.downtime_fault().add(execute).operations
 
 
 def _slash_twice() -> list[Operation]:
-    execute = ExecuteSlash(w.OUTSIDER, FaultKind.SCALERNODE_DOWNTIME, w.SCALER, 0)
+    execute = ExecuteSlash(w.OUTSIDER, FaultKind.SCALERNODE_DOWNTIME, w.SCALER, w.FAULT_ERA)
     return w.downtime_fault().add(execute, execute).operations
 
 

@@ -58,6 +58,8 @@ CAPACITY_TB = 100
 DELEGATED = 500 * ICNT + 12_345
 """Not a multiple of 100: a 1% slash of the collateral at risk leaves a remainder."""
 LINK_VALIDITY_ERAS = 5_000
+FAULT_ERA = 2
+"""Era of the faults in the witnesses: stakes of era 0 are exposed to it."""
 DEFAULTS = Parameters()
 
 
@@ -107,12 +109,13 @@ def booked_network() -> Scenario:
 
 
 def downtime_fault() -> Scenario:
-    """:func:`network`, both HyperNodes report the ScalerNode down in era 0; era 0 is settled, so a
-    downtime fault (ScalerNode 0, era 0) is recorded and not yet executed (now era 1)."""
-    scenario = network()
+    """:func:`network` two eras on (so the era-0 delegation is exposed [D: at risk from E-2]); both
+    HyperNodes report the ScalerNode down in era 2; era 2 is settled, so a downtime fault
+    (ScalerNode 0, era :data:`FAULT_ERA`) is recorded and not yet executed (now era 3)."""
+    scenario = network().advance(FAULT_ERA)
     scenario.add(
-        ReportScalerNode(HYPERNODE_OPERATORS[0], 0, SCALER, 0, False),
-        ReportScalerNode(HYPERNODE_OPERATORS[1], 1, SCALER, 0, False),
+        ReportScalerNode(HYPERNODE_OPERATORS[0], 0, SCALER, FAULT_ERA, False),
+        ReportScalerNode(HYPERNODE_OPERATORS[1], 1, SCALER, FAULT_ERA, False),
     )
     return scenario.advance()
 
