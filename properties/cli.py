@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "properties.commands.mutants",
     "properties.commands.audit",
     "properties.commands.vectors",
+    "properties.commands.adapter",
+    "properties.commands.conform",
 )
 
 

@@ -176,6 +176,11 @@ def operation_from_variant(value: Any) -> Operation:
     return build_operation(value.tag, value.value)
 
 
+def apply_request(op: Operation) -> bytes:
+    """The adapter protocol's ``apply`` request line for ``op`` (see :mod:`properties.conformance.drivers`)."""
+    return (dumps_canonical({"type": "apply", "action": encode(operation_variant(op))}) + "\n").encode("ascii")
+
+
 def describe_operation(op: Operation) -> str:
     """``Transfer(sender=22, chain=L1, to=5, amount=100)``: the one-line form used in reports."""
     parts = []
@@ -420,6 +425,8 @@ class Step:
     raw_outcome: Any = None
     """The outcome and events as JSON in the file, for a fast equality check before decoding."""
     raw_events: Any = None
+    request: bytes = b""
+    """The adapter protocol's ``apply`` request for this step (one JSON line)."""
 
 
 @attrs.define
@@ -469,7 +476,7 @@ def vector_from_document(document: Any, vector_id: str = "", path: str = "") -> 
             raise ProfileError(f"state {index}: {error}") from None
         raw_state = raw["states"][index]
         steps.append(Step(index, op, accepted, reason, events, values.get(STATE_HASH),
-                          raw_state.get(OUTCOME), raw_state.get(EVENTS)))
+                          raw_state.get(OUTCOME), raw_state.get(EVENTS), apply_request(op)))
     return Vector(vector_id or str(meta.get("icn:id", "")), genesis, meta["icn:genesis"], steps,
                   first.values.get(STATE_HASH), meta.get("icn:final_state"), meta, path)
 

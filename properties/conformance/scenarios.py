@@ -1156,30 +1156,33 @@ def downtime_fault_executed_automatically_at_next_settlement(s: Script) -> None:
 
 @scenario("slashing", downtime_slash_bps=10_000)
 def slash_takes_own_collateral_then_delegations_and_pending_withdrawals(s: Script) -> None:
-    """Own collateral first, then delegated [D]; collateral being withdrawn is still slashable [D]."""
+    """Own collateral first, then delegated [D]; collateral being withdrawn is still slashable [D]. The
+    delegation is two eras old when the fault happens, so it is exposed [D: at risk from E-2]."""
     hypernode_id = s.active_hypernode()
     scaler_id = s.scalernode()
     s.ok(DepositCollateral(HP, scaler_id, CollateralKind.NETWORK, 1_000 * ICNT))
-    s.ok(RequestCollateralWithdrawal(HP, scaler_id, CollateralKind.NETWORK, 400 * ICNT))
     s.fund(DELEGATOR)
     s.ok(Delegate(DELEGATOR, scaler_id, 3_000 * ICNT))
-    s.ok(ReportScalerNode(HN_OPERATOR, hypernode_id, scaler_id, 0, False))
+    s.advance(2)
+    s.ok(RequestCollateralWithdrawal(HP, scaler_id, CollateralKind.NETWORK, 400 * ICNT))
+    s.ok(ReportScalerNode(HN_OPERATOR, hypernode_id, scaler_id, 2, False))
     s.advance(1)
-    s.ok(ExecuteSlash(STRANGER, FaultKind.SCALERNODE_DOWNTIME, scaler_id, 0))
+    s.ok(ExecuteSlash(STRANGER, FaultKind.SCALERNODE_DOWNTIME, scaler_id, 2))
     s.advance(1)
     s.ok(CompleteWithdrawal(HP, 0))
 
 
 @scenario("slashing")
 def hypernode_fault_shortens_link_validity(s: Script) -> None:
-    """A HyperNode unanswered by a majority of verified ScalerNodes is faulty [A]; its staked Links' validity
-    is shortened [D]."""
+    """A HyperNode unanswered by a majority of verified ScalerNodes is faulty [A]; the validity of the Links
+    staked to it (two eras or more before the fault [D: exposure from E-2]) is shortened [D]."""
     hypernode_id = s.active_hypernode()
     scaler_id = s.scalernode()
-    s.ok(ReportHyperNode(HP, scaler_id, hypernode_id, 0, False))
+    s.advance(2)
+    s.ok(ReportHyperNode(HP, scaler_id, hypernode_id, 2, False))
     s.advance(1)
-    s.ok(ExecuteSlash(STRANGER, FaultKind.HYPERNODE_FAULT, hypernode_id, 0))
-    s.no(ExecuteSlash(STRANGER, FaultKind.HYPERNODE_FAULT, hypernode_id, 0), Reason.ALREADY_SLASHED)
+    s.ok(ExecuteSlash(STRANGER, FaultKind.HYPERNODE_FAULT, hypernode_id, 2))
+    s.no(ExecuteSlash(STRANGER, FaultKind.HYPERNODE_FAULT, hypernode_id, 2), Reason.ALREADY_SLASHED)
 
 
 @scenario("slashing", hypernode_fault_validity_penalty_eras=40_000)
@@ -1187,9 +1190,10 @@ def hypernode_fault_can_expire_links(s: Script) -> None:
     """A large validity penalty expires the Links: the HyperNode becomes inactive and its Links stop accruing."""
     hypernode_id = s.active_hypernode()
     scaler_id = s.scalernode()
-    s.ok(ReportHyperNode(HP, scaler_id, hypernode_id, 0, False))
     s.advance(2)
-    s.no(ReportScalerNode(HN_OPERATOR, hypernode_id, scaler_id, 2, True), Reason.HYPERNODE_INACTIVE)
+    s.ok(ReportHyperNode(HP, scaler_id, hypernode_id, 2, False))
+    s.advance(2)
+    s.no(ReportScalerNode(HN_OPERATOR, hypernode_id, scaler_id, 4, True), Reason.HYPERNODE_INACTIVE)
 
 
 @scenario("slashing")

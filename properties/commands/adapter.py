@@ -1,0 +1,34 @@
+"""``icnspec adapter``: the reference behind the JSON-lines conformance protocol (the example adapter)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+NAME = "adapter"
+HELP = ("serve the reference (or --impl MODULE:CLASS) over the JSON-lines conformance protocol on stdin/stdout; "
+        "the working example for implementers")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--impl", metavar="MODULE:CLASS", help="serve this Python driver instead of the reference")
+
+
+def run(args: argparse.Namespace) -> int:
+    from properties.cli import UsageError
+    from properties.conformance.adapter import serve
+    from properties.conformance.drivers import load_driver
+
+    driver = None
+    if args.impl:
+        try:
+            driver = load_driver(args.impl)
+        except (ValueError, ImportError) as error:
+            raise UsageError(str(error)) from None
+    # Line-buffered text streams: one flush per answer, no block buffering between runner and adapter.
+    stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
+    stdout = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)
+    try:
+        return serve(driver, stdin, stdout)
+    except BrokenPipeError:
+        return 0

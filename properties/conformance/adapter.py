@@ -1,0 +1,111 @@
+"""Serve a Python driver over the JSON-lines adapter protocol: ``icnspec adapter`` serves the reference.
+
+This is the working example for implementers of the protocol documented in
+:mod:`properties.conformance.drivers`: read one JSON object per line from standard input, answer each with
+one JSON object on one line of standard output, flush, and exit on ``bye`` or end of input. Any other
+language does the same with its own JSON library; values are ITF-encoded (``{"#bigint": "..."}``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import IO, Any
+
+from properties.conformance.drivers import PROTOCOL, ReferenceDriver, normalize_driver_outcome
+from properties.conformance.itf import ItfError, decode, encode
+from properties.conformance.profile import (
+    ProfileError,
+    genesis_from_value,
+    operation_from_variant,
+    outcome_value,
+)
+
+_ACCEPTED_JSON = json.dumps(encode(outcome_value(True, None)), separators=(",", ":"))
+
+
+def _encode_event_fields(fields: tuple) -> str:
+    parts = []
+    for key, value in sorted(fields):
+        if isinstance(value, bool) or isinstance(value, str):
+            parts.append(f"{json.dumps(key)}:{json.dumps(value)}")
+        else:
+            parts.append(f'{json.dumps(key)}:{{"#bigint":"{value}"}}')
+    return "{" + ",".join(parts) + "}"
+
+
+def encode_outcome_line(accepted: bool, reason: str | None, events: tuple) -> str:
+    """The ``outcome`` answer, written directly (this is the hot path of every step)."""
+    if accepted:
+        outcome = _ACCEPTED_JSON
+    else:
+        outcome = json.dumps(encode(outcome_value(False, reason)), separators=(",", ":"))
+    event_parts = [f'{{"tag":{json.dumps(name)},"value":{_encode_event_fields(fields)}}}' for name, fields in events]
+    return f'{{"type":"outcome","outcome":{outcome},"events":[{",".join(event_parts)}]}}\n'
+
+
+class AdapterServer:
+    """The protocol loop around one driver (see :mod:`properties.conformance.drivers` for the API)."""
+
+    def __init__(self, driver: Any, name: str | None = None) -> None:
+        self.driver = driver
+        self.name = name or getattr(driver, "name", type(driver).__name__)
+
+    def handle(self, message: Any) -> str | None:
+        """One request -> one answer line (``None`` for ``bye``); a driver exception becomes an ``error``."""
+        try:
+            return self._handle(message)
+        except Exception as error:  # noqa: BLE001 - reported to the runner, which names vector and step
+            return self.error(f"driver raised {type(error).__name__}: {error}")
+
+    def _handle(self, message: Any) -> str | None:
+        if not isinstance(message, dict):
+            return self.error("a request is a JSON object")
+        kind = message.get("type")
+        if kind == "apply":
+            try:
+                operation = operation_from_variant(decode(message.get("action")))
+            except (ItfError, ProfileError) as error:
+                return self.error(f"bad action: {error}")
+            outcome = normalize_driver_outcome(self.driver.apply(operation))
+            return encode_outcome_line(outcome.accepted, outcome.reason, outcome.events)
+        if kind == "reset":
+            try:
+                genesis = genesis_from_value(decode(message.get("genesis")))
+            except (ItfError, ProfileError, TypeError, ValueError) as error:
+                return self.error(f"bad genesis: {error}")
+            self.driver.reset(genesis)
+            return '{"type":"ok"}\n'
+        if kind == "project":
+            return json.dumps({"type": "state", "state": encode(self.driver.project())}, separators=(",", ":")) + "\n"
+        if kind == "hello":
+            return json.dumps({"type": "hello", "protocol": PROTOCOL, "implementation": self.name}) + "\n"
+        if kind == "bye":
+            return None
+        return self.error(f"unknown request type {kind!r}")
+
+    @staticmethod
+    def error(message: str) -> str:
+        return json.dumps({"type": "error", "message": message}) + "\n"
+
+    def serve(self, stdin: IO[str], stdout: IO[str]) -> int:
+        for line in stdin:
+            if not line.strip():
+                continue
+            try:
+                message = json.loads(line)
+            except json.JSONDecodeError as error:
+                stdout.write(self.error(f"not JSON: {error}"))
+                stdout.flush()
+                continue
+            answer = self.handle(message)
+            if answer is None:
+                break
+            stdout.write(answer)
+            stdout.flush()
+        return 0
+
+
+def serve(driver: Any = None, stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
+    """Serve ``driver`` (default: the reference) on standard input and output until ``bye``."""
+    return AdapterServer(driver or ReferenceDriver()).serve(stdin or sys.stdin, stdout or sys.stdout)

@@ -1,0 +1,415 @@
+"""How the runner talks to an implementation: a Python driver in-process, or a subprocess over JSON lines.
+
+Python driver API (``icnspec conform --impl MODULE:CLASS``)
+-----------------------------------------------------------
+``CLASS()`` is constructed with no arguments and must offer three methods:
+
+``reset(genesis: spec.genesis.GenesisConfig) -> None``
+    Start over from the genesis built from this configuration (see :func:`spec.genesis.build_genesis`).
+``apply(operation: spec.operations.Operation) -> outcome``
+    Apply one operation. The outcome may be a :class:`spec.transition.Outcome`, any object with
+    ``accepted``, ``reason`` (a :class:`spec.reasons.Reason`, its code string, or ``None``) and ``events``
+    attributes, or a ``dict`` with those keys. Events may be :class:`spec.events.Event` objects,
+    ``(name, {field: value})`` pairs, or ``{"name": ..., "fields": {...}}`` dicts.
+``project() -> state``
+    The projected state (:func:`properties.conformance.projection.project` defines it), either as ITF
+    values (``dict``/``ItfMap``/``frozenset``/``Variant``...) or already encoded as ITF JSON.
+
+:class:`ReferenceDriver` is the reference behind this API. An exception raised by a driver is reported as
+an error of that vector and step; the run goes on with the next vector.
+
+Subprocess protocol (``icnspec conform --impl-cmd "COMMAND"``), version ``icn-conformance-adapter/1``
+------------------------------------------------------------------------------------------------------
+The runner starts ``COMMAND`` (through the shell, in its own process group) and writes one JSON object per
+line to its standard input; the adapter answers each request with exactly one JSON object on one line of
+its standard output (and may log anything to standard error). Values are ITF-encoded, exactly as in the
+vector files. Requests and answers:
+
+=====================================================================  =========================================
+request                                                                answer
+=====================================================================  =========================================
+``{"type":"hello","protocol":"icn-conformance-adapter/1",``            ``{"type":"hello","protocol":``
+``"profile":"icn-conformance/1"}`` (once, first)                       ``"icn-conformance-adapter/1",``
+                                                                       ``"implementation":"<name>"}``
+``{"type":"reset","genesis":<icn:genesis of the vector>}``             ``{"type":"ok"}``
+``{"type":"apply","action":{"tag":"<Operation>","value":{fields}}}``   ``{"type":"outcome","outcome":<icn::outcome>,``
+                                                                       ``"events":<icn::events>}``
+``{"type":"project"}``                                                 ``{"type":"state","state":<projection>}``
+``{"type":"bye"}``                                                     none: the adapter exits
+=====================================================================  =========================================
+
+An adapter that cannot serve a request answers ``{"type":"error","message":"..."}``. The answer's protocol
+must have the same major version (the text before ``/`` and the number after it). The projected state is
+sent only when asked (after the last step of a vector, or at a divergence), so the per-step traffic is one
+short line each way. Each answer must arrive within the per-step timeout (``--timeout``, default 10 s);
+a crash, a timeout, or a line that is not a valid answer is reported as an error of that vector and step,
+the adapter is restarted, and the run goes on with the next vector.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import importlib.util
+import json
+import os
+import select
+import signal
+import subprocess
+import tempfile
+import time
+from typing import Any
+
+import attrs
+
+from properties.conformance.itf import decode, dumps_canonical, encode
+from properties.conformance.profile import (
+    PROFILE,
+    EventKey,
+    ProfileError,
+    Step,
+    Vector,
+    apply_request,
+    normalize_events,
+    normalize_spec_events,
+    parse_outcome,
+)
+from properties.conformance.projection import project
+from spec.events import Event
+from spec.genesis import GenesisConfig, build_genesis
+from spec.operations import Operation
+from spec.state import State
+from spec.transition import apply
+
+PROTOCOL = "icn-conformance-adapter/1"
+
+
+class ReferenceDriver:
+    """The reference specification behind the driver API."""
+
+    name = "icn-spec reference"
+
+    def __init__(self) -> None:
+        self.state: State | None = None
+
+    def reset(self, genesis: GenesisConfig) -> None:
+        self.state = build_genesis(genesis)
+
+    def apply(self, operation: Operation):
+        return apply(self.state, operation)
+
+    def project(self) -> Any:
+        return project(self.state)
+
+
+def load_driver(target: str) -> Any:
+    """``MODULE:CLASS`` -> an instance; a ``.py`` path is accepted for MODULE."""
+    if ":" not in target:
+        raise ValueError(f"expected MODULE:CLASS, got {target!r}")
+    module_name, class_name = target.rsplit(":", 1)
+    if module_name.endswith(".py") or os.sep in module_name:
+        spec = importlib.util.spec_from_file_location(os.path.basename(module_name).removesuffix(".py"), module_name)
+        if spec is None or spec.loader is None:
+            raise ValueError(f"cannot load {module_name}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    else:
+        module = importlib.import_module(module_name)
+    cls = getattr(module, class_name, None)
+    if cls is None:
+        raise ValueError(f"{module_name} has no {class_name}")
+    return cls()
+
+
+@attrs.frozen
+class ActualOutcome:
+    accepted: bool
+    reason: str | None
+    events: tuple[EventKey, ...]
+
+
+class AdapterError(Exception):
+    """The implementation did not answer properly. ``kind``: crash, timeout, garbage, protocol, error."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(f"{kind}: {message}")
+        self.kind = kind
+        self.message = message
+
+
+def _normalize_event(event: Any) -> tuple[str, dict]:
+    if isinstance(event, Event):
+        return event.name, dict(event.fields)
+    if isinstance(event, dict) and "name" in event:
+        return event["name"], dict(event.get("fields", {}))
+    if isinstance(event, (tuple, list)) and len(event) == 2:
+        return event[0], dict(event[1])
+    raise AdapterError("error", f"cannot read event {event!r}")
+
+
+def normalize_driver_outcome(result: Any) -> ActualOutcome:
+    """A Python driver's outcome (any of the documented shapes) -> :class:`ActualOutcome`."""
+    if isinstance(result, dict):
+        accepted, reason, events = result.get("accepted"), result.get("reason"), result.get("events", ())
+    else:
+        accepted = getattr(result, "accepted", None)
+        reason = getattr(result, "reason", None)
+        events = getattr(result, "events", ())
+    if not isinstance(accepted, bool):
+        raise AdapterError("error", f"outcome without a boolean 'accepted': {result!r}")
+    if isinstance(reason, enum.Enum):
+        reason = reason.value
+    pairs = []
+    for event in events or ():
+        name, fields = _normalize_event(event)
+        pairs.append(Event(name, tuple(fields.items())))
+    return ActualOutcome(accepted, None if accepted else reason, normalize_spec_events(pairs))
+
+
+class Session:
+    """One implementation under test (base class of the two kinds of session)."""
+
+    description = ""
+    info: dict[str, Any] = {}
+
+    def start(self) -> None: ...
+
+    def reset(self, vector: Vector) -> None:
+        raise NotImplementedError
+
+    def apply(self, step: Step) -> ActualOutcome | None:
+        """The actual outcome, or None when it equals the expected one (fast path)."""
+        raise NotImplementedError
+
+    def apply_operation(self, operation: Operation) -> ActualOutcome:
+        raise NotImplementedError
+
+    def project(self) -> Any:
+        """The projected state, ITF-encoded JSON."""
+        raise NotImplementedError
+
+    def close(self) -> None: ...
+
+    def restart(self) -> None:
+        self.close()
+        self.start()
+
+
+class InProcessSession(Session):
+    """A Python driver called directly. Exceptions become :class:`AdapterError`; no timeout is possible."""
+
+    def __init__(self, target: str, driver: Any = None) -> None:
+        self.target = target
+        self.driver = driver
+        self.description = f"--impl {target}"
+
+    def start(self) -> None:
+        if self.driver is None:
+            try:
+                self.driver = load_driver(self.target)
+            except Exception as error:  # noqa: BLE001 - any import failure is reported, not raised
+                raise AdapterError("crash", f"cannot load driver {self.target}: {error}") from None
+        self.info = {"implementation": getattr(self.driver, "name", type(self.driver).__name__), "kind": "python"}
+
+    def _call(self, what: str, function, *args):
+        try:
+            return function(*args)
+        except AdapterError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the driver under test may raise anything
+            raise AdapterError("crash", f"driver raised {type(error).__name__} in {what}: {error}") from None
+
+    def reset(self, vector: Vector) -> None:
+        self._call("reset", self.driver.reset, vector.genesis)
+
+    def apply_operation(self, operation: Operation) -> ActualOutcome:
+        return normalize_driver_outcome(self._call("apply", self.driver.apply, operation))
+
+    def apply(self, step: Step) -> ActualOutcome | None:
+        actual = self.apply_operation(step.operation)
+        if actual.accepted == step.accepted and actual.reason == step.reason and actual.events == step.events:
+            return None
+        return actual
+
+    def project(self) -> Any:
+        return encode(self._call("project", self.driver.project))
+
+
+class LineChannel:
+    """Line-based pipes to a child process, with a deadline on every read."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+        self.write_fd = process.stdin.fileno()
+        self.read_fd = process.stdout.fileno()
+        self.buffer = b""
+
+    def send(self, line: bytes) -> None:
+        view = memoryview(line)
+        while view:
+            written = os.write(self.write_fd, view)
+            view = view[written:]
+
+    def receive(self, timeout: float) -> bytes:
+        deadline = time.monotonic() + timeout
+        while True:
+            newline = self.buffer.find(b"\n")
+            if newline >= 0:
+                line, self.buffer = self.buffer[:newline], self.buffer[newline + 1:]
+                return line
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self.read_fd], [], [], remaining)
+            if not ready:
+                raise TimeoutError
+            data = os.read(self.read_fd, 1 << 16)
+            if not data:
+                raise EOFError
+            self.buffer += data
+
+
+class SubprocessSession(Session):
+    """An implementation behind the JSON-lines protocol (module docstring)."""
+
+    def __init__(self, command: str, timeout: float = 10.0) -> None:
+        self.command = command
+        self.timeout = timeout
+        self.description = f"--impl-cmd {command!r}"
+        self.process: subprocess.Popen | None = None
+        self.channel: LineChannel | None = None
+        self.stderr_file = None
+        self.ok_line = b""
+
+    # --- process lifecycle
+    def start(self) -> None:
+        self.stderr_file = tempfile.TemporaryFile()
+        try:
+            self.process = subprocess.Popen(self.command, shell=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=self.stderr_file, start_new_session=True, bufsize=0)
+        except OSError as error:
+            raise AdapterError("crash", f"cannot start {self.command!r}: {error}") from None
+        self.channel = LineChannel(self.process)
+        answer = self._request({"type": "hello", "protocol": PROTOCOL, "profile": PROFILE}, "hello")
+        protocol = answer.get("protocol")
+        if not isinstance(protocol, str) or protocol.split(".")[0] != PROTOCOL.split(".")[0]:
+            raise AdapterError("protocol", f"adapter speaks protocol {protocol!r}, the runner speaks {PROTOCOL!r}")
+        self.info = {key: value for key, value in answer.items() if key != "type"}
+        self.info["kind"] = "subprocess"
+
+    def close(self) -> None:
+        process = self.process
+        if process is not None:
+            if process.poll() is None:
+                try:
+                    self.channel.send(b'{"type":"bye"}\n')
+                    process.wait(timeout=0.5)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                process.wait()
+            for stream in (process.stdin, process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        if self.stderr_file is not None:
+            self.stderr_file.close()
+        self.process = None
+        self.channel = None
+        self.stderr_file = None
+
+    def stderr_tail(self, limit: int = 600) -> str:
+        if self.stderr_file is None:
+            return ""
+        try:
+            self.stderr_file.seek(0, os.SEEK_END)
+            size = self.stderr_file.tell()
+            self.stderr_file.seek(max(0, size - limit))
+            return self.stderr_file.read().decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            return ""
+
+    # --- requests
+    def _failure(self, kind: str, message: str) -> AdapterError:
+        tail = self.stderr_tail()
+        return AdapterError(kind, message + (f"; adapter stderr ends: {tail[-300:]!r}" if tail else ""))
+
+    def _exchange(self, line: bytes, what: str) -> bytes:
+        if self.channel is None:
+            raise AdapterError("crash", "adapter is not running")
+        try:
+            self.channel.send(line)
+            return self.channel.receive(self.timeout)
+        except TimeoutError:
+            raise self._failure("timeout", f"no answer to {what} within {self.timeout:g} s") from None
+        except (EOFError, BrokenPipeError, OSError):
+            code = self.process.poll() if self.process is not None else None
+            if code is None and self.process is not None:
+                try:
+                    code = self.process.wait(timeout=0.5)
+                except subprocess.TimeoutExpired:
+                    code = None
+            raise self._failure("crash", f"adapter closed its output during {what} (exit code {code})") from None
+
+    def _parse(self, raw: bytes, what: str, expected_type: str) -> dict:
+        try:
+            answer = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise self._failure("garbage", f"answer to {what} is not JSON: {raw[:200]!r}") from None
+        if not isinstance(answer, dict):
+            raise self._failure("garbage", f"answer to {what} is not a JSON object: {raw[:200]!r}")
+        if answer.get("type") == "error":
+            raise self._failure("error", f"adapter could not serve {what}: {answer.get('message', '')}")
+        if answer.get("type") != expected_type:
+            raise self._failure("protocol", f"expected a {expected_type!r} answer to {what}, got {raw[:200]!r}")
+        return answer
+
+    def _request(self, message: dict, what: str) -> dict:
+        line = (dumps_canonical(message) + "\n").encode("ascii")
+        expected = {"hello": "hello", "reset": "ok", "apply": "outcome", "project": "state"}[message["type"]]
+        return self._parse(self._exchange(line, what), what, expected)
+
+    def reset(self, vector: Vector) -> None:
+        self._request({"type": "reset", "genesis": vector.genesis_json}, "reset")
+
+    def _read_outcome(self, answer: dict, what: str) -> ActualOutcome:
+        try:
+            accepted, reason = parse_outcome(decode(answer.get("outcome")))
+            events = normalize_events(decode(answer.get("events", [])))
+        except (ProfileError, ValueError) as error:
+            raise self._failure("garbage", f"malformed outcome for {what}: {error}") from None
+        return ActualOutcome(accepted, reason, events)
+
+    def apply_line(self, line: bytes, what: str) -> dict:
+        return self._parse(self._exchange(line, what), what, "outcome")
+
+    def apply(self, step: Step) -> ActualOutcome | None:
+        what = f"step {step.index} ({type(step.operation).__name__})"
+        answer = self.apply_line(request_line(step), what)
+        if answer.get("outcome") == step.raw_outcome and answer.get("events") == step.raw_events:
+            return None
+        actual = self._read_outcome(answer, what)
+        if actual.accepted == step.accepted and actual.reason == step.reason and actual.events == step.events:
+            return None
+        return actual
+
+    def apply_operation(self, operation: Operation) -> ActualOutcome:
+        line = apply_request(operation)
+        what = type(operation).__name__
+        return self._read_outcome(self.apply_line(line, what), what)
+
+    def project(self) -> Any:
+        answer = self._request({"type": "project"}, "project")
+        if "state" not in answer:
+            raise self._failure("protocol", "state answer without 'state'")
+        return answer["state"]
+
+
+def request_line(step: Step) -> bytes:
+    """The ``apply`` request of a step (built when the vector is read)."""
+    return step.request or apply_request(step.operation)

@@ -1,0 +1,105 @@
+"""Differential fuzzing (``icnspec conform --fuzz``): reference and implementation side by side.
+
+Hypothesis draws a genesis (default or fast), an optional setup prefix and a sequence of operations chosen
+from the current reference state (:mod:`properties.conformance.explore`). Every operation goes to both the
+reference and the implementation; outcomes and events are compared at every step and the projected state at
+the end of each example. On the first divergence Hypothesis shrinks the example (fewer, simpler operations)
+and the shrunk sequence is written as an ordinary conformance vector (expected results from the reference),
+so it can be replayed with ``icnspec conform --vectors FILE`` and kept as a regression test.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from properties.conformance.drivers import AdapterError, Session
+from properties.conformance.explore import HypothesisChooser, propose_operation, setup_operations, walk_genesis
+from properties.conformance.itf import encode
+from properties.conformance.profile import (
+    Vector,
+    describe_operation,
+    genesis_value,
+    normalize_spec_events,
+    write_trace,
+)
+from properties.conformance.projection import hash_encoded, project
+from spec.genesis import GenesisConfig, build_genesis
+from spec.operations import Operation
+from spec.transition import apply
+
+
+class FuzzDivergence(AssertionError):
+    """Reference and implementation disagree (raised inside Hypothesis so that it shrinks)."""
+
+
+@attrs.define
+class FuzzResult:
+    examples: int
+    steps: int
+    divergence: str = ""
+    vector_path: str = ""
+    operations: int = 0
+
+
+def genesis_vector(genesis: GenesisConfig) -> Vector:
+    """A vector with no steps: what :meth:`Session.reset` needs."""
+    return Vector("fuzz", genesis, encode(genesis_value(genesis)), [], None, None, {})
+
+
+def run_fuzz(session: Session, examples: int = 200, max_steps: int = 30, seed: int = 0,
+             out_path: str = "fuzz-divergence.itf.json", restart: Any = None) -> FuzzResult:
+    """Fuzz ``session`` (already started) against the reference; write the shrunk divergence to ``out_path``."""
+    from hypothesis import HealthCheck, Phase, Verbosity, given, settings, strategies
+    from hypothesis import seed as hypothesis_seed
+
+    counters = {"examples": 0, "steps": 0}
+    last: dict[str, Any] = {}
+
+    @hypothesis_seed(seed)
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=False, verbosity=Verbosity.quiet,
+              suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink], print_blob=False,
+              report_multiple_bugs=False)
+    @given(strategies.data())
+    def check(data: Any) -> None:
+        counters["examples"] += 1
+        chooser = HypothesisChooser(data)
+        genesis = walk_genesis(fast=data.draw(strategies.booleans()))
+        reference = build_genesis(genesis)
+        operations: list[Operation] = []
+        prefix = setup_operations(reference) if data.draw(strategies.booleans()) else []
+        step_count = data.draw(strategies.integers(1, max_steps))
+        try:
+            session.reset(genesis_vector(genesis))
+            for index in range(len(prefix) + step_count):
+                op = prefix[index] if index < len(prefix) else propose_operation(reference, chooser)
+                operations.append(op)
+                expected = apply(reference, op)
+                actual = session.apply_operation(op)
+                counters["steps"] += 1
+                expected_reason = expected.reason.value if expected.reason is not None else None
+                if (actual.accepted, actual.reason) != (expected.accepted, expected_reason) or \
+                        actual.events != normalize_spec_events(expected.events):
+                    want = "accepted" if expected.accepted else f"rejected {expected_reason}"
+                    got = "accepted" if actual.accepted else f"rejected {actual.reason}"
+                    fail(genesis, operations, f"step {index + 1} {describe_operation(op)}: expected {want}, got {got}"
+                         + ("" if want != got else " (events differ)"))
+            if hash_encoded(session.project()) != hash_encoded(encode(project(reference))):
+                fail(genesis, operations, f"projected state differs after {len(operations)} steps")
+        except AdapterError as error:
+            if restart is not None:
+                restart()
+            fail(genesis, operations, f"implementation error: {error}")
+
+    def fail(genesis: GenesisConfig, operations: list[Operation], message: str) -> None:
+        last["genesis"], last["operations"], last["message"] = genesis, list(operations), message
+        raise FuzzDivergence(message)
+
+    try:
+        check()
+    except FuzzDivergence:
+        write_trace(out_path, last["genesis"], last["operations"], generator="fuzz", seed=seed,
+                    description=f"shrunk by Hypothesis from a differential fuzz divergence: {last['message']}")
+        return FuzzResult(counters["examples"], counters["steps"], last["message"], out_path, len(last["operations"]))
+    return FuzzResult(counters["examples"], counters["steps"])
