@@ -18,10 +18,11 @@ conclusion drawn from the axioms alone holds of the real function. It is kept ho
 - ``access_fee(margin, price, tb, days)`` (:func:`spec.bookings.compute_access_fee`):
   ``>= utilisation_total(price, tb, days)`` and ``>= 0``;
 - ``utilisation_due(total, elapsed, duration)`` (:func:`spec.bookings.compute_utilisation_due`):
-  ``0 <= due <= total``, ``= total`` when ``elapsed = duration``, ``= 0`` when ``elapsed = 0``;
+  ``0 <= due <= total``, ``= total`` when ``elapsed = duration``, ``= 0`` when ``elapsed = 0``, and
+  monotone in ``elapsed`` for the same total and duration (a two-application axiom);
 - ``slash_amount(at_risk, bps)`` (:func:`spec.slashing.compute_slash_amount`): ``0 <= amount <= at_risk``;
-- ``unlocked_supply(day, curve[0..47])`` (:func:`spec.collateral.get_total_unlocked_supply`): no axiom
-  (it only feeds the network collateral requirement);
+- ``unlocked_supply(day, curve[0..47])`` (:func:`spec.collateral.get_total_unlocked_supply`): ``>= 0``
+  when every curve entry is ``>= 0``;
 - ``network_required(tb, network_tb, unlocked)`` (:func:`spec.collateral.compute_network_collateral_required`):
   ``>= 0``;
 - ``multiplier(extensions, required, provided, 4 bps parameters)`` (:func:`spec.rewards.compute_multiplier_bps`):
@@ -30,13 +31,12 @@ conclusion drawn from the axioms alone holds of the real function. It is kept ho
 - ``hp_gross(utilisation, capacity_reward, multiplier)`` (``(u + c) x m // BPS`` in
   :func:`spec.rewards.process_hp_rewards`): ``>= 0``;
 - ``delegator_return(amount, required, provided, rate)`` (:func:`spec.rewards.compute_delegator_return`): ``>= 0``;
-- ``mul(a, b)`` (``a x b``, the Link collateral credit beyond ``K`` Links): ``>= 0``.
+- ``mul(a, b)`` (``a x b``, e.g. the Link collateral credit ``link_collateral x link_collateral_credit``):
+  ``>= 0``, and exactly ``v x b`` (``v x a``) when ``a = v`` (``b = v``) for each count ``v`` in
+  ``0 .. small`` (the backend's bound, ``K``): exact and linear for every count the model can hold.
 
 Each axiom holds under hypotheses on its arguments (non-negative amounts, parameters within their
 bounds), stated in :data:`ABSTRACTIONS`.
-
-The Link collateral credit ``link_collateral x link_collateral_credit`` is exact for counts
-``0..K`` (an ``ite`` over the count, linear) and falls back to ``mul`` beyond.
 
 Oracles are total: where the reference would divide by zero (a state it never reaches) they
 return 0, which the relation only uses in branches the reference does not take.
@@ -71,6 +71,9 @@ class Abstraction:
     statement: str
     definition: Callable[..., Any] | None = None
     """(z3 module, *args) -> the exact (nonlinear) Z3 term, for proving the axioms."""
+    pair_axioms: Callable[[Any, tuple, Any, tuple, Any], list] | None = None
+    """(backend, args1, application1, args2, application2) -> constraints relating two applications
+    (instantiated for every ordered pair of applications built by one backend)."""
 
 
 def _params(**changes: int) -> Parameters:
@@ -168,6 +171,19 @@ def _due_axioms(B: Any, args: tuple, value: Any) -> list:
     ]
 
 
+def _due_pair_axioms(B: Any, first: tuple, value1: Any, second: tuple, value2: Any) -> list:
+    """Monotone in the elapsed time for the same booking (same total and duration)."""
+    total1, elapsed1, duration1 = first
+    total2, elapsed2, duration2 = second
+    return [B.implies(B.and_(total1 == total2, duration1 == duration2, duration1 > 0, total1 >= 0,
+                             0 <= elapsed1, elapsed1 <= elapsed2, elapsed2 <= duration1), value1 <= value2)]
+
+
+def _unlocked_supply_axioms(B: Any, args: tuple, value: Any) -> list:
+    curve = args[1:]
+    return [B.implies(B.and_(*[entry >= 0 for entry in curve]), value >= 0)]
+
+
 def _slash_axioms(B: Any, args: tuple, value: Any) -> list:
     at_risk, bps = args
     return [B.implies(B.and_(at_risk >= 0, bps >= 0, bps <= BPS), B.and_(value >= 0, value <= at_risk))]
@@ -198,6 +214,15 @@ def _no_axioms(B: Any, args: tuple, value: Any) -> list:
     return []
 
 
+def _mul_axioms(B: Any, args: tuple, value: Any) -> list:
+    a, b = args
+    axioms = [B.implies(B.and_(a >= 0, b >= 0), value >= 0)]
+    for small in range(getattr(B, "small", 4) + 1):
+        axioms.append(B.implies(a == small, value == small * b))
+        axioms.append(B.implies(b == small, value == small * a))
+    return axioms
+
+
 # --- exact definitions (for proving the axioms) ---------------------------------------------
 def _ceil_div(z3: Any, numerator: Any, denominator: Any) -> Any:
     return -((-numerator) / denominator)
@@ -217,6 +242,31 @@ def _def_access_fee(z3: Any, margin: Any, price: Any, capacity: Any, days: Any) 
 
 def _def_due(z3: Any, total: Any, elapsed: Any, duration: Any) -> Any:
     return z3.If(duration == 0, 0, total * elapsed / duration)
+
+
+def _def_unlocked_supply(z3: Any, day: Any, *curve: Any) -> Any:
+    """:func:`spec.vesting.compute_unlocked` summed over every bucket, written out in Z3."""
+    from models.backend import Z3Backend
+    from models.transitions import compute_unlocked
+    from spec.curve import compute_link_upfront
+    from spec.vesting import ALLOCATIONS, CLAIMABLE_BUCKETS
+
+    B = Z3Backend()
+    total = sum(compute_unlocked(B, bucket, day) for bucket in CLAIMABLE_BUCKETS)
+    months = FIXED.days_per_month
+    elapsed = day / months
+    in_month = day - elapsed * months
+    prefix = z3.Sum(*[z3.If(month < elapsed, entry, 0) for month, entry in enumerate(curve)])
+    current = z3.IntVal(0)
+    for month, entry in enumerate(curve):
+        current = z3.If(elapsed == month, entry, current)
+    partial = z3.If(elapsed < len(curve), current * in_month / months, 0)
+    per_link = compute_link_upfront(FIXED) + prefix + partial
+    node_sale_allocation = ALLOCATIONS[Bucket.NODE_SALE].allocation
+    node_sale = z3.If(FIXED.link_count * per_link <= node_sale_allocation, FIXED.link_count * per_link,
+                      node_sale_allocation)
+    reserve = ALLOCATIONS[Bucket.REWARDS_RESERVE].allocation
+    return z3.If(day < 0, 0, total + node_sale + reserve)
 
 
 def _def_slash(z3: Any, at_risk: Any, bps: Any) -> Any:
@@ -267,10 +317,12 @@ ABSTRACTIONS: dict[str, Abstraction] = {
                     _def_access_fee),
         Abstraction("utilisation_due", 3, _utilisation_due, _due_axioms,
                     "duration > 0, total >= 0, 0 <= elapsed <= duration",
-                    "0 <= due <= total; due = total when elapsed = duration; due = 0 when elapsed = 0", _def_due),
+                    "0 <= due <= total; due = total when elapsed = duration; due = 0 when elapsed = 0; "
+                    "monotone in elapsed (same total and duration)", _def_due, _due_pair_axioms),
         Abstraction("slash_amount", 2, _slash_amount, _slash_axioms,
                     "at_risk >= 0, 0 <= bps <= 10,000", "0 <= amount <= at_risk", _def_slash),
-        Abstraction("unlocked_supply", 1 + CURVE_ARITY, _unlocked_supply, _no_axioms, "-", "none"),
+        Abstraction("unlocked_supply", 1 + CURVE_ARITY, _unlocked_supply, _unlocked_supply_axioms,
+                    "every curve entry >= 0", "result >= 0", _def_unlocked_supply),
         Abstraction("network_required", 3, _network_required, _network_required_axioms,
                     "capacity >= 0, network capacity > 0, unlocked >= 0", "result >= 0", _def_network_required),
         Abstraction("multiplier", 7, _multiplier, _multiplier_axioms,
@@ -282,7 +334,8 @@ ABSTRACTIONS: dict[str, Abstraction] = {
                     "utilisation + capacity reward >= 0, multiplier >= 0", "result >= 0", _def_gross),
         Abstraction("delegator_return", 4, _delegator_return, _nonneg_if(_all_nonneg),
                     "amount, required, provided, rate >= 0", "result >= 0", _def_delegator_return),
-        Abstraction("mul", 2, _mul, _nonneg_if(_all_nonneg), "a, b >= 0", "result >= 0", _def_mul),
+        Abstraction("mul", 2, _mul, _mul_axioms, "a, b >= 0; a or b in 0..small",
+                    "result >= 0; result = a x b when a or b is a small count", _def_mul),
     )
 }
 
@@ -329,6 +382,10 @@ def prove_axioms(timeout_seconds: float = 10.0) -> list[AxiomResult]:
         backend = _DefinitionBackend(z3)
         value = abstraction.definition(z3, *args)
         axioms = abstraction.axioms(backend, args, value)
+        if abstraction.pair_axioms is not None:
+            others = tuple(z3.Int(f"y{index}") for index in range(abstraction.arity))
+            axioms = axioms + abstraction.pair_axioms(backend, args, value, others,
+                                                      abstraction.definition(z3, *others))
         solver = z3.SolverFor("QF_NIA")
         solver.set("timeout", int(timeout_seconds * 1000))
         solver.add(z3.Not(z3.And(*axioms)) if axioms else z3.BoolVal(False))

@@ -69,6 +69,9 @@ class PyBackend:
     def mul_small(self, small: Any, factor: Any, limit: int) -> Any:
         return small * factor
 
+    def hint(self, fact: Any) -> None:
+        """A proved fact about the relation's own terms, for the solver; nothing to do on values."""
+
     def ite_record(self, condition: Any, then: Any, otherwise: Any) -> Any:
         return then if condition else otherwise
 
@@ -85,10 +88,12 @@ class Z3Backend:
 
     symbolic = True
 
-    def __init__(self) -> None:
+    def __init__(self, small: int = 4) -> None:
         import z3
 
         self.z3 = z3
+        self.small = small
+        """Counts up to ``small`` are multiplied exactly (see the ``mul`` abstraction)."""
         self.true = z3.BoolVal(True)
         self.false = z3.BoolVal(False)
         self.axioms: list[Any] = []
@@ -213,18 +218,27 @@ class Z3Backend:
         key = application.get_id()
         if key not in self._seen:
             self._seen[key] = application
+            if abstraction.pair_axioms is not None:
+                for other_name, other, other_args in self.applications:
+                    if other_name == name:
+                        self.axioms.extend(abstraction.pair_axioms(self, args, application, other_args, other))
+                        self.axioms.extend(abstraction.pair_axioms(self, other_args, other, args, application))
             self.applications.append((name, application, args))
             for axiom in abstraction.axioms(self, args, application):
                 self.axioms.append(axiom)
         return application
 
+    def hint(self, fact: Any) -> None:
+        """Record a fact entailed by the relation (a proved lemma about its own terms) for the solver."""
+        if not (isinstance(fact, bool) and fact):
+            self.axioms.append(fact)
+
     def mul_small(self, small: Any, factor: Any, limit: int) -> Any:
-        """``small * factor`` where ``small`` is a count expected in ``0..limit``: exact (linear) on that
-        range, the abstraction ``mul`` beyond it."""
-        result = self.uf("mul", small, factor)
-        for value in reversed(range(limit + 1)):
-            result = self.ite(small == value, value * factor if value else 0, result)
-        return result
+        """``small * factor``: the abstraction ``mul``, whose axioms make it exact (linear) when either
+        factor is in ``0 .. self.small``."""
+        if isinstance(small, int) or isinstance(factor, int):
+            return small * factor
+        return self.uf("mul", small, factor)
 
     def ite_record(self, condition: Any, then: Any, otherwise: Any) -> Any:
         """Leafwise ``ite`` over records and tuples (the frame: equal leaves stay shared)."""

@@ -900,10 +900,12 @@ def relation_report_hypernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Ste
 
 
 # --- slashing (spec.slashing) -----------------------------------------------------------------
-def slash_scaler(B: Any, s: SState, condition: Any, offender: Any) -> tuple[SState, Any]:
+def slash_scaler(B: Any, s: SState, condition: Any, offender: Any, fault_era: Any) -> tuple[SState, Any]:
     """:func:`spec.slashing.execute_downtime_fault` without the fault bookkeeping: take
-    ``slash_amount(collateral at risk)`` in slashing order and credit the Protocol Treasury.
-    Every write is guarded by ``condition``. Returns the state and the amount."""
+    ``slash_amount(collateral at risk for a fault of fault_era)`` in slashing order and credit the
+    Protocol Treasury. A delegation is exposed from two eras after it started
+    (:func:`spec.slashing.is_stake_exposed`). Every write is guarded by ``condition``. Returns the
+    state and the amount."""
     node = pick(B, s.scalernodes, offender)
     own_pending = []
     delegated_pending = []
@@ -911,38 +913,49 @@ def slash_scaler(B: Any, s: SState, condition: Any, offender: Any) -> tuple[SSta
         mine = B.and_(w.present, w.scaler == offender)
         own_pending.append(B.and_(mine, w.source != FROM_DELEGATION))
         delegated_pending.append(B.and_(mine, w.source == FROM_DELEGATION))
-    delegating = [B.and_(d.present, d.scaler == offender) for d in s.delegations]
+    delegating = [B.and_(d.present, d.scaler == offender, d.start_era + FIXED.activation_delay_eras <= fault_era)
+                  for d in s.delegations]
     own = node.node_collateral + node.network_collateral + B.sum_(
         B.ite(flag, w.amount, 0) for flag, w in zip(own_pending, s.collateral_withdrawals, strict=True))
     delegated = B.sum_(B.ite(flag, d.amount, 0) for flag, d in zip(delegating, s.delegations, strict=True))
     delegated = delegated + B.sum_(
         B.ite(flag, w.amount, 0) for flag, w in zip(delegated_pending, s.collateral_withdrawals, strict=True))
     amount = B.uf("slash_amount", own + delegated, s.param("downtime_slash_bps"))
+    # the pieces of collateral in slashing order: (applies, current amount, writer)
+    pieces: list[tuple[Any, Any, str, int]] = [(True, node.node_collateral, "node", 0),
+                                               (True, node.network_collateral, "network", 0)]
+    pieces += [(flag, s.collateral_withdrawals[index].amount, "withdrawal", index)
+               for index, flag in enumerate(own_pending)]
+    pieces += [(flag, s.delegations[index].amount, "delegation", index) for index, flag in enumerate(delegating)]
+    pieces += [(flag, s.collateral_withdrawals[index].amount, "withdrawal", index)
+               for index, flag in enumerate(delegated_pending)]
+    taken: list[Any] = []
     remaining = amount
-    taken_node = B.min_(remaining, node.node_collateral)
-    remaining = remaining - taken_node
-    taken_network = B.min_(remaining, node.network_collateral)
-    remaining = remaining - taken_network
+    prefix: Any = 0
+    for flag, value, _, _ in pieces:
+        # hint (lemma greedy-take, models.arith.GREEDY_TAKE): with a non-negative amount and
+        # non-negative pieces so far, what remains is the amount minus the pieces, floored at 0
+        B.hint(B.implies(B.and_(amount >= 0, *[B.ite(f, v, 0) >= 0 for f, v, _, _ in pieces[:len(taken)]]),
+                         remaining == B.max_(amount - prefix, 0)))
+        take = B.ite(flag, B.min_(remaining, value), 0)
+        taken.append(take)
+        remaining = remaining - take
+        prefix = prefix + B.ite(flag, value, 0)
+    node_taken, network_taken = taken[0], taken[1]
     scalernodes = put(B, s.scalernodes, offender, lambda n: update(
-        n, node_collateral=n.node_collateral - taken_node, network_collateral=n.network_collateral - taken_network),
+        n, node_collateral=n.node_collateral - node_taken, network_collateral=n.network_collateral - network_taken),
         condition)
     withdrawals = list(s.collateral_withdrawals)
-    for index, flag in enumerate(own_pending):
-        taken = B.min_(remaining, withdrawals[index].amount)
-        withdrawals[index] = B.ite_record(B.and_(condition, flag), update(withdrawals[index],
-                                          amount=withdrawals[index].amount - taken), withdrawals[index])
-        remaining = B.ite(flag, remaining - taken, remaining)
     delegations = list(s.delegations)
-    for index, flag in enumerate(delegating):
-        taken = B.min_(remaining, delegations[index].amount)
-        delegations[index] = B.ite_record(B.and_(condition, flag), update(delegations[index],
-                                          amount=delegations[index].amount - taken), delegations[index])
-        remaining = B.ite(flag, remaining - taken, remaining)
-    for index, flag in enumerate(delegated_pending):
-        taken = B.min_(remaining, withdrawals[index].amount)
-        withdrawals[index] = B.ite_record(B.and_(condition, flag), update(withdrawals[index],
-                                          amount=withdrawals[index].amount - taken), withdrawals[index])
-        remaining = B.ite(flag, remaining - taken, remaining)
+    for (flag, _, kind, index), take in zip(pieces[2:], taken[2:], strict=True):
+        if kind == "withdrawal":
+            record = withdrawals[index]
+            withdrawals[index] = B.ite_record(B.and_(condition, flag), update(record, amount=record.amount - take),
+                                              record)
+        else:
+            record = delegations[index]
+            delegations[index] = B.ite_record(B.and_(condition, flag), update(record, amount=record.amount - take),
+                                              record)
     post = update(s, scalernodes=scalernodes, collateral_withdrawals=tuple(withdrawals),
                   delegations=tuple(delegations),
                   protocol_treasury=B.ite(condition, s.protocol_treasury + amount, s.protocol_treasury))
@@ -950,17 +963,19 @@ def slash_scaler(B: Any, s: SState, condition: Any, offender: Any) -> tuple[SSta
     return post, amount
 
 
-def shorten_links(B: Any, s: SState, penalties: list[tuple[Any, Any, Any]]) -> SState:
-    """:func:`spec.links.shorten_link_validity` for faults ``(condition, hypernode, penalty)``: each
-    exposed Link's expiry moves by the sum of its HyperNode's penalties, never before activation."""
+def shorten_links(B: Any, s: SState, faults: list[tuple[Any, Any, Any]], penalty: Any) -> SState:
+    """:func:`spec.links.shorten_link_validity` for faults ``(condition, hypernode, era)``, in order: a
+    Link staked or unstaking to the HyperNode, staked by era ``era - 2``, has its expiry moved
+    ``penalty`` earlier, never before its activation, once per such fault."""
     links = []
     for link in s.links:
         exposed = B.and_(link.present, B.or_(link.status == STAKED_HN, link.status == UNSTAKING_HN))
-        hit = B.or_(*[B.and_(condition, hypernode == link.target) for condition, hypernode, _ in penalties])
-        total = B.sum_(B.ite(B.and_(condition, hypernode == link.target), penalty, 0)
-                       for condition, hypernode, penalty in penalties)
-        links.append(B.ite_record(B.and_(exposed, hit), update(
-            link, expiry_era=B.max_(link.activation_era, link.expiry_era - total)), link))
+        expiry = link.expiry_era
+        for condition, hypernode, era in faults:
+            hit = B.and_(condition, exposed, hypernode == link.target,
+                         link.staked_era + FIXED.activation_delay_eras <= era)
+            expiry = B.ite(hit, B.max_(link.activation_era, expiry - penalty), expiry)
+        links.append(update(link, expiry_era=expiry))
     return update(s, links=tuple(links))
 
 
@@ -971,9 +986,9 @@ def relation_execute_slash(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
     g.require(B.not_(B.or_(*[B.and_(match, f.executed) for match, f in zip(matches, s.faults, strict=True)])),
               "ALREADY_SLASHED")
     is_hypernode_fault = op.kind == HN_FAULT
-    post = shorten_links(B, s, [(is_hypernode_fault, op.offender,
-                                 s.param("hypernode_fault_validity_penalty_eras"))])
-    post, amount = slash_scaler(B, post, B.not_(is_hypernode_fault), op.offender)
+    post = shorten_links(B, s, [(is_hypernode_fault, op.offender, op.era)],
+                         s.param("hypernode_fault_validity_penalty_eras"))
+    post, amount = slash_scaler(B, post, B.not_(is_hypernode_fault), op.offender, op.era)
     faults = tuple(B.ite_record(match, update(f, executed=True, amount=B.ite(is_hypernode_fault, f.amount, amount)), f)
                    for match, f in zip(matches, s.faults, strict=True))
     return g.finish(s, update(post, faults=faults))
@@ -1030,12 +1045,11 @@ def settle_overdue_faults(B: Any, s: SState) -> SState:
     faults = list(s.faults)
     for index, fault in enumerate(s.faults):
         condition = B.and_(overdue[index], fault.kind == DOWNTIME)
-        post, amount = slash_scaler(B, post, condition, fault.offender)
+        post, amount = slash_scaler(B, post, condition, fault.offender, fault.era)
         faults[index] = B.ite_record(condition, update(fault, executed=True, amount=amount), faults[index])
-    penalty = s.param("hypernode_fault_validity_penalty_eras")
-    hypernode_faults = [(B.and_(overdue[index], fault.kind == HN_FAULT), fault.offender, penalty)
+    hypernode_faults = [(B.and_(overdue[index], fault.kind == HN_FAULT), fault.offender, fault.era)
                         for index, fault in enumerate(s.faults)]
-    post = shorten_links(B, post, hypernode_faults)
+    post = shorten_links(B, post, hypernode_faults, s.param("hypernode_fault_validity_penalty_eras"))
     for index, (condition, _, _) in enumerate(hypernode_faults):
         faults[index] = B.ite_record(condition, update(faults[index], executed=True), faults[index])
     return update(post, faults=tuple(faults))
@@ -1074,6 +1088,15 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
         delegated = B.sum_(B.ite(B.and_(d.present, d.scaler == index), d.amount, 0) for d in s.delegations)
         required.append(B.uf("network_required", node.capacity_tb, network_tb, unlocked))
         provided.append(node.network_collateral + delegated)
+    # regional usage, read before any booking ends (spec.rewards.get_region_usage)
+    regions = [pick(B, s.clusters, node.cluster).region for node in s.scalernodes]
+    region_tb = []
+    region_booked = []
+    for region in range(len(s.regions)):
+        mine = [B.and_(verified[n], regions[n] == region) for n in range(K)]
+        region_tb.append(B.sum_(B.ite(mine[n], s.scalernodes[n].capacity_tb, 0) for n in range(K)))
+        region_booked.append(B.sum_(B.ite(B.and_(mine[n], s.scalernodes[n].booking >= 0),
+                                          s.scalernodes[n].capacity_tb, 0) for n in range(K)))
     # utilisation release (spec.bookings.release_booking_era)
     utilisation: list[Any] = [0] * K
     bookings = list(s.bookings)
@@ -1093,14 +1116,6 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
                                B.and_(running, ends)))
     post = update(s, bookings=tuple(bookings), scalernodes=tuple(scalernodes))
     # HP rewards (spec.rewards.process_hp_rewards)
-    regions = [pick(B, post.clusters, node.cluster).region for node in post.scalernodes]
-    region_tb = []
-    region_booked = []
-    for region in range(len(post.regions)):
-        mine = [B.and_(verified[n], regions[n] == region) for n in range(K)]
-        region_tb.append(B.sum_(B.ite(mine[n], post.scalernodes[n].capacity_tb, 0) for n in range(K)))
-        region_booked.append(B.sum_(B.ite(B.and_(mine[n], post.scalernodes[n].booking >= 0),
-                                          post.scalernodes[n].capacity_tb, 0) for n in range(K)))
     subsidised = era < s.param("subsidy_end_era")
     rates = [region.subsidy_per_tb_era for region in post.regions]
     for n in range(K):
