@@ -37,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="run only vectors whose path contains TEXT (repeatable)")
     parser.add_argument("--state-every-step", action="store_true",
                         help="compare the projected state after every step, not only at the end")
+    parser.add_argument("--bench", action="store_true",
+                        help="benchmark: replay the vectors (loaded first) and report steps per second")
     parser.add_argument("--fuzz", action="store_true", help="differential fuzzing instead of vectors")
     parser.add_argument("--examples", type=positive_int, default=200, help="--fuzz: examples (default 200)")
     parser.add_argument("--fuzz-steps", type=positive_int, default=30, help="--fuzz: random steps per example")
@@ -78,6 +80,23 @@ def _run_vectors(args: argparse.Namespace, usage_error: type[Exception]) -> int:
     if not paths:
         raise usage_error(f"no vectors found in {args.vectors}" + (f" matching {args.only}" if args.only else ""))
     session, repro = _make_session(args)
+    if args.bench:
+        from properties.conformance.drivers import AdapterError
+        from properties.conformance.runner import measure_replay
+
+        try:
+            bench = measure_replay(session, paths)
+        except AdapterError as error:
+            sys.stderr.write(f"icnspec conform: {error}\n")
+            return 1
+        bench["implementation"] = session.description
+        if args.json:
+            print(json.dumps(bench, indent=2))
+        else:
+            print(f"replayed {bench['steps']:,} steps of {bench['vectors']} vectors against {session.description} "
+                  f"in {bench['seconds']:.2f} s: {bench['steps_per_second']:,} steps/s "
+                  f"({bench['mismatches']} mismatching steps)")
+        return 0 if bench["mismatches"] == 0 else 1
     runner = Runner(session, repro, state_every_step=args.state_every_step)
 
     def on_result(result) -> None:

@@ -8,6 +8,7 @@ language does the same with its own JSON library; values are ITF-encoded (``{"#b
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
 from typing import IO, Any
@@ -17,20 +18,27 @@ from properties.conformance.itf import ItfError, decode, encode
 from properties.conformance.profile import (
     ProfileError,
     genesis_from_value,
-    operation_from_variant,
+    operation_from_json,
     outcome_value,
 )
+from spec.transition import Outcome
 
 _ACCEPTED_JSON = json.dumps(encode(outcome_value(True, None)), separators=(",", ":"))
+_KEYS: dict[str, str] = {}
 
 
 def _encode_event_fields(fields: tuple) -> str:
     parts = []
-    for key, value in sorted(fields):
-        if isinstance(value, bool) or isinstance(value, str):
-            parts.append(f"{json.dumps(key)}:{json.dumps(value)}")
+    for key, value in fields:
+        quoted = _KEYS.get(key)
+        if quoted is None:
+            quoted = _KEYS[key] = json.dumps(key)
+        if isinstance(value, enum.Enum):
+            value = value.value
+        if type(value) is int:
+            parts.append(f'{quoted}:{{"#bigint":"{value}"}}')
         else:
-            parts.append(f'{json.dumps(key)}:{{"#bigint":"{value}"}}')
+            parts.append(f"{quoted}:{json.dumps(value)}")
     return "{" + ",".join(parts) + "}"
 
 
@@ -64,10 +72,14 @@ class AdapterServer:
         kind = message.get("type")
         if kind == "apply":
             try:
-                operation = operation_from_variant(decode(message.get("action")))
+                operation = operation_from_json(message.get("action"))
             except (ItfError, ProfileError) as error:
                 return self.error(f"bad action: {error}")
-            outcome = normalize_driver_outcome(self.driver.apply(operation))
+            result = self.driver.apply(operation)
+            if type(result) is Outcome:
+                reason = result.reason.value if result.reason is not None else None
+                return encode_outcome_line(result.accepted, reason, [(e.name, e.fields) for e in result.events])
+            outcome = normalize_driver_outcome(result)
             return encode_outcome_line(outcome.accepted, outcome.reason, outcome.events)
         if kind == "reset":
             try:

@@ -170,6 +170,57 @@ def build_operation(op_name: str, fields: dict[str, Any], wrapped: bool = False)
     return cls(**kwargs)
 
 
+_FAST_CONVERTERS: dict[str, tuple[type, tuple[tuple[str, Any], ...]]] = {}
+
+
+def _fast_int(value: Any) -> int:
+    if type(value) is dict:
+        return int(value["#bigint"])
+    if type(value) is int:
+        return value
+    raise TypeError
+
+
+def _fast_str(value: Any) -> str:
+    if type(value) is str:
+        return value
+    raise TypeError
+
+
+def _fast_bool(value: Any) -> bool:
+    if type(value) is bool:
+        return value
+    raise TypeError
+
+
+def _fast_converter(field_type: Any) -> Any:
+    if isinstance(field_type, type) and issubclass(field_type, enum.Enum):
+        return lambda value: field_type(value["tag"])
+    return {int: _fast_int, str: _fast_str, bool: _fast_bool}[field_type]
+
+
+def operation_from_json(action: Any) -> Operation:
+    """An encoded action ``{"tag": name, "value": {field: ITF JSON}}`` -> operation, without a generic decode.
+
+    The hot path of adapters; anything unusual falls back to :func:`operation_from_variant` (and its errors).
+    """
+    try:
+        name = action["tag"]
+        entry = _FAST_CONVERTERS.get(name)
+        if entry is None:
+            cls = OPERATIONS_BY_NAME[name]
+            fields_of_class = get_operation_fields(cls)
+            entry = (cls, tuple((field, _fast_converter(field_type)) for field, field_type in fields_of_class))
+            _FAST_CONVERTERS[name] = entry
+        cls, converters = entry
+        fields = action["value"]
+        if len(fields) != len(converters):
+            raise TypeError
+        return cls(**{field: convert(fields[field]) for field, convert in converters})
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return operation_from_variant(decode(action))
+
+
 def operation_from_variant(value: Any) -> Operation:
     if not isinstance(value, Variant):
         raise ProfileError(f"an action is a variant {{tag, value}}, got {value!r}")

@@ -67,6 +67,8 @@ class VectorResult:
     divergence: Divergence | None = None
     error: str = ""
     error_step: int | None = None
+    error_phase: str = ""
+    """Where the error happened: ``start`` (handshake), ``reset``, ``step`` or ``final state``."""
     repro: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -77,6 +79,7 @@ class VectorResult:
         if self.error:
             result["error"] = self.error
             result["error_step"] = self.error_step
+            result["error_phase"] = self.error_phase
         if self.repro:
             result["repro"] = self.repro
         return result
@@ -222,9 +225,12 @@ class Runner:
         result = VectorResult(vector.id or os.path.basename(path), path, "pass", steps=len(vector.steps),
                               repro=self.repro(path))
         current_step: int | None = None
+        phase = "start"
         try:
             self.ensure_session()
+            phase = "reset"
             self.session.reset(vector)
+            phase = "step"
             for step in vector.steps:
                 current_step = step.index
                 actual = self.session.apply(step)
@@ -237,7 +243,7 @@ class Runner:
                         result.divergence = self.state_divergence(vector, step.index, self.session.project())
                         break
             if result.divergence is None:
-                current_step = None
+                current_step, phase = None, "final state"
                 actual_final = self.session.project()
                 if vector.final_state is not None and hash_encoded(actual_final) != hash_encoded(vector.final_state):
                     result.divergence = self.locate_state_divergence(vector, actual_final)
@@ -245,6 +251,7 @@ class Runner:
             result.status = "error"
             result.error = str(error)
             result.error_step = current_step
+            result.error_phase = phase
             self.drop_session()
             return self._finish(result, started)
         if result.divergence is not None:
@@ -337,7 +344,7 @@ def failure_text(result: VectorResult) -> str:
             lines.append("projected state (expected vs actual):")
             lines.extend("  " + line for line in divergence.state_diff)
     else:
-        where = f"step {result.error_step}" if result.error_step is not None else "setup/final state"
+        where = f"step {result.error_step}" if result.error_step is not None else (result.error_phase or "start")
         lines = [f"error at {where}: {result.error}"]
     if result.repro:
         lines.append(f"repro: {result.repro}")
@@ -369,3 +376,28 @@ def write_junit_report(path: str, report: dict[str, Any], results: list[VectorRe
     temporary = f"{path}.tmp"
     tree.write(temporary, encoding="utf-8", xml_declaration=True)
     os.replace(temporary, path)
+
+
+def measure_replay(session: Session, paths: list[str]) -> dict[str, Any]:
+    """Benchmark: replay speed with vectors already loaded (reset + one request per step, no reports).
+
+    Loading and the final state comparison are excluded: this is the per-step cost of the driver or of the
+    adapter protocol. Outcome checking is included (a mismatch is counted, not reported).
+    """
+    vectors = [read_vector(path) for path in paths]
+    session.start()
+    try:
+        mismatches = 0
+        steps = 0
+        started = time.perf_counter()
+        for vector in vectors:
+            session.reset(vector)
+            for step in vector.steps:
+                if session.apply(step) is not None:
+                    mismatches += 1
+                steps += 1
+        seconds = time.perf_counter() - started
+    finally:
+        session.close()
+    return {"vectors": len(vectors), "steps": steps, "seconds": round(seconds, 3),
+            "steps_per_second": round(steps / seconds) if seconds > 0 else 0, "mismatches": mismatches}
