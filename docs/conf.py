@@ -36,6 +36,7 @@ autodoc_preserve_defaults = True
 add_module_names = False
 python_display_short_literal_types = True
 
+smartquotes = False  # keep quotes as written: the site quotes code and the brief verbatim
 pygments_style = "sphinx"
 highlight_language = "python3"
 

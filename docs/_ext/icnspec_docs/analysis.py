@@ -248,6 +248,8 @@ class Walker:
     def __init__(self, lifecycles: Iterable[Lifecycle] | None = None, parameter_names: Iterable[str] = ()) -> None:
         self.lifecycles = tuple(lifecycles if lifecycles is not None else default_lifecycles())
         self.parameter_names = frozenset(parameter_names)
+        self.return_aliases: dict[str, set[str]] = {}
+        """Function -> attribute names its return values may alias (``get_balances`` -> l1/l2 balances)."""
 
     def walk(self, entry: Callable) -> Facts:
         facts = Facts()
@@ -299,6 +301,10 @@ class Walker:
             constraints = self._expr(header, frame, constraints, facts, stack)
             if isinstance(stmt, ast.For):
                 guard = f"for each {unparse(stmt.target)} in {unparse(stmt.iter, frame.bindings)}"
+                iterated = set(self._aliased(stmt.iter, frame))
+                for name in ast.walk(stmt.target):
+                    if isinstance(name, ast.Name):
+                        frame.aliases[name.id] = iterated
             else:
                 guard = f"while {unparse(stmt.test, frame.bindings)}"
             self._body(stmt.body, _replace_guards(frame, frame.guards + (guard,)), dict(constraints), facts, stack)
@@ -307,6 +313,7 @@ class Walker:
         if isinstance(stmt, ast.Return):
             if stmt.value is not None:
                 constraints = self._expr(stmt.value, frame, constraints, facts, stack)
+                self.return_aliases.setdefault(qualname(frame.func), set()).update(self._aliased(stmt.value, frame))
             return constraints, True
         if isinstance(stmt, ast.Raise):
             if stmt.exc is not None:
@@ -401,7 +408,8 @@ class Walker:
             return constraints
         bindings = self._bind(callee, call, frame)
         site = unparse(call, frame.bindings)
-        sub = _Frame(callee, callee.__globals__, bindings, frame.via + (site,), (), {})
+        sub = _Frame(callee, callee.__globals__, bindings, frame.via + (site,), (), self._argument_aliases(callee, call,
+                                                                                                        frame))
         return self._function(callee, sub, constraints, facts, stack)
 
     def _bind(self, callee: Callable, call: ast.Call, frame: _Frame) -> dict[str, ast.expr]:
@@ -417,6 +425,21 @@ class Walker:
             if keyword.arg in parameters:
                 bindings[keyword.arg] = substitute(keyword.value, frame.bindings)
         return bindings
+
+    def _argument_aliases(self, callee: Callable, call: ast.Call, frame: _Frame) -> dict[str, set[str]]:
+        """Parameter -> state fields the caller's argument aliases (a Link record passed to a helper)."""
+        try:
+            parameters = list(inspect.signature(callee).parameters)
+        except (TypeError, ValueError):
+            return {}
+        aliases: dict[str, set[str]] = {}
+        for index, argument in enumerate(call.args):
+            if index < len(parameters):
+                aliases[parameters[index]] = set(self._aliased(argument, frame))
+        for keyword in call.keywords:
+            if keyword.arg in parameters:
+                aliases[keyword.arg] = set(self._aliased(keyword.value, frame))
+        return aliases
 
     def _reason_names(self, expr: ast.expr | None, frame: _Frame) -> list[str]:
         from spec.reasons import Reason
@@ -455,11 +478,40 @@ class Walker:
             self._lifecycle_write(target.attr, substitute(value, frame.bindings), frame, constraints, facts)
 
     def _aliased(self, value: ast.expr, frame: _Frame) -> Iterable[str]:
-        for node in ast.walk(value):
-            if isinstance(node, ast.Attribute):
-                yield node.attr
-            elif isinstance(node, ast.Name) and node.id in frame.aliases:
-                yield from frame.aliases[node.id]
+        """State fields that the value of ``value`` may be (a record, or a container, inside them).
+
+        Indexes are not followed (``state.links[link_id]`` aliases ``links`` whatever ``link_id`` is),
+        nor are the operation's own fields or arithmetic."""
+        if isinstance(value, ast.Attribute):
+            if chain_root(value) != "op":  # fields of the operation are not state
+                yield value.attr
+                yield from self._aliased(value.value, frame)
+        elif isinstance(value, ast.Subscript):
+            yield from self._aliased(value.value, frame)
+        elif isinstance(value, ast.Name):
+            yield from frame.aliases.get(value.id, ())
+        elif isinstance(value, ast.Call):
+            callee = resolve(value.func, frame.scope)
+            if is_spec_function(callee):
+                yield from self.return_aliases.get(qualname(callee), ())
+            elif isinstance(value.func, ast.Attribute):
+                yield from self._aliased(value.func.value, frame)
+            else:
+                for argument in value.args:
+                    yield from self._aliased(argument, frame)
+        elif isinstance(value, ast.IfExp):
+            yield from self._aliased(value.body, frame)
+            yield from self._aliased(value.orelse, frame)
+        elif isinstance(value, ast.BoolOp):
+            for item in value.values:
+                yield from self._aliased(item, frame)
+        elif isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+            for item in value.elts:
+                yield from self._aliased(item, frame)
+        elif isinstance(value, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+            yield from self._aliased(value.elt, frame)
+            for generator in value.generators:
+                yield from self._aliased(generator.iter, frame)
 
     def _record_write(self, target: ast.expr, frame: _Frame, facts: Facts) -> None:
         facts.writes.update(attribute_chain(target))

@@ -9,6 +9,7 @@ its edges, with a note saying why: the build never fails and never warns for a m
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import subprocess
@@ -57,13 +58,17 @@ def to_dot(graph: nx.DiGraph, name: str = "G") -> str:
     return "\n".join(lines)
 
 
-def dot_available() -> bool:
-    return shutil.which("dot") is not None
+def find_dot() -> str | None:
+    """The ``dot`` executable, or None. ``ICNSPEC_DOCS_DOT=none`` forces the text fallback (tests use it);
+    any other value is taken as the path of ``dot``."""
+    chosen = os.environ.get("ICNSPEC_DOCS_DOT")
+    if chosen is not None:
+        return None if chosen.lower() in ("", "none", "0") else chosen
+    return shutil.which("dot")
 
 
 @functools.lru_cache(maxsize=64)
-def _run_dot(source: str) -> str | None:
-    executable = shutil.which("dot")
+def _run_dot(source: str, executable: str | None) -> str | None:
     if executable is None:
         return None
     try:
@@ -87,7 +92,7 @@ def svg_for_html(svg: str, prefix: str) -> str:
 
 def render(graph: nx.DiGraph, name: str, caption: str) -> str:
     """reST for one diagram: the SVG inline when ``dot`` runs, else the edge list and a note."""
-    svg = _run_dot(to_dot(graph, name))
+    svg = _run_dot(to_dot(graph, name), find_dot())
     if svg is not None:
         body = svg_for_html(svg, re.sub(r"[^a-z0-9]+", "-", name.lower()))
         return "\n".join([

@@ -581,19 +581,17 @@ def _invariant_reads(code: Callable | None) -> set[str]:
 
 
 def state_vocabulary() -> set[str]:
-    import spec.state as state_module
+    """Top-level fields of :class:`spec.state.State` (``links``, ``treasury``, ``params``...)."""
+    from spec.state import State
 
-    vocabulary: set[str] = set()
-    for value in vars(state_module).values():
-        if isinstance(value, type) and attrs.has(value) and value.__module__ == "spec.state":
-            vocabulary.update(attribute.name for attribute in attrs.fields(value))
-    return vocabulary
+    return {attribute.name for attribute in attrs.fields(State)}
 
 
 def invariant_operation_pairs(invariants: list[registry.Invariant]) -> dict[str, list[str]]:
-    """Invariant id -> operations that may affect it: the handler writes a state field the invariant reads.
+    """Invariant id -> operations that may affect it: the handler writes a top-level state field (directly,
+    or through a record or helper that aliases it) that the invariant's code reads.
 
-    A static over-approximation (field names only, not which record); ``AdvanceEra`` includes settlement."""
+    A static over-approximation at the granularity of ``State`` fields; ``AdvanceEra`` includes settlement."""
     index = analysis.build_index()
     vocabulary = state_vocabulary()
     pairs: dict[str, list[str]] = {}
@@ -619,7 +617,10 @@ def invariants_rst() -> str:
     prove = registry.load_report("prove")
     fuzz = registry.load_report("fuzz")
     pairs = invariant_operation_pairs(result.invariants)
-    out = [f"{len(result.invariants)} invariants, generated from ``{registry.REGISTRY_MODULE}`` at build time. "
+    out = []
+    if result.note:
+        out += [".. warning::", "", f"   {result.note}", ""]
+    out += [f"{len(result.invariants)} invariants, generated from ``{registry.REGISTRY_MODULE}`` at build time. "
            "Proof status comes from ``" + prove.path + "`` and fuzz coverage from ``" + fuzz.path + "``; see "
            ":doc:`/assurance` for the dates and the totals.", ""]
     summary = []
@@ -642,8 +643,10 @@ def invariants_rst() -> str:
     out += [list_table(["invariant", "statement", "proof", "fuzzing"], summary, [22, 48, 15, 15]), ""]
     out += [title("Which operations may affect which invariant", "-"), "",
             "An arrow from an operation to an invariant means the operation's handler (or, for ``AdvanceEra``, "
-            "settlement) writes a state field that the invariant's code reads. Computed statically from both "
-            "sources; it over-approximates (it matches field names, not records).", "",
+            "settlement) writes a field of ``State`` — directly, or through a record or helper that aliases it "
+            "— that the invariant's code reads. Computed statically from both sources; it over-approximates "
+            "(a write to ``state.links`` counts for every invariant that reads ``links``). Step invariants, "
+            "which compare two states, are linked to the operations writing what they read.", "",
             graphs.render(graphs.invariant_graph(pairs), "invariants-operations",
                           "Operations that may affect each invariant."), ""]
     for invariant in result.invariants:

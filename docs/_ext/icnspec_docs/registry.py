@@ -99,17 +99,36 @@ def _normalise(key: str | None, entry: object) -> Invariant | None:
                      str(getattr(severity, "value", severity) or ""), code, extra)
 
 
+def _import_submodules(package: object) -> list[str]:
+    """Import every module of the registry package (registration happens on import); return failures."""
+    import pkgutil
+
+    failures = []
+    for info in pkgutil.walk_packages(getattr(package, "__path__", []), prefix=f"{package.__name__}."):
+        try:
+            importlib.import_module(info.name)
+        except Exception as error:  # one broken module must not hide the others
+            failures.append(f"``{info.name}``: {type(error).__name__}: {error}")
+    return failures
+
+
 def load_registry() -> RegistryResult:
     try:
         module = importlib.import_module(REGISTRY_MODULE)
     except ModuleNotFoundError as error:
         if error.name and REGISTRY_MODULE.startswith(error.name):
-            return RegistryResult(None, "not yet produced: ``properties/invariants.py`` (issue 3) is not in this "
+            return RegistryResult(None, "not yet produced: ``properties/invariants`` (issue 3) is not in this "
                                         "tree.")
         return RegistryResult(None, f"``{REGISTRY_MODULE}`` could not be imported: {error}")
     except Exception as error:  # someone else's work in progress must not break the docs
         return RegistryResult(None, f"``{REGISTRY_MODULE}`` could not be imported: {type(error).__name__}: {error}")
+    failures = _import_submodules(module) if hasattr(module, "__path__") else []
     entries = _entries(module)
+    if entries is None and hasattr(module, "__path__"):
+        try:
+            entries = _entries(importlib.import_module(f"{REGISTRY_MODULE}.registry"))
+        except Exception:  # noqa: BLE001 - reported below as "no registry"
+            entries = None
     if entries is None:
         return RegistryResult(None, f"``{REGISTRY_MODULE}`` exists but exposes no registry this page can read "
                                     f"(looked for {', '.join(_COLLECTION_NAMES + _FUNCTION_NAMES)}).", module)
@@ -118,7 +137,9 @@ def load_registry() -> RegistryResult:
         invariant = _normalise(key, entry)
         if invariant is not None:
             invariants.append(invariant)
-    return RegistryResult(invariants, "", module)
+    note = ("Some registry modules failed to import, so the catalogue may be incomplete: " + "; ".join(failures)
+            if failures else "")
+    return RegistryResult(invariants, note, module)
 
 
 # --- reports --------------------------------------------------------------------------------------
