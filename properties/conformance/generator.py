@@ -206,20 +206,23 @@ def generate(out_dir: str, config: GeneratorConfig = GeneratorConfig(), include:
     for spec in scenarios:
         scenario_keys |= _coverage_keys(spec)
     specs = scenarios + walk_specs(config, scenario_keys) + imported_specs(include)
-    prepare_directory(out_dir)
-    files = []
+    rendered = []
     for position, spec in enumerate(specs):
         document = build_trace_document(spec.genesis, list(spec.operations), vector_id=spec.vector_id,
                                         generator=spec.generator, description=spec.description, seed=spec.seed)
-        data = dumps_trace(document).encode("ascii")
+        rendered.append((spec, dumps_trace(document).encode("ascii")))
+        if progress is not None:
+            progress(position + 1, len(specs))
+    # everything is computed before the directory is touched: a failing run leaves the old tree intact
+    prepare_directory(out_dir)
+    files = []
+    for spec, data in rendered:
         path = os.path.join(out_dir, spec.path)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as handle:
             handle.write(data)
         files.append({"path": spec.path, "id": spec.vector_id, "generator": spec.generator,
                       "steps": len(spec.operations), "bytes": len(data), "sha256": _sha256(data)})
-        if progress is not None:
-            progress(position + 1, len(specs))
     schema_data = schema_text().encode("ascii")
     with open(os.path.join(out_dir, SCHEMA), "wb") as handle:
         handle.write(schema_data)

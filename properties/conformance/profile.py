@@ -376,28 +376,24 @@ def replay_reference(genesis: GenesisConfig, operations: Sequence[Operation],
 
 # --- invariants (optional registry, properties/invariants.py)
 def get_invariant_checker() -> tuple[list[str], typing.Callable[[State], None] | None]:
-    """(ids, checker) from ``properties.invariants`` when it offers ``check_all(state)`` and a registry;
-    else ([], None). The checker raises ``AssertionError`` naming the violated invariants."""
+    """(ids, checker) of the state invariants of the registry (``properties.invariants``) when it exists,
+    else ([], None). The checker raises ``AssertionError`` listing every violation."""
     try:
         import properties.invariants as invariants  # type: ignore[import-not-found]
     except ImportError:
         return [], None
-    check_all = getattr(invariants, "check_all", None)
-    registry = getattr(invariants, "INVARIANTS", None) or getattr(invariants, "REGISTRY", None)
-    if not callable(check_all) or registry is None:
+    check_state = getattr(invariants, "check_state", None)
+    state_invariants = getattr(invariants, "state_invariants", None)
+    if not callable(check_state) or not callable(state_invariants):
         return [], None
-    ids = []
-    for item in registry.values() if isinstance(registry, dict) else registry:
-        ident = item if isinstance(item, str) else getattr(item, "id", None) or getattr(item, "name", None)
-        if ident is not None:
-            ids.append(str(ident))
+    ids = [invariant.id for invariant in state_invariants()]
 
     def checker(state: State) -> None:
-        violations = check_all(state)
+        violations = check_state(state)
         if violations:
-            raise AssertionError(f"invariants violated: {violations}")
+            raise AssertionError("invariants violated: " + "; ".join(str(item) for item in violations))
 
-    return sorted(ids), checker
+    return ids, checker
 
 
 # --- writing traces

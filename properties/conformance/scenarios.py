@@ -1185,10 +1185,13 @@ def hypernode_fault_shortens_link_validity(s: Script) -> None:
     s.no(ExecuteSlash(STRANGER, FaultKind.HYPERNODE_FAULT, hypernode_id, 2), Reason.ALREADY_SLASHED)
 
 
-@scenario("slashing", hypernode_fault_validity_penalty_eras=40_000)
+@scenario("slashing")
 def hypernode_fault_can_expire_links(s: Script) -> None:
-    """A large validity penalty expires the Links: the HyperNode becomes inactive and its Links stop accruing."""
-    hypernode_id = s.active_hypernode()
+    """A fault's validity penalty (one month [A]) can expire a short-lived Link: the HyperNode becomes inactive
+    and its Link stops accruing."""
+    hypernode_id = s.hypernode()
+    s.link(0, validity=100)
+    s.ok(StakeLink(LINK_OWNER, 0, hypernode_id))
     scaler_id = s.scalernode()
     s.advance(2)
     s.ok(ReportHyperNode(HP, scaler_id, hypernode_id, 2, False))
