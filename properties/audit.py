@@ -234,28 +234,40 @@ def stage_prove(config: AuditConfig, limit: float) -> Stage:
 
 # --- stage 3: vector self-conformance
 def stage_conform(config: AuditConfig, limit: float) -> Stage:
-    generator, why = _probe("properties.conformance.generator", "generate_vectors")
-    runner, why_runner = _probe("properties.conformance.runner", "run_vectors")
-    if generator is None or runner is None:
-        return Stage("conform", NOT_AVAILABLE, detail=why or why_runner)
+    from properties.mutants.checkers import prepare_vectors
+
+    runner, why = _probe("properties.conformance.runner", "Runner")
+    if runner is None:
+        return Stage("conform", NOT_AVAILABLE, detail=why)
     vectors_dir = os.path.join(config.out_dir, "vectors")
 
     def work() -> dict:
-        generator.generate_vectors(vectors_dir, seed=config.seed)
-        return _as_data(runner.run_vectors(vectors_dir))
+        from properties.mutants.checkers import run_self_conformance
+
+        directory, note = prepare_vectors(vectors_dir, config.seed)
+        if directory is None:
+            raise RuntimeError(note)
+        summary = run_self_conformance(directory)
+        summary["generated"] = note
+        return summary
 
     status, value, seconds = call_with_limit(work, limit)
     stage = Stage("conform", seconds=seconds)
     if status != "ok":
         return _broken(stage, status, value)
-    stage.data = value
-    for vector in value.get("vectors", []):
-        passed = vector.get("status") in ("pass", "passed")
-        stage.cases.append(Case("conformance", str(vector.get("id") or vector.get("name")),
-                                "pass" if passed else "fail", str(vector.get("message", ""))))
+    stage.data = {key: item for key, item in value.items() if key != "results"}
+    for vector in value.get("results", []):
+        passed = vector.get("status") == "pass"
+        divergence = vector.get("divergence") or {}
+        message = (f"step {divergence.get('step')}: expected {divergence.get('expected')}, got "
+                   f"{divergence.get('actual')}") if divergence else vector.get("error", "")
+        stage.cases.append(Case("conformance", str(vector.get("id")), "pass" if passed else "fail",
+                                message if not passed else f"{vector.get('steps')} steps",
+                                float(vector.get("seconds") or 0.0)))
     failed = [case for case in stage.cases if case.status != "pass"]
     stage.status = PASSED if stage.cases and not failed else FAILED
-    stage.detail = f"{len(stage.cases)} vectors, {len(failed)} failing"
+    stage.detail = (f"{len(stage.cases)} vectors ({value.get('steps', 0)} steps) replayed in process, "
+                    f"{len(failed)} failing")
     return stage
 
 

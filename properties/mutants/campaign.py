@@ -12,7 +12,7 @@ import attrs
 from properties.mutants.checkers import Limits, build_checkers, prepare_vectors
 from properties.mutants.corpus import Mutant
 from properties.mutants.patching import is_pristine
-from properties.mutants.runner import MutantResult, run_mutants, summarize
+from properties.mutants.runner import ERROR, KILLED, SURVIVED, Checker, MutantResult, run_mutants, summarize
 
 
 @attrs.frozen
@@ -34,6 +34,39 @@ class CampaignConfig:
 WEIGHTS = {"conform": 1.0, "fuzz": 2.0, "prove": 2.0}
 
 
+PRISTINE = Mutant("pristine", "No bug: the reference as it is.", "1", ("baseline",), (), lambda: [])
+"""The baseline: every checker must pass on the unmutated reference, or its kills mean nothing."""
+
+
+def check_baseline(checkers: list[Checker], jobs: int) -> tuple[list[Checker], dict[str, dict]]:
+    """Run every available checker once on the unmutated reference, with its own time limit.
+
+    A checker that already reports a problem there would "kill" every mutant: it is withdrawn from the
+    campaign (reported unavailable, with the reason), so no kill is ever credited to it. A checker that
+    runs out of time on the baseline stays in: its timeouts on mutants are reported as timeouts.
+    """
+    available = [checker for checker in checkers if checker.unavailable is None]
+    baseline: dict[str, dict] = {}
+    verdicts: dict[str, str] = {}
+    if available:
+        result = run_mutants([PRISTINE], available, jobs=jobs, all_checkers=True)[0]
+        for check in result.checks:
+            status = {KILLED: "reports a problem", SURVIVED: "clean"}.get(check.status, check.status)
+            baseline[check.checker] = {"status": status, "seconds": round(check.seconds, 3),
+                                       "detail": check.detail[:2000]}
+            if check.status in (KILLED, ERROR):
+                verdicts[check.checker] = (f"withdrawn: on the unmutated reference it reports "
+                                           f"{'a problem' if check.status == KILLED else 'an error'}: "
+                                           f"{check.detail.splitlines()[0] if check.detail else ''}")
+    kept = []
+    for checker in checkers:
+        if checker.name in verdicts:
+            kept.append(attrs.evolve(checker, unavailable=verdicts[checker.name]))
+        else:
+            kept.append(checker)
+    return kept, baseline
+
+
 def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str,
                  progress: Callable[[MutantResult, int, int], None] | None = None) -> dict:
     """Run ``mutants`` against the configured checkers; returns the summary (see :func:`summarize`)."""
@@ -52,9 +85,11 @@ def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str
         shares = {name: config.per_mutant_seconds * WEIGHTS[name] / total_weight for name in available}
         limits = Limits(shares.get("fuzz", 1.0), shares.get("prove", 1.0), shares.get("conform", 1.0))
         checkers = build_checkers(config.checkers, limits, config.seed, vectors_dir)
+    checkers, baseline = check_baseline(checkers, config.jobs)
     results = run_mutants(mutants, checkers, config.jobs, config.all_checkers, progress)
     summary = summarize(results)
     summary["checkers"] = {checker.name: checker.unavailable or "available" for checker in checkers}
+    summary["baseline"] = baseline
     summary["limits_seconds"] = {checker.name: round(checker.time_limit, 2) for checker in checkers}
     summary["order"] = list(config.checkers)
     summary["seed"] = config.seed

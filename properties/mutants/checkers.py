@@ -106,19 +106,52 @@ def _get(item: object, key: str) -> object:
 
 
 # --- conform: the reference (mutated) replayed against vectors generated from the reference (issue 5)
+def run_self_conformance(vectors_dir: str, stop_at_first_failure: bool = False) -> dict:
+    """Replay every vector of ``vectors_dir`` against the reference installed in this process, through
+    the in-process reference driver. Returns the runner's summary plus the failing vectors."""
+    from properties.conformance.drivers import InProcessSession, ReferenceDriver
+    from properties.conformance.generator import list_vector_files
+    from properties.conformance.runner import Runner
+
+    session = InProcessSession("icn-spec reference (in process)", ReferenceDriver())
+    runner = Runner(session, "icnspec conform --impl properties.conformance.drivers:ReferenceDriver")
+    failures = []
+    try:
+        for path in list_vector_files(vectors_dir):
+            result = runner.run_vector(path)
+            if result.status != "pass":
+                failures.append(result.as_dict())
+                if stop_at_first_failure:
+                    break
+    finally:
+        runner.close()
+    summary = runner.summary()
+    summary["failures"] = failures
+    summary["results"] = [result.as_dict() for result in runner.results]
+    return summary
+
+
 def conform_checker(limit: float, vectors_dir: str | None) -> Checker:
-    module, why = _probe("properties.conformance.runner", "run_vectors")
+    module, why = _probe("properties.conformance.runner", "Runner")
     if module is None:
+        return _unavailable("conform", why, limit)
+    drivers, why = _probe("properties.conformance.drivers", "InProcessSession", "ReferenceDriver")
+    if drivers is None:
         return _unavailable("conform", why, limit)
     if vectors_dir is None:
         return _unavailable("conform", "no vectors were generated from the unmutated reference", limit)
 
     def check(mutant: Mutant) -> Verdict:
-        report = module.run_vectors(vectors_dir)
-        failed = _get(report, "failed")
-        if failed:
-            return Verdict(True, f"{failed} vector(s) diverge")
-        return Verdict(False, "every vector passes")
+        summary = run_self_conformance(vectors_dir, stop_at_first_failure=True)
+        if summary["failures"]:
+            first = summary["failures"][0]
+            divergence = first.get("divergence") or {}
+            where = first.get("error", "")
+            if divergence:
+                where = (f"step {divergence.get('step')} {divergence.get('action')}: "
+                         f"expected {divergence.get('expected')}, got {divergence.get('actual')}")
+            return Verdict(True, f"vector {first['id']} diverges at {where}")
+        return Verdict(False, f"all {summary['vectors']} vectors pass")
 
     return Checker("conform", check, limit)
 
