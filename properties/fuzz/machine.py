@@ -1,0 +1,714 @@
+"""The Hypothesis state machine over the whole protocol (issue 3).
+
+Bundles hold accounts, HyperNodes, ScalerNodes, Links and bookings. Every operation has a rule that draws
+mostly valid arguments from the current state (and sometimes perturbed ones, which the reference must
+reject); ``invalid_*`` rules attempt operations that must be rejected with one exact reason and must leave
+the state exactly as it was (compared with a deep copy). After every step, every step invariant and every
+state invariant is checked (:class:`properties.fuzz.runner.Checker`).
+
+``settle_with_dishonest_reports`` checks the adversary bound of the downtime rule: HyperNodes holding at
+most ``downtime_quorum_bps`` of the active Link weight that report an honest ScalerNode down never get it
+slashed; beyond that share, it is found down (brief section 9; spec/eras.py).
+"""
+
+from __future__ import annotations
+
+import copy
+
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, multiple, rule
+
+from properties.fuzz import config as actors
+from properties.fuzz.runner import Checker, Coverage, InvariantViolation
+from properties.fuzz.traces import encode_operation
+from spec.genesis import DEFAULT_ROLE_HOLDERS
+from spec.governance import GOVERNANCE_ROUTES
+from spec.hypernodes import ISO_3166_ALPHA2
+from spec.operations import (
+    AdvanceEra,
+    BookCapacity,
+    BridgeDeposit,
+    BridgeWithdraw,
+    ClaimAllocation,
+    ClaimLinkRewards,
+    ClaimLinkUpfront,
+    CompleteUnstakeLink,
+    CompleteWithdrawal,
+    Delegate,
+    DepositCollateral,
+    ExecuteSlash,
+    ExtendCommitment,
+    FinalizeBridgeWithdrawal,
+    GovernanceTransfer,
+    GrantRole,
+    Mint,
+    MintLink,
+    Operation,
+    ProposeParameterChange,
+    RaiseRewardCurve,
+    RegisterHyperNode,
+    RegisterScalerNode,
+    RemoveHyperNode,
+    RemoveScalerNode,
+    ReportHyperNode,
+    ReportScalerNode,
+    RequestCollateralWithdrawal,
+    RequestUndelegation,
+    RequestUnstakeLink,
+    RevokeRole,
+    SetClusterMaxPrice,
+    SetLinkTransfers,
+    StakeLink,
+    StakeLinkAsCollateral,
+    Transfer,
+    TransferLink,
+    VerifyScalerNode,
+)
+from spec.parameters import BPS, CHANGEABLE_PARAMETERS, ICNT, PARAMETER_TABLE
+from spec.reasons import Reason
+from spec.types import (
+    Bucket,
+    Chain,
+    CollateralKind,
+    FaultKind,
+    HyperNodeStatus,
+    LinkStatus,
+    Role,
+    ScalerNodeStatus,
+    Treasury,
+)
+
+COVERAGE = Coverage()
+"""Coverage of the current run (reset by :func:`properties.fuzz.harness.run_fuzz`)."""
+
+LAST_FAILURE: dict = {}
+"""The trace and message of the last failing example (after shrinking: the minimal one)."""
+
+TARGETS: dict[str, bool] = {"enabled": False}
+"""Set by the deep profile: steer with ``hypothesis.target`` toward large slashes, full pools and edge durations."""
+
+LOCATIONS = sorted(ISO_3166_ALPHA2)[:6]
+SETUP_GRANT = 200_000 * ICNT
+
+
+class ProtocolMachine(RuleBasedStateMachine):
+    accounts = Bundle("accounts")
+    hypernodes = Bundle("hypernodes")
+    scalernodes = Bundle("scalernodes")
+    links = Bundle("links")
+    bookings = Bundle("bookings")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.checker = Checker(coverage=globals()["COVERAGE"])
+        self.next_key = 1
+        self.booted = False
+
+    # --- plumbing -----------------------------------------------------------------------------
+    @property
+    def state(self):
+        return self.checker.state
+
+    def do(self, rule: str, op: Operation):
+        try:
+            return self.checker.run(op, rule)
+        except InvariantViolation as failure:
+            self._remember(str(failure), sorted({violation.invariant for violation in failure.violations}))
+            raise
+
+    def expect(self, rule: str, op: Operation, reason: Reason) -> None:
+        """An operation that must be rejected with exactly ``reason`` and leave the state unchanged."""
+        before = copy.deepcopy(self.state)
+        outcome = self.do(rule, op)
+        problem = None
+        if outcome.accepted:
+            problem = f"{op} was accepted; expected rejection {reason.value}"
+        elif outcome.reason is not reason:
+            problem = f"{op} rejected with {outcome.reason.value}; expected {reason.value}"
+        elif self.state != before:
+            problem = f"{op} was rejected but changed the state"
+        if problem:
+            self._remember(problem)
+            raise AssertionError(problem)
+
+    def _remember(self, message: str, invariants: list[str] | None = None) -> None:
+        LAST_FAILURE.clear()
+        LAST_FAILURE.update(
+            trace=list(self.checker.trace), message=message, invariants=invariants or ["harness-exact-rejection"]
+        )
+
+    def owner_of_link(self, link: int) -> int:
+        record = self.state.links.get(link)
+        return record.owner if record is not None else actors.OUTSIDER
+
+    def amount(self, data, have: int) -> int:
+        kind = data.draw(st.integers(0, 19), label="amount kind")
+        if kind == 0:
+            return data.draw(st.integers(-2, 0), label="amount")
+        if kind == 1:
+            return have + data.draw(st.integers(1, ICNT), label="excess")
+        if have <= 0:
+            return data.draw(st.integers(1, 1_000 * ICNT), label="amount")
+        if kind == 2:
+            return have
+        return data.draw(st.integers(1, have), label="amount")
+
+    def pick(self, data, items, label: str, unknown: int | None = None):
+        items = sorted(items)
+        if unknown is not None and (not items or data.draw(st.integers(0, 19), label=f"{label} unknown?") == 0):
+            return unknown
+        if not items:
+            return None
+        return data.draw(st.sampled_from(items), label=label)
+
+    def balance(self, account: int, chain: Chain = Chain.L1) -> int:
+        balances = self.state.l1_balances if chain is Chain.L1 else self.state.l2_balances
+        return balances.get(account, 0)
+
+    # --- setup --------------------------------------------------------------------------------
+    def bootstrap(self) -> None:
+        """A small live network, built with accepted operations before any rule runs: actors funded from the
+        unlocked half of the DevCo bucket, two HyperNodes with three Links staked, two verified ScalerNodes
+        and one registered. Runs once, from whichever ``initialize`` rule comes first."""
+        if self.booted:
+            return
+        self.booted = True
+        self.do("setup", ClaimAllocation(actors.DEVCO, Bucket.DEVCO, 5_000_000 * ICNT))
+        for account in actors.FUNDED:
+            self.do("setup", Transfer(actors.DEVCO, Chain.L1, account, SETUP_GRANT))
+        for index, operator in enumerate(actors.HYPERNODE_OPERATORS[:2]):
+            self.do("setup", RegisterHyperNode(actors.OPERATOR, operator, 10**6 + index, "DE", "https://hn.example"))
+        for link in range(4):
+            self.do("setup", MintLink(actors.LINK_MINTER, link, actors.LINK_OWNERS[link % 3], 30))
+        for link, hypernode in ((0, 0), (1, 0), (2, 1)):
+            self.do("setup", StakeLink(actors.LINK_OWNERS[link % 3], link, hypernode))
+        for index, (owner, cluster) in enumerate(((actors.HPS[0], 0), (actors.HPS[1], 0), (actors.HPS[2], 2))):
+            self.do("setup", RegisterScalerNode(owner, cluster, 10, 2 * ICNT, 20))
+            if index < 2:
+                self.do("setup", VerifyScalerNode(actors.OPERATOR, index))
+
+    @initialize(target=accounts)
+    def setup_accounts(self):
+        self.bootstrap()
+        return multiple(*actors.ACCOUNTS)
+
+    @initialize(target=hypernodes)
+    def setup_hypernodes(self):
+        self.bootstrap()
+        return multiple(*sorted(self.state.hypernodes))
+
+    @initialize(target=links)
+    def setup_links(self):
+        self.bootstrap()
+        return multiple(*sorted(self.state.links))
+
+    @initialize(target=scalernodes)
+    def setup_scalernodes(self):
+        self.bootstrap()
+        return multiple(*sorted(self.state.scalernodes))
+
+    def valid(self, data, label: str = "valid?") -> bool:
+        """Most draws aim at an operation the reference accepts; one in ten perturbs an argument."""
+        return data.draw(st.integers(0, 9), label=label) > 0
+
+    # --- ledger and bridge --------------------------------------------------------------------
+    @rule(sender=accounts, to=accounts, chain=st.sampled_from(Chain), data=st.data())
+    def transfer(self, sender, to, chain, data):
+        self.do("transfer", Transfer(sender, chain, to, self.amount(data, self.balance(sender, chain))))
+
+    @rule(sender=accounts, data=st.data())
+    def bridge_deposit(self, sender, data):
+        self.do("bridge_deposit", BridgeDeposit(sender, self.amount(data, self.balance(sender) // 10)))
+
+    @rule(sender=accounts, data=st.data())
+    def bridge_withdraw(self, sender, data):
+        self.do("bridge_withdraw", BridgeWithdraw(sender, self.amount(data, self.balance(sender, Chain.L2))))
+
+    @rule(sender=accounts, data=st.data())
+    def finalize_bridge_withdrawal(self, sender, data):
+        withdrawal = self.pick(data, self.state.bridge_withdrawals, "withdrawal", unknown=10_000)
+        self.do("finalize_bridge_withdrawal", FinalizeBridgeWithdrawal(sender, withdrawal))
+
+    @rule(bucket=st.sampled_from(Bucket), data=st.data())
+    def claim_allocation(self, bucket, data):
+        beneficiary = self.state.allocations[bucket].beneficiary if bucket in self.state.allocations else actors.DEVCO
+        if data.draw(st.integers(0, 9), label="wrong beneficiary?") == 0:
+            beneficiary = actors.OUTSIDER
+        self.do("claim_allocation", ClaimAllocation(beneficiary, bucket, self.amount(data, 1_000_000 * ICNT)))
+
+    # --- roles and governance -----------------------------------------------------------------
+    @rule(role=st.sampled_from(Role), account=accounts, admin=st.booleans())
+    def grant_role(self, role, account, admin):
+        if account == actors.OUTSIDER:
+            return  # the outsider never holds a role: invalid_wrong_role relies on it
+        self.do("grant_role", GrantRole(actors.ADMIN if admin else account, role, account))
+
+    @rule(role=st.sampled_from(Role), account=accounts, admin=st.booleans())
+    def revoke_role(self, role, account, admin):
+        if DEFAULT_ROLE_HOLDERS.get(role) == account:
+            return  # keep the genesis holders (revoking them is valid but ends every privileged path)
+        self.do("revoke_role", RevokeRole(actors.ADMIN if admin else account, role, account))
+
+    @rule(source=st.sampled_from(Treasury), destination=st.sampled_from(Treasury), data=st.data())
+    def governance_transfer(self, source, destination, data):
+        if self.valid(data, "valid route?"):
+            source, destination = data.draw(st.sampled_from(GOVERNANCE_ROUTES), label="route")
+        amount = self.amount(data, self.state.treasury)
+        self.do("governance_transfer", GovernanceTransfer(actors.GOVERNANCE, source, destination, amount))
+
+    @rule(name=st.sampled_from(CHANGEABLE_PARAMETERS), data=st.data())
+    def propose_parameter_change(self, name, data):
+        info = PARAMETER_TABLE[name]
+        if self.valid(data):
+            value = data.draw(
+                st.one_of(
+                    st.integers(info.lower, min(info.upper, info.lower + 10)), st.integers(info.lower, info.upper)
+                ),
+                label="value",
+            )
+        else:
+            value = info.upper + 1
+        holder = actors.ADMIN if info.changeable_by is Role.ADMIN else actors.GOVERNANCE
+        self.do("propose_parameter_change", ProposeParameterChange(holder, name, value))
+
+    @rule(cluster=st.integers(0, 3), price=st.integers(0, 5 * ICNT))
+    def set_cluster_max_price(self, cluster, price):
+        self.do("set_cluster_max_price", SetClusterMaxPrice(actors.OPERATOR, cluster, price))
+
+    @rule(enabled=st.booleans())
+    def set_link_transfers(self, enabled):
+        self.do("set_link_transfers", SetLinkTransfers(actors.ADMIN, enabled))
+
+    # --- HyperNodes ---------------------------------------------------------------------------
+    @rule(target=hypernodes, operator=st.sampled_from(actors.HYPERNODE_OPERATORS), data=st.data())
+    def register_hypernode(self, operator, data):
+        keys = [hypernode.public_key for hypernode in self.state.hypernodes.values()]
+        key = (
+            data.draw(st.sampled_from(keys), label="reused key")
+            if keys and data.draw(st.integers(0, 9), label="reuse key?") == 0
+            else self.next_key
+        )
+        self.next_key += 1
+        location = data.draw(st.sampled_from(LOCATIONS if self.valid(data) else ["XX"]), label="location")
+        endpoint = "https://hn.example" if self.valid(data) else " "
+        new_id = self.state.next_id.get("hypernode", 0)
+        outcome = self.do("register_hypernode", RegisterHyperNode(actors.OPERATOR, operator, key, location, endpoint))
+        return new_id if outcome.accepted else multiple()
+
+    @rule(hypernode=hypernodes)
+    def remove_hypernode(self, hypernode):
+        self.do("remove_hypernode", RemoveHyperNode(actors.OPERATOR, hypernode))
+
+    # --- Links --------------------------------------------------------------------------------
+    @rule(target=links, owner=st.sampled_from(actors.LINK_OWNERS + actors.HPS), data=st.data())
+    def mint_link(self, owner, data):
+        existing = sorted(self.state.links)
+        link = existing[-1] + 1 if existing else 0
+        if existing and data.draw(st.integers(0, 9), label="reuse id?") == 0:
+            link = data.draw(st.sampled_from(existing), label="existing link")
+        validity = data.draw(st.integers(1, self.state.params.link_max_validity_eras), label="validity")
+        outcome = self.do("mint_link", MintLink(actors.LINK_MINTER, link, owner, validity))
+        return link if outcome.accepted else multiple()
+
+    @rule(link=links, to=accounts)
+    def transfer_link(self, link, to):
+        self.do("transfer_link", TransferLink(self.owner_of_link(link), link, to))
+
+    @rule(link=links, hypernode=hypernodes)
+    def stake_link(self, link, hypernode):
+        self.do("stake_link", StakeLink(self.owner_of_link(link), link, hypernode))
+
+    @rule(link=links, scaler=scalernodes, as_owner=st.booleans())
+    def stake_link_as_collateral(self, link, scaler, as_owner):
+        sender = self.owner_of_link(link)
+        if as_owner and scaler in self.state.scalernodes and link in self.state.links:
+            # Move the Link to the node's HP first (when transfers are on) so the stake can succeed.
+            sender = self.state.scalernodes[scaler].owner
+            if self.state.links[link].owner != sender:
+                self.do("transfer_link", TransferLink(self.owner_of_link(link), link, sender))
+        self.do("stake_link_as_collateral", StakeLinkAsCollateral(sender, link, scaler))
+
+    @rule(link=links)
+    def request_unstake_link(self, link):
+        self.do("request_unstake_link", RequestUnstakeLink(self.owner_of_link(link), link))
+
+    @rule(link=links)
+    def complete_unstake_link(self, link):
+        self.do("complete_unstake_link", CompleteUnstakeLink(self.owner_of_link(link), link))
+
+    @rule(link=links)
+    def claim_link_upfront(self, link):
+        self.do("claim_link_upfront", ClaimLinkUpfront(self.owner_of_link(link), link))
+
+    @rule(link=links, data=st.data())
+    def claim_link_rewards(self, link, data):
+        record = self.state.links.get(link)
+        available = record.accrued - record.claimed if record is not None else 0
+        self.do("claim_link_rewards", ClaimLinkRewards(self.owner_of_link(link), link, self.amount(data, available)))
+
+    @rule(data=st.data())
+    def raise_reward_curve(self, data):
+        curve = self.state.link_curve
+        current = (self.state.genesis_day + self.state.era // self.state.params.eras_per_day) // 30
+        if self.valid(data):
+            month = data.draw(st.integers(min(current + 1, len(curve) - 1), len(curve) - 1), label="month")
+        else:
+            month = data.draw(st.integers(-1, len(curve)), label="month")
+        old = curve[month] if 0 <= month < len(curve) else 0
+        amount = old + data.draw(st.one_of(st.integers(-1, 10 * ICNT), st.just(10**30)), label="raise")
+        self.do("raise_reward_curve", RaiseRewardCurve(actors.OPERATOR, month, amount))
+
+    # --- ScalerNodes, collateral, delegation ---------------------------------------------------
+    @rule(target=scalernodes, owner=st.sampled_from(actors.HPS), data=st.data())
+    def register_scalernode(self, owner, data):
+        valid = self.valid(data)
+        cluster = data.draw(st.integers(0, 2) if valid else st.integers(-1, 3), label="cluster")
+        capacity = data.draw(st.sampled_from([10, 20] if valid else [0, 10, 20_000]), label="capacity")
+        price = data.draw(st.sampled_from([2 * ICNT, 3 * ICNT] if valid else [0, 2 * ICNT]), label="price")
+        max_days = data.draw(st.sampled_from([5, 10, 30] if valid else [3, 5]), label="max booking days")
+        new_id = self.state.next_id.get("scalernode", 0)
+        outcome = self.do("register_scalernode", RegisterScalerNode(owner, cluster, capacity, price, max_days))
+        return new_id if outcome.accepted else multiple()
+
+    @rule(scaler=scalernodes)
+    def verify_scalernode(self, scaler):
+        self.do("verify_scalernode", VerifyScalerNode(actors.OPERATOR, scaler))
+
+    @rule(scaler=scalernodes)
+    def remove_scalernode(self, scaler):
+        self.do("remove_scalernode", RemoveScalerNode(actors.OPERATOR, scaler))
+
+    def node_owner(self, scaler: int) -> int:
+        node = self.state.scalernodes.get(scaler)
+        return node.owner if node is not None else actors.OUTSIDER
+
+    @rule(scaler=scalernodes)
+    def extend_commitment(self, scaler):
+        self.do("extend_commitment", ExtendCommitment(self.node_owner(scaler), scaler))
+
+    @rule(scaler=scalernodes, kind=st.sampled_from(CollateralKind), data=st.data())
+    def deposit_collateral(self, scaler, kind, data):
+        owner = self.node_owner(scaler)
+        self.do(
+            "deposit_collateral", DepositCollateral(owner, scaler, kind, self.amount(data, self.balance(owner) // 4))
+        )
+
+    @rule(scaler=scalernodes, kind=st.sampled_from(CollateralKind), data=st.data())
+    def request_collateral_withdrawal(self, scaler, kind, data):
+        node = self.state.scalernodes.get(scaler)
+        held = 0 if node is None else (node.node_collateral if kind is CollateralKind.NODE else node.network_collateral)
+        self.do(
+            "request_collateral_withdrawal",
+            RequestCollateralWithdrawal(self.node_owner(scaler), scaler, kind, self.amount(data, held)),
+        )
+
+    @rule(sender=st.sampled_from(actors.DELEGATORS), scaler=scalernodes, data=st.data())
+    def delegate(self, sender, scaler, data):
+        self.do("delegate", Delegate(sender, scaler, self.amount(data, self.balance(sender) // 4)))
+
+    @rule(data=st.data())
+    def request_undelegation(self, data):
+        delegation = self.pick(data, self.state.delegations, "delegation", unknown=10_000)
+        record = self.state.delegations.get(delegation)
+        sender = record.delegator if record is not None else actors.OUTSIDER
+        if data.draw(st.integers(0, 9), label="wrong delegator?") == 0:
+            sender = actors.OUTSIDER
+        self.do("request_undelegation", RequestUndelegation(sender, delegation))
+
+    @rule(data=st.data())
+    def complete_withdrawal(self, data):
+        withdrawal = self.pick(data, self.state.collateral_withdrawals, "withdrawal", unknown=10_000)
+        record = self.state.collateral_withdrawals.get(withdrawal)
+        sender = record.owner if record is not None else actors.OUTSIDER
+        if data.draw(st.integers(0, 9), label="wrong owner?") == 0:
+            sender = actors.OUTSIDER
+        self.do("complete_withdrawal", CompleteWithdrawal(sender, withdrawal))
+
+    # --- bookings ------------------------------------------------------------------------------
+    @rule(target=bookings, builder=st.sampled_from(actors.BUILDERS), data=st.data())
+    def book_capacity(self, builder, data):
+        nodes = [node for node in self.state.scalernodes.values() if node.status is ScalerNodeStatus.VERIFIED]
+        if nodes and data.draw(st.integers(0, 4), label="fit a node?"):
+            node = data.draw(st.sampled_from(nodes), label="node")
+            cluster, capacity = node.cluster, node.capacity_tb
+            remaining_days = (node.commitment_end_era - self.state.era) // self.state.params.eras_per_day
+            duration = data.draw(
+                st.integers(
+                    max(1, self.state.params.booking_min_days - 1),
+                    max(2, min(node.max_booking_days, remaining_days) + 1),
+                ),
+                label="days",
+            )
+        else:
+            cluster = data.draw(st.integers(-1, 3), label="cluster")
+            capacity = data.draw(st.sampled_from([10, 20]), label="capacity")
+            duration = data.draw(st.integers(1, 40), label="days")
+        if TARGETS["enabled"] and nodes:
+            from hypothesis import target
+
+            target(float(duration), label="booking duration (days)")
+        new_id = self.state.next_id.get("booking", 0)
+        outcome = self.do("book_capacity", BookCapacity(builder, cluster, capacity, duration))
+        return new_id if outcome.accepted else multiple()
+
+    # --- eras, reports, slashing -----------------------------------------------------------------
+    def hypernode_operator(self, hypernode: int) -> int:
+        record = self.state.hypernodes.get(hypernode)
+        return record.operator if record is not None else actors.OUTSIDER
+
+    @rule(hypernode=hypernodes, scaler=scalernodes, up=st.booleans(), honest_sender=st.integers(0, 9))
+    def report_scalernode(self, hypernode, scaler, up, honest_sender):
+        sender = self.hypernode_operator(hypernode) if honest_sender else actors.OUTSIDER
+        self.do("report_scalernode", ReportScalerNode(sender, hypernode, scaler, self.state.era, up))
+
+    @rule(hypernode=hypernodes, scaler=scalernodes, answered=st.booleans(), honest_sender=st.integers(0, 9))
+    def report_hypernode(self, hypernode, scaler, answered, honest_sender):
+        sender = self.node_owner(scaler) if honest_sender else actors.OUTSIDER
+        self.do("report_hypernode", ReportHyperNode(sender, scaler, hypernode, self.state.era, answered))
+
+    @rule(eras=st.integers(1, 4), sender=accounts)
+    def advance_era(self, eras, sender):
+        for _ in range(eras):
+            end = self.state.era_start_block + self.state.params.era_length_blocks
+            self.do("advance_era", AdvanceEra(sender, end))
+        if TARGETS["enabled"]:
+            from hypothesis import target
+
+            target(float(self.state.totals.slashed), label="slashed")
+            target(
+                float(self.state.totals.link_pool_paid + self.state.totals.reward_reserve_paid), label="rewards paid"
+            )
+
+    @rule(data=st.data())
+    def execute_slash(self, data):
+        keys = sorted(self.state.faults, key=lambda key: (key[2], key[0].value, key[1]))
+        if keys and data.draw(st.integers(0, 5), label="known fault?"):
+            kind, offender, era = data.draw(st.sampled_from(keys), label="fault")
+        else:
+            kind = data.draw(st.sampled_from(FaultKind), label="kind")
+            offender, era = data.draw(st.integers(0, 3), label="offender"), data.draw(st.integers(0, 5), label="era")
+        self.do("execute_slash", ExecuteSlash(actors.OUTSIDER, kind, offender, era))
+
+    def active_weights(self) -> dict[int, int]:
+        """HyperNode -> number of valid Links staked to it, counted from the Links themselves."""
+        weights: dict[int, int] = {}
+        era = self.state.era
+        for link in self.state.links.values():
+            hypernode = self.state.hypernodes.get(link.target)
+            if (
+                link.status is LinkStatus.STAKED_HYPERNODE
+                and hypernode is not None
+                and hypernode.status is HyperNodeStatus.REGISTERED
+                and link.activation_era <= era < link.expiry_era
+            ):
+                weights[link.target] = weights.get(link.target, 0) + 1
+        return weights
+
+    @rule(data=st.data())
+    def settle_with_dishonest_reports(self, data):
+        """Some active HyperNodes report an honest (up) ScalerNode down, the rest report it up; settle.
+        It is found down iff the down reporters hold strictly more than the quorum share of Link weight."""
+        verified = [s for s, node in self.state.scalernodes.items() if node.status is ScalerNodeStatus.VERIFIED]
+        weights = self.active_weights()
+        if not verified or not weights:
+            return
+        scaler = data.draw(st.sampled_from(sorted(verified)), label="honest ScalerNode")
+        dishonest = data.draw(st.sets(st.sampled_from(sorted(weights))), label="dishonest HyperNodes")
+        reported = self.state.reports.scaler_reported.get(scaler, 0)
+        era = self.state.era
+        for hypernode in sorted(weights):
+            if not (reported >> hypernode) & 1:
+                self.do(
+                    "settle_with_dishonest_reports",
+                    ReportScalerNode(
+                        self.hypernode_operator(hypernode), hypernode, scaler, era, hypernode not in dishonest
+                    ),
+                )
+        down_bits = self.state.reports.down_votes.get(scaler, 0)
+        down_weight = sum(weight for hypernode, weight in weights.items() if (down_bits >> hypernode) & 1)
+        total = sum(weights.values())
+        quorum = self.state.params.downtime_quorum_bps
+        end = self.state.era_start_block + self.state.params.era_length_blocks
+        self.do("settle_with_dishonest_reports", AdvanceEra(actors.OUTSIDER, end))
+        found_down = (FaultKind.SCALERNODE_DOWNTIME, scaler, era) in self.state.faults
+        beyond = down_weight * BPS > total * quorum
+        if found_down != beyond:
+            problem = (
+                f"ScalerNode {scaler}: down reporters hold {down_weight} of {total} Link weight "
+                f"(quorum {quorum} bps) but found_down={found_down}"
+            )
+            self._remember(problem, ["dishonest-minority"])
+            raise AssertionError(problem)
+
+    # --- invalid operations: exact reason, unchanged state ------------------------------------
+    @rule(kind=st.integers(0, 12), account=accounts)
+    def invalid_wrong_role(self, kind, account):
+        sender = actors.OUTSIDER
+        op = [
+            GrantRole(sender, Role.OPERATOR, account),
+            RevokeRole(sender, Role.OPERATOR, actors.OPERATOR),
+            GovernanceTransfer(sender, Treasury.TREASURY, Treasury.REWARD_RESERVE, 1),
+            ProposeParameterChange(sender, "downtime_slash_bps", 200),
+            SetClusterMaxPrice(sender, 0, ICNT),
+            SetLinkTransfers(sender, True),
+            RegisterHyperNode(sender, account, 10**9, "DE", "https://x"),
+            RemoveHyperNode(sender, 0),
+            MintLink(sender, 54_999, account, 5),
+            RaiseRewardCurve(sender, 47, 10**20),
+            VerifyScalerNode(sender, 0),
+            RemoveScalerNode(sender, 0),
+            Mint(sender, Chain.L1, account, 1),
+        ][kind]
+        self.expect("invalid_wrong_role", op, Reason.UNAUTHORIZED)
+
+    @rule(kind=st.integers(0, 9), offset=st.integers(0, 3))
+    def invalid_unknown_id(self, kind, offset):
+        state = self.state
+        cases = [
+            (StakeLink(actors.LINK_OWNERS[0], 50_000 + offset, 0), Reason.UNKNOWN_LINK),
+            (RemoveHyperNode(actors.OPERATOR, state.next_id.get("hypernode", 0) + offset), Reason.UNKNOWN_HYPERNODE),
+            (VerifyScalerNode(actors.OPERATOR, state.next_id.get("scalernode", 0) + offset), Reason.UNKNOWN_SCALERNODE),
+            (
+                FinalizeBridgeWithdrawal(actors.OUTSIDER, state.next_id.get("bridge_withdrawal", 0) + offset),
+                Reason.UNKNOWN_WITHDRAWAL,
+            ),
+            (
+                CompleteWithdrawal(actors.OUTSIDER, state.next_id.get("collateral_withdrawal", 0) + offset),
+                Reason.UNKNOWN_WITHDRAWAL,
+            ),
+            (
+                RequestUndelegation(actors.OUTSIDER, state.next_id.get("delegation", 0) + offset),
+                Reason.UNKNOWN_DELEGATION,
+            ),
+            (ExecuteSlash(actors.OUTSIDER, FaultKind.SCALERNODE_DOWNTIME, 10_000 + offset, 0), Reason.NO_SUCH_FAULT),
+            (BookCapacity(actors.BUILDERS[0], 99 + offset, 10, 10), Reason.UNKNOWN_CLUSTER),
+            (RegisterScalerNode(actors.HPS[0], 99 + offset, 10, ICNT, 10), Reason.UNKNOWN_CLUSTER),
+            (SetClusterMaxPrice(actors.OPERATOR, 99 + offset, ICNT), Reason.UNKNOWN_CLUSTER),
+        ]
+        op, reason = cases[kind]
+        self.expect("invalid_unknown_id", op, reason)
+
+    @rule(sender=accounts, amount=st.integers(-3, 0), kind=st.integers(0, 3))
+    def invalid_amount(self, sender, amount, kind):
+        reason = Reason.ZERO_AMOUNT if amount == 0 else Reason.NEGATIVE_VALUE
+        op = [
+            Transfer(sender, Chain.L1, actors.HPS[0], amount),
+            BridgeDeposit(sender, amount),
+            BridgeWithdraw(sender, amount),
+            Transfer(sender, Chain.L1, amount, 1),
+        ][kind]
+        self.expect("invalid_amount", op, Reason.INVALID_ADDRESS if kind == 3 else reason)
+
+    @rule(kind=st.integers(0, 4), data=st.data())
+    def invalid_out_of_bounds(self, kind, data):
+        params = self.state.params
+        if kind == 0:
+            days = data.draw(st.integers(-5, params.booking_min_days - 1), label="days")
+            self.expect(
+                "invalid_out_of_bounds", BookCapacity(actors.BUILDERS[0], 0, 10, days), Reason.DURATION_TOO_SHORT
+            )
+        elif kind == 1:
+            validity = data.draw(
+                st.one_of(st.integers(-3, 0), st.integers(params.link_max_validity_eras + 1, 10**6)), label="validity"
+            )
+            self.expect(
+                "invalid_out_of_bounds",
+                MintLink(actors.LINK_MINTER, 54_999, actors.LINK_OWNERS[0], validity),
+                Reason.VALIDITY_OUT_OF_RANGE if 54_999 not in self.state.links else Reason.LINK_EXISTS,
+            )
+        elif kind == 2:
+            link = data.draw(st.one_of(st.integers(-5, -1), st.integers(params.link_count, params.link_count + 5)))
+            self.expect(
+                "invalid_out_of_bounds",
+                MintLink(actors.LINK_MINTER, link, actors.LINK_OWNERS[0], 5),
+                Reason.LINK_ID_OUT_OF_RANGE,
+            )
+        elif kind == 3:
+            days = data.draw(st.integers(0, params.node_max_booking_min_days - 1), label="max days")
+            self.expect(
+                "invalid_out_of_bounds",
+                RegisterScalerNode(actors.HPS[0], 0, 10, ICNT, days),
+                Reason.MAX_BOOKING_TOO_SHORT,
+            )
+        else:
+            capacity = data.draw(st.one_of(st.integers(-2, 0), st.integers(params.max_capacity_tb + 1, 10**6)))
+            self.expect(
+                "invalid_out_of_bounds",
+                RegisterScalerNode(actors.HPS[0], 0, capacity, ICNT, 10),
+                Reason.INVALID_CAPACITY,
+            )
+
+    @rule(data=st.data())
+    def invalid_second_slash(self, data):
+        executed = sorted(
+            (key for key, fault in self.state.faults.items() if fault.executed),
+            key=lambda key: (key[2], key[0].value, key[1]),
+        )
+        if not executed:
+            return
+        kind, offender, era = data.draw(st.sampled_from(executed), label="executed fault")
+        self.expect("invalid_second_slash", ExecuteSlash(actors.OUTSIDER, kind, offender, era), Reason.ALREADY_SLASHED)
+
+    @rule(link=links, excess=st.integers(1, 10**20))
+    def invalid_claim_above_accrual(self, link, excess):
+        record = self.state.links[link]
+        available = record.accrued - record.claimed
+        self.expect(
+            "invalid_claim_above_accrual",
+            ClaimLinkRewards(record.owner, link, available + excess),
+            Reason.CLAIM_EXCEEDS_ACCRUAL,
+        )
+
+    @rule(link=links, other=accounts)
+    def invalid_not_link_owner(self, link, other):
+        if self.state.links[link].owner == other:
+            return
+        self.expect("invalid_not_link_owner", ClaimLinkUpfront(other, link), Reason.NOT_LINK_OWNER)
+
+    @rule(kind=st.integers(0, 2), value=st.integers(-10, 10))
+    def invalid_parameter_change(self, kind, value):
+        if kind == 0:
+            self.expect(
+                "invalid_parameter_change",
+                ProposeParameterChange(actors.GOVERNANCE, "no_such_parameter", 1),
+                Reason.UNKNOWN_PARAMETER,
+            )
+        elif kind == 1:
+            self.expect(
+                "invalid_parameter_change",
+                ProposeParameterChange(actors.GOVERNANCE, "total_supply", 1),
+                Reason.PARAMETER_NOT_CHANGEABLE,
+            )
+        else:
+            info = PARAMETER_TABLE["downtime_slash_bps"]
+            bad = info.upper + 1 + abs(value) if value >= 0 else info.lower + value
+            self.expect(
+                "invalid_parameter_change",
+                ProposeParameterChange(actors.GOVERNANCE, "downtime_slash_bps", bad),
+                Reason.PARAMETER_OUT_OF_BOUNDS,
+            )
+
+    @rule(offset=st.integers(1, 3), later=st.booleans())
+    def invalid_report_wrong_era(self, offset, later):
+        era = self.state.era + offset if later else self.state.era - offset
+        self.expect("invalid_report_wrong_era", ReportScalerNode(actors.OUTSIDER, 0, 0, era, False), Reason.WRONG_ERA)
+
+    @rule(early=st.integers(1, 10**6))
+    def invalid_early_advance(self, early):
+        end = self.state.era_start_block + self.state.params.era_length_blocks
+        self.expect("invalid_early_advance", AdvanceEra(actors.OUTSIDER, end - early), Reason.ERA_NOT_OVER)
+
+    @rule(chain=st.sampled_from(Chain), amount=st.integers(1, 10**24), by_authority=st.booleans(), to=accounts)
+    def mint(self, chain, amount, by_authority, to):
+        """Every mint path is rejected: no state accepts a Mint (spec.transition.NEVER_ACCEPTED)."""
+        if chain is Chain.L2:
+            sender = 1 if by_authority else actors.TOKEN_OWNER
+            reason = Reason.SUPPLY_CAP_EXCEEDED if by_authority else Reason.NOT_BRIDGE
+        else:
+            sender = actors.TOKEN_OWNER if by_authority else actors.OUTSIDER
+            reason = Reason.SUPPLY_CAP_EXCEEDED if by_authority else Reason.UNAUTHORIZED
+        self.expect("mint", Mint(sender, chain, to, amount), reason)
+
+
+def trace_json(operations: list[Operation]) -> list[dict]:
+    return [encode_operation(op) for op in operations]

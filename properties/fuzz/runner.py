@@ -1,0 +1,136 @@
+"""Apply operations with every invariant checked after every step, and count coverage.
+
+:class:`Checker` is the hot path of the fuzz harness: per step, a fast clone of the pre-state
+(:mod:`properties.fuzz.clone`), :func:`spec.transition.apply`, then every step invariant on
+(pre, op, outcome, post) and every state invariant on the post-state.
+"""
+
+from __future__ import annotations
+
+import collections
+from typing import Any
+
+import attrs
+
+from properties.fuzz.clone import clone
+from properties.fuzz.config import fuzz_genesis
+from properties.invariants import Violation, check_state, check_step
+from spec.operations import OPERATION_TYPES, Operation
+from spec.reasons import Reason
+from spec.state import State
+from spec.transition import NEVER_ACCEPTED, Outcome, apply
+
+UNREACHABLE_REASONS: dict[Reason, str] = {}
+"""Rejection reasons the harness is not expected to produce, with why. Empty: with the compressed calendar
+(:mod:`properties.fuzz.config`) every reason of :class:`spec.reasons.Reason` is reachable from genesis, and
+the harness must show each one at least once."""
+
+EXPECTED_REASONS: tuple[Reason, ...] = tuple(reason for reason in Reason if reason not in UNREACHABLE_REASONS)
+
+
+@attrs.define
+class Count:
+    accepted: int = 0
+    rejected: int = 0
+    reasons: collections.Counter = attrs.Factory(collections.Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"accepted": self.accepted, "rejected": self.rejected, "reasons": dict(sorted(self.reasons.items()))}
+
+
+@attrs.define
+class Coverage:
+    """Per rule and per operation: accepted, rejected, and rejections by reason."""
+
+    rules: dict[str, Count] = attrs.Factory(dict)
+    operations: dict[str, Count] = attrs.Factory(dict)
+    steps: int = 0
+    on_step: Any = None
+    """Optional progress callback, called with the step count every 200 steps."""
+
+    def record(self, rule: str, op: Operation, outcome: Outcome) -> None:
+        self.steps += 1
+        if self.on_step is not None and self.steps % 200 == 0:
+            self.on_step(self.steps)
+        for table, key in ((self.rules, rule), (self.operations, type(op).__name__)):
+            count = table.get(key)
+            if count is None:
+                count = table[key] = Count()
+            if outcome.accepted:
+                count.accepted += 1
+            else:
+                count.rejected += 1
+                count.reasons[outcome.reason.value] += 1
+
+    def reasons_seen(self) -> set[str]:
+        seen: set[str] = set()
+        for count in self.operations.values():
+            seen.update(count.reasons)
+        return seen
+
+    def gaps(self) -> list[str]:
+        """Why the run is incomplete (empty when coverage is complete)."""
+        found = []
+        never_accepted = {cls.__name__ for cls in NEVER_ACCEPTED}
+        for cls in OPERATION_TYPES:
+            count = self.operations.get(cls.__name__, Count())
+            if cls.__name__ in never_accepted:
+                if count.accepted:
+                    found.append(f"{cls.__name__} was accepted, but no state may accept it")
+            elif count.accepted == 0:
+                found.append(f"{cls.__name__} was never accepted")
+            if count.rejected == 0:
+                found.append(f"{cls.__name__} was never rejected")
+        seen = self.reasons_seen()
+        for reason in EXPECTED_REASONS:
+            if reason.value not in seen:
+                found.append(f"reason {reason.value} was never seen")
+        return found
+
+
+class InvariantViolation(AssertionError):
+    def __init__(self, violations: list[Violation], step: int, op: Operation) -> None:
+        lines = [f"step {step}: {type(op).__name__} broke {len(violations)} check(s):"]
+        lines += [f"  [{violation.invariant}] {violation.message}" for violation in violations[:40]]
+        super().__init__("\n".join(lines))
+        self.violations = violations
+        self.step = step
+        self.op = op
+
+
+class Checker:
+    """A state under test: apply operations, check every invariant after each, record coverage and trace."""
+
+    def __init__(self, state: State | None = None, coverage: Coverage | None = None) -> None:
+        self.state = state if state is not None else fuzz_genesis()
+        self.coverage = coverage if coverage is not None else Coverage()
+        self.trace: list[Operation] = []
+
+    def step(self, op: Operation, rule: str | None = None) -> tuple[Outcome, list[Violation]]:
+        pre = clone(self.state)
+        outcome = apply(self.state, op)
+        self.trace.append(op)
+        self.coverage.record(rule or type(op).__name__, op, outcome)
+        violations = check_step(pre, op, outcome, self.state)
+        violations.extend(check_state(self.state))
+        return outcome, violations
+
+    def run(self, op: Operation, rule: str | None = None) -> Outcome:
+        """Apply ``op``; raise :class:`InvariantViolation` listing every violation if any."""
+        outcome, violations = self.step(op, rule)
+        if violations:
+            raise InvariantViolation(violations, len(self.trace), op)
+        return outcome
+
+
+def replay(
+    operations: list[Operation], state: State | None = None
+) -> tuple[Checker, list[tuple[int, list[Violation]]]]:
+    """Apply a trace from genesis; returns the checker and, per failing step (1-based), its violations."""
+    checker = Checker(state)
+    failures = []
+    for index, op in enumerate(operations, start=1):
+        _, violations = checker.step(op)
+        if violations:
+            failures.append((index, violations))
+    return checker, failures
