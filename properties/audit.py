@@ -543,14 +543,22 @@ def _section_mutants(stage: dict) -> str:
                f"{html.escape(', '.join(f'{name} {count}' for name, count in data['killed_by'].items()) or '-')}. "
                f"Checkers: {html.escape('; '.join(f'{name}: {state}' for name, state in data['checkers'].items()))}"
                "</p>")
+    witness = data.get("witness_invariants")
     rows = []
     for row in data["mutants"]:
         mutant = MUTANTS.get(row["id"])
+        fired = witness.get(row["id"]) if isinstance(witness, dict) else None
         rows.append([row["id"], mutant.section if mutant else "", mutant.description if mutant else "",
-                     ", ".join(mutant.invariants) if mutant else "", _status_cell(row["status"]),
+                     ", ".join(mutant.invariants) if mutant else "",
+                     "n/a" if fired is None else (", ".join(fired) or "none"), _status_cell(row["status"]),
                      row["killed_by"] or "-", f"{row['seconds']:.1f}"])
-    return head + summary + _table(["mutant", "brief §", "bug", "expected to catch it", "status", "killed by", "s"],
-                                   rows, raw_columns=(4,))
+    legend = ("<p class='muted'>Expected: registry invariant ids; <code>rule:Op</code> = the fuzzer's exact-rejection "
+              "assertion; <code>property:</code> = a fuzzer property; <code>conformance</code> = visible only as "
+              "behaviour. 'Fires on witness': registry invariants violated when the bug's witness scenario runs "
+              "under it.</p>")
+    return head + summary + legend + _table(
+        ["mutant", "brief §", "bug", "expected to catch it", "fires on witness", "status", "killed by", "s"],
+        rows, raw_columns=(5,))
 
 
 def _section_mutmut(mutmut: dict | None) -> str:

@@ -79,13 +79,18 @@ def _print_corpus(corpus, as_json: bool) -> int:
 
 def _print_summary(summary: dict, mutants) -> None:
     expected = {mutant.id: ", ".join(mutant.invariants) for mutant in mutants}
-    print(f"{'mutant':<42} {'status':<9} {'killed by':<9} {'seconds':>8}  expected")
+    witness = summary.get("witness_invariants")
+    print(f"{'mutant':<42} {'status':<9} {'killed by':<9} {'seconds':>8}  expected  [invariants firing on the witness]")
     for row in summary["mutants"]:
+        fired = witness.get(row["id"]) if isinstance(witness, dict) else None
+        fired_text = f"  [{', '.join(fired) or 'none'}]" if fired is not None else ""
         print(f"{row['id']:<42} {row['status']:<9} {row['killed_by'] or '-':<9} {row['seconds']:>8.1f}  "
-              f"{expected[row['id']]}")
+              f"{expected[row['id']]}{fired_text}")
     median = summary["median_seconds_to_detection"]
     print(f"\nkilled {summary['killed']}/{summary['total']}  survived {summary['survived']}  "
           f"timeout {summary['timeout']}  error {summary['error']}  not run {summary['not_run']}  "
           f"median time to detection {median if median is not None else '-'} s")
     for name, status in summary["checkers"].items():
-        print(f"  checker {name:<8} {status}")
+        baseline = summary.get("baseline", {}).get(name)
+        note = f" (baseline on the unmutated reference: {baseline['status']})" if baseline else ""
+        print(f"  checker {name:<8} {status}{note}")

@@ -12,7 +12,17 @@ import attrs
 from properties.mutants.checkers import Limits, build_checkers, prepare_vectors
 from properties.mutants.corpus import Mutant
 from properties.mutants.patching import is_pristine
-from properties.mutants.runner import ERROR, KILLED, SURVIVED, Checker, MutantResult, run_mutants, summarize
+from properties.mutants.runner import (
+    ERROR,
+    KILLED,
+    SURVIVED,
+    Checker,
+    MutantResult,
+    call_with_limit,
+    run_mutants,
+    summarize,
+)
+from properties.mutants.witnesses import get_witness_invariants
 
 
 @attrs.frozen
@@ -67,6 +77,17 @@ def check_baseline(checkers: list[Checker], jobs: int) -> tuple[list[Checker], d
     return kept, baseline
 
 
+def get_witness_table(mutants: Sequence[Mutant], limit: float = 120.0) -> dict[str, list[str] | None] | str:
+    """Mutant id -> registry invariants its witness violates under the mutant (computed in a child
+    process, so the mutants are never applied here); a string says why it is not available."""
+
+    def work() -> dict[str, list[str] | None]:
+        return {mutant.id: get_witness_invariants(mutant) for mutant in mutants}
+
+    status, value, _ = call_with_limit(work, limit)
+    return value if status == "ok" else f"{status}: {str(value).splitlines()[0] if value else ''}"
+
+
 def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str,
                  progress: Callable[[MutantResult, int, int], None] | None = None) -> dict:
     """Run ``mutants`` against the configured checkers; returns the summary (see :func:`summarize`)."""
@@ -90,6 +111,7 @@ def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str
     summary = summarize(results)
     summary["checkers"] = {checker.name: checker.unavailable or "available" for checker in checkers}
     summary["baseline"] = baseline
+    summary["witness_invariants"] = get_witness_table(mutants)
     summary["limits_seconds"] = {checker.name: round(checker.time_limit, 2) for checker in checkers}
     summary["order"] = list(config.checkers)
     summary["seed"] = config.seed

@@ -74,8 +74,10 @@ class Mutant:
     section: str
     """The section of the protocol brief whose rule the bug breaks."""
     invariants: tuple[str, ...]
-    """Registry invariant ids expected to catch it; ``rule:<Operation>`` for a fuzzer rejection
-    assertion, ``conformance`` for the vectors."""
+    """What is expected to catch it: registry invariant ids (:mod:`properties.invariants`);
+    ``rule:<Operation>`` for the fuzzer's assertion of the exact rejection reason of an invalid
+    operation; ``property:<name>`` for a property the fuzzer checks outside the registry;
+    ``conformance`` when the bug is visible only as a different, self-consistent behaviour."""
     edits: tuple[Edit, ...]
     witness: Callable[[], list[Operation]]
 
@@ -207,7 +209,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "era-activation-e-plus-1",
         "A parameter change made during era E takes effect at E+1 instead of E+2.",
-        "9", ("parameter-activation",),
+        "9", ("parameter-activation", "parameter-delay"),
         (SourceEdit(governance.process_propose_parameter_change,
                     "effective_era = state.era + state.params.activation_delay_eras",
                     "effective_era = state.era + state.params.activation_delay_eras - 1"),),
@@ -216,14 +218,14 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "parameter-bounds-unchecked",
         "A parameter change outside the role's published bounds is accepted (e.g. a slash above 100%).",
-        "9", ("parameter-bounds", "rule:ProposeParameterChange"),
+        "9", ("parameter-activation", "rule:ProposeParameterChange"),
         (DropCheck(governance.process_propose_parameter_change, "PARAMETER_OUT_OF_BOUNDS"),),
         lambda: w.network().add(ProposeParameterChange(w.GOVERNANCE, "downtime_slash_bps", 20_000)).operations,
     ),
     Mutant(
         "settlement-skips-eras",
         "A late AdvanceEra jumps the era counter over every era elapsed, settling only one of them.",
-        "9", ("era-order",),
+        "9", ("era-order", "era-advance"),
         (SourceEdit(eras.process_advance_era, "    return process_era_end(state)\n",
                     "    events = process_era_end(state)\n"
                     "    skipped = (op.block - end_block) // state.params.era_length_blocks\n"
@@ -235,7 +237,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "era-settled-twice",
         "Settlement does not move to the next era, so the same era is settled (and paid) again.",
-        "9", ("era-order",),
+        "9", ("era-order", "era-advance"),
         (SourceEdit(eras.start_next_era, "    state.era += 1\n", ""),),
         lambda: w.network().advance(2).operations,
     ),
@@ -243,7 +245,7 @@ CORPUS: tuple[Mutant, ...] = (
         "downtime-quorum-inclusive",
         "A ScalerNode is found down with exactly half of the Link weight (>= instead of >): dishonest "
         "HyperNodes at the tolerated bound can get an honest ScalerNode slashed.",
-        "9", ("honest-scalernode-never-slashed",),
+        "9", ("property:adversary-bound",),
         (SourceEdit(eras.is_quorum, "part * BPS > whole * quorum_bps", "part * BPS >= whole * quorum_bps"),),
         lambda: w.network().add(ReportScalerNode(w.HYPERNODE_OPERATORS[0], 0, w.SCALER, 0, False)).advance()
         .operations,
@@ -251,7 +253,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "report-on-behalf-of-hypernode",
         "Anyone may file a HyperNode's verdict on a ScalerNode (the operator check is missing).",
-        "9", ("role-gating", "rule:ReportScalerNode"),
+        "9", ("rule:ReportScalerNode",),
         (DropCheck(eras.process_report_scalernode, "NOT_NODE_OPERATOR"),),
         lambda: w.network().add(ReportScalerNode(w.OUTSIDER, 0, w.SCALER, 0, False)).operations,
     ),
@@ -259,7 +261,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "unstake-period-retroactive",
         "Unstaking uses the current unstaking period instead of the one snapshotted at stake time.",
-        "5", ("parameter-activation",),
+        "5", ("no-retroactive-change",),
         (SourceEdit(links.process_request_unstake_link,
                     "link.unstake_ready_era = state.era + link.unstaking_period",
                     "link.unstake_ready_era = state.era + state.params.unstaking_period_eras"),),
@@ -268,7 +270,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "min-staking-retroactive",
         "The minimum staking period is read from the current parameters, so lowering it frees existing stakes.",
-        "5", ("parameter-activation", "rule:RequestUnstakeLink"),
+        "5", ("no-retroactive-change", "rule:RequestUnstakeLink"),
         (SourceEdit(links.process_request_unstake_link,
                     "earliest = link.staked_era + link.min_staking_period",
                     "earliest = link.staked_era + state.params.min_staking_period_eras"),),
@@ -277,7 +279,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "stake-expired-link",
         "An expired Link can be staked to a HyperNode.",
-        "5", ("link-consistency", "rule:StakeLink"),
+        "5", ("rule:StakeLink",),
         (DropCheck(links._require_stakeable, "LINK_NOT_VALID"),),
         lambda: w.network().add(MintLink(w.LINK_MINTER, 2, w.LINK_OWNER, 1)).advance(2)
         .add(StakeLink(w.LINK_OWNER, 2, 0)).operations,
@@ -285,7 +287,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "transfer-staked-link",
         "A staked Link can be transferred once transfers are enabled (the free-Link check is missing).",
-        "5", ("link-consistency", "rule:TransferLink"),
+        "5", ("rule:TransferLink",),
         (DropCheck(links.process_transfer_link, "LINK_NOT_FREE"),),
         lambda: w.network().add(SetLinkTransfers(w.ADMIN, True), TransferLink(w.LINK_OWNER, 0, w.OUTSIDER))
         .operations,
@@ -294,7 +296,7 @@ CORPUS: tuple[Mutant, ...] = (
         "hypernode-active-with-expired-links",
         "A HyperNode's weight counts every staked Link, expired or not: a HyperNode whose Links all "
         "expired stays active, files verdicts and earns.",
-        "4", ("hypernode-activity",),
+        "4", ("hypernode-activity", "rule:ReportScalerNode"),
         (SourceEdit(hypernodes.get_hypernode_weight,
                     "        if is_link_valid(state.links[link_id], era):\n            weight += 1\n",
                     "        weight += 1\n"),),
@@ -314,7 +316,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "accrual-ignores-link-validity",
         "Link rewards accrue to a staked Link after it expired (validity ignored in accrual).",
-        "6", ("link-accrual-within-validity",),
+        "6", ("conformance",),
         (SourceEdit(links.process_link_accrual, "            if not is_link_valid(link, era):\n"
                                                 "                continue\n", ""),),
         lambda: w.network().add(MintLink(w.LINK_MINTER, 2, w.LINK_OWNER, 2), StakeLink(w.LINK_OWNER, 2, 0))
@@ -324,7 +326,7 @@ CORPUS: tuple[Mutant, ...] = (
         "accrual-above-entitlement",
         "The monthly curve entry is accrued per day instead of per month, with no cap at the Link's "
         "80% entitlement.",
-        "6", ("link-accrual-within-entitlement",),
+        "6", ("link-claims-within-accrual",),
         (SourceEdit(links.compute_era_link_reward, "get_eras_per_month(state)", "state.params.eras_per_day"),
          SourceEdit(links.process_link_accrual, "amount = min(per_link, entitlement - link.accrued)",
                     "amount = per_link")),
@@ -341,14 +343,14 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "upfront-claimable-twice",
         "The 20% upfront Link reward can be claimed again.",
-        "6", ("link-pool-reconciles", "rule:ClaimLinkUpfront"),
+        "6", ("link-pool-reconciliation", "rule:ClaimLinkUpfront"),
         (DropCheck(links.process_claim_link_upfront, "UPFRONT_ALREADY_CLAIMED"),),
         lambda: w.network().add(ClaimLinkUpfront(w.LINK_OWNER, 0), ClaimLinkUpfront(w.LINK_OWNER, 0)).operations,
     ),
     Mutant(
         "curve-lowering-allowed",
         "A Link reward curve entry can be lowered.",
-        "6", ("rule:RaiseRewardCurve",),
+        "6", ("no-retroactive-change", "rule:RaiseRewardCurve"),
         (DropCheck(links.process_raise_reward_curve, "CURVE_DECREASE"),),
         _witness_curve(5, w.get_default_curve()[5] - 1),
     ),
@@ -356,14 +358,14 @@ CORPUS: tuple[Mutant, ...] = (
         "elapsed-month-raise-allowed",
         "The curve entry of the month in progress can be raised (> became >=): a change pays more for "
         "time already past.",
-        "6", ("rule:RaiseRewardCurve",),
+        "6", ("no-retroactive-change", "rule:RaiseRewardCurve"),
         (SourceEdit(links.process_raise_reward_curve, "op.month > current_month", "op.month >= current_month"),),
         _witness_curve(0, w.get_default_curve()[0] + 1),
     ),
     Mutant(
         "curve-exceeds-entitlement",
         "The reward curve can be raised above each Link's 80% entitlement: the pool is over-committed.",
-        "6", ("link-curve-within-entitlement",),
+        "6", ("link-curve-bounds",),
         (DropCheck(links.process_raise_reward_curve, "CURVE_EXCEEDS_ENTITLEMENT"),),
         _witness_curve(5, w.get_curve_entitlement()),
     ),
@@ -371,7 +373,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "bridge-mint-without-escrow",
         "A bridge deposit mints on L2 without locking anything in the L1 escrow.",
-        "1", ("bridge-backing",),
+        "1", ("bridge-backing", "supply-cap"),
         (SourceEdit(ledger.process_bridge_deposit,
                     "    decrease_balance(state, Chain.L1, op.sender, op.amount)\n"
                     "    state.bridge_escrow += op.amount\n", ""),),
@@ -380,7 +382,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "l2-mint-unbacked",
         "The L2 bridge may mint without a matching L1 escrow surplus.",
-        "1", ("bridge-backing", "rule:Mint"),
+        "1", ("bridge-backing", "supply-cap", "rule:Mint"),
         (SourceEdit(ledger.process_mint, "require(op.amount <= backing,", "require(True,"),),
         lambda: w.network().add(Mint(1, Chain.L2, w.OUTSIDER, 10)).operations,
     ),
@@ -439,7 +441,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "duplicate-hypernode-key",
         "A HyperNode can be registered with a public key another HyperNode already uses.",
-        "4", ("hypernode-unique-key", "rule:RegisterHyperNode"),
+        "4", ("rule:RegisterHyperNode",),
         (DropCheck(hypernodes.process_register_hypernode, "DUPLICATE_PUBLIC_KEY"),),
         lambda: w.network().add(
             RegisterHyperNode(w.OPERATOR, w.HYPERNODE_OPERATORS[2], 101, "NL", "https://hn2.example")).operations,
@@ -470,7 +472,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "reward-diversion-skipped",
         "An under-collateralised HP is paid its rewards instead of having them diverted into its collateral.",
-        "7", ("collateral-diversion",),
+        "7", ("conformance",),
         (SourceEdit(rewards.pay_hp_reward,
                     "diverted = min(paid, get_node_collateral_shortfall(state.params, node))", "diverted = 0"),),
         _witness_reward_diversion,
@@ -487,7 +489,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "withdrawal-released-early",
         "Withdrawn collateral is released at once instead of staying slashable until its fault window ends.",
-        "11", ("slash-exposure", "rule:CompleteWithdrawal"),
+        "11", ("rule:CompleteWithdrawal",),
         (SourceEdit(scalernodes._schedule_withdrawal, "ready_era = state.era + state.params.withdrawal_delay_eras",
                     "ready_era = state.era"),),
         lambda: w.network().add(
@@ -498,7 +500,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "remove-booked-scalernode",
         "The operator can remove a ScalerNode that has a running booking.",
-        "8", ("booking-consistency",),
+        "8", ("collateral-sufficiency", "booking-consistency"),
         (DropCheck(scalernodes.process_remove_scalernode, "SCALERNODE_BOOKED"),),
         lambda: w.booked_network().add(RemoveScalerNode(w.OPERATOR, w.SCALER)).operations,
     ),
@@ -538,7 +540,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "slash-delegated-first",
         "A downtime slash takes delegated collateral before the HP's own collateral.",
-        "11", ("slash-order",),
+        "11", ("slash-bound-and-order",),
         (ReplaceEdit(slashing.take_collateral, take_collateral_delegated_first),),
         _slash_once,
     ),
@@ -560,7 +562,7 @@ CORPUS: tuple[Mutant, ...] = (
     Mutant(
         "slash-burned",
         "Slashed collateral is taken but credited to no account (burned, which ICN never does).",
-        "11", ("supply-conservation",),
+        "11", ("supply-conservation", "flow-routing"),
         (SourceEdit(slashing.execute_downtime_fault, "    state.protocol_treasury += amount\n", ""),),
         _slash_once,
     ),
@@ -577,7 +579,7 @@ CORPUS: tuple[Mutant, ...] = (
         "overdue-faults-executed-late",
         "Unexecuted faults of era E are executed at the end of E+2, not E+1: collateral leaves before "
         "the fault is punished.",
-        "11", ("faults-executed-on-time",),
+        "11", ("slash-deadline",),
         (SourceEdit(slashing.process_overdue_faults, "key[2] < era]", "key[2] < era - 1]"),),
         lambda: w.downtime_fault().advance().operations,
     ),

@@ -179,3 +179,35 @@ def _describe(outcome: Outcome) -> str:
     if outcome.accepted:
         return f"accepted ({len(outcome.events)} events)"
     return f"rejected {outcome.reason.value}"
+
+
+def get_firing_invariants(operations: list[Operation]) -> dict[str, int] | None:
+    """Registry invariant id -> first step at which it is violated, running ``operations`` with every
+    state and step invariant checked after each step (whatever reference is installed). None when the
+    registry (:mod:`properties.invariants`) is not available."""
+    import copy
+
+    try:
+        from properties.invariants import check_state, check_step
+    except ImportError:
+        return None
+    state = build_genesis()
+    fired: dict[str, int] = {}
+    for index, operation in enumerate(operations):
+        before = copy.deepcopy(state)
+        outcome = apply(state, operation)
+        for violation in check_state(state) + check_step(before, operation, outcome, state):
+            fired.setdefault(violation.invariant, index)
+    return fired
+
+
+def get_witness_invariants(mutant) -> list[str] | None:
+    """Invariants the mutant's witness violates under the mutant but not on the reference: what the
+    registry alone sees of the bug on a scenario known to reach it (no fuzzing needed)."""
+    operations = mutant.witness()
+    reference = get_firing_invariants(operations)
+    if reference is None:
+        return None
+    with mutant.applied():
+        mutated = get_firing_invariants(operations)
+    return sorted(name for name in mutated if name not in reference)

@@ -72,3 +72,21 @@ def test_stale_snippet_is_rejected_loudly():
 def test_unknown_mutant_id_names_the_known_ones():
     with pytest.raises(KeyError, match="double-slash"):
         get_mutant("no-such-bug")
+
+
+def test_expected_invariants_are_registered():
+    registry = pytest.importorskip("properties.invariants").REGISTRY
+    prefixes = ("rule:", "property:")
+    for mutant in CORPUS:
+        for name in mutant.invariants:
+            if name == "conformance" or name.startswith(prefixes):
+                continue
+            assert name in registry, f"{mutant.id}: {name} is not a registered invariant"
+
+
+def test_registry_sees_the_bug_on_the_witness_of_a_slash_misrouting():
+    pytest.importorskip("properties.invariants")
+    from properties.mutants.witnesses import get_witness_invariants
+
+    assert "flow-routing" in get_witness_invariants(get_mutant("slash-to-treasury"))
+    assert is_pristine()
