@@ -182,14 +182,22 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def prepare_directory(out_dir: str) -> None:
-    """Create ``out_dir``, or clear the entries a previous run wrote; refuse a directory with other files."""
+def require_vectors_directory(out_dir: str) -> None:
+    """Refuse an existing directory that holds anything but a previous run's vectors."""
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise FileExistsError(f"{out_dir} exists and is not a directory")
     if os.path.isdir(out_dir):
         entries = sorted(os.listdir(out_dir))
         foreign = [entry for entry in entries if entry not in OWNED_ENTRIES]
         if entries and (MANIFEST not in entries or foreign):
             raise FileExistsError(f"{out_dir} is not empty and not a vectors directory (found {entries[:5]})")
-        for entry in entries:
+
+
+def prepare_directory(out_dir: str) -> None:
+    """Create ``out_dir``, or clear the entries a previous run wrote; refuse a directory with other files."""
+    require_vectors_directory(out_dir)
+    if os.path.isdir(out_dir):
+        for entry in sorted(os.listdir(out_dir)):
             path = os.path.join(out_dir, entry)
             if os.path.isdir(path):
                 shutil.rmtree(path)
@@ -201,6 +209,7 @@ def prepare_directory(out_dir: str) -> None:
 def generate(out_dir: str, config: GeneratorConfig = GeneratorConfig(), include: Sequence[str] = (),
              progress=None) -> dict:
     """Write every vector, ``schema.json`` and ``manifest.json`` under ``out_dir``; returns the manifest."""
+    require_vectors_directory(out_dir)
     scenarios = scenario_specs()
     scenario_keys: set[str] = set()
     for spec in scenarios:

@@ -38,3 +38,17 @@ class UpfrontClaimedTwice(ReferenceDriver):
             if link is not None and link.owner == operation.sender:
                 link.upfront_claimed = False
         return super().apply(operation)
+
+
+class UnstakeKeepsStakeEra(ReferenceDriver):
+    """A state-only bug: completing an unstake leaves the Link's stake era set (no outcome or event shows it)."""
+
+    name = "buggy: completed unstake keeps the stake era"
+
+    def apply(self, operation):
+        link = self.state.links.get(getattr(operation, "link", -1)) if self.state is not None else None
+        before = link.staked_era if link is not None else None
+        outcome = super().apply(operation)
+        if outcome.accepted and type(operation).__name__ == "CompleteUnstakeLink":
+            link.staked_era = before
+        return outcome

@@ -1,0 +1,115 @@
+"""The runner: the reference passes its own vectors through both drivers; bugs and bad adapters are reported."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+
+from properties.cli import main
+from properties.conformance.drivers import InProcessSession, SubprocessSession
+from properties.conformance.generator import list_vector_files
+from properties.conformance.runner import Runner
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ADAPTER = f"{sys.executable} -m properties.cli adapter"
+BUGGY = "tests.conformance.buggy_impl"
+
+
+def _paths(vectors_dir, *needles):
+    directory, _ = vectors_dir
+    return [path for path in list_vector_files(str(directory)) if any(needle in path for needle in needles)]
+
+
+def _run(session, paths):
+    runner = Runner(session, "icnspec conform")
+    try:
+        for path in paths:
+            runner.run_vector(path)
+    finally:
+        runner.close()
+    return runner
+
+
+def test_reference_passes_every_vector_in_process_with_reports(vectors_dir, tmp_path, capsys):
+    directory, manifest = vectors_dir
+    report, junit = tmp_path / "report.json", tmp_path / "junit.xml"
+    code = main(["conform", "--vectors", str(directory), "--impl", "properties.conformance.drivers:ReferenceDriver",
+                 "--report", str(report), "--junit", str(junit), "--json"])
+    assert code == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["summary"]["passed"] == manifest["vector_count"]
+    assert json.loads(report.read_text())["summary"]["failed"] == 0
+    suite = ElementTree.parse(junit).getroot()
+    assert suite.get("tests") == str(manifest["vector_count"]) and suite.get("failures") == "0"
+
+
+def test_reference_passes_through_the_subprocess_adapter(vectors_dir, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    paths = _paths(vectors_dir, "/scenarios/bookings/", "/scenarios/slashing/", "walk-0-0001", "walk-0-0002")
+    runner = _run(SubprocessSession(ADAPTER, timeout=30), paths)
+    assert runner.summary()["passed"] == len(paths) > 10
+    assert runner.session.info["implementation"] == "icn-spec reference"
+
+
+def test_buggy_fee_caught_by_vectors_with_step_outcome_state_diff_and_repro(vectors_dir):
+    paths = _paths(vectors_dir, "/scenarios/bookings/book_capacity_pays_fee_with_margin")
+    runner = _run(InProcessSession(f"{BUGGY}:FeeIgnoresMargin"), paths)
+    (result,) = runner.results
+    assert result.status == "fail"
+    divergence = result.divergence
+    assert divergence.action.startswith("BookCapacity(")
+    assert "fee=10500000000000000000000" in divergence.expected
+    assert "fee=8400000000000000000000" in divergence.actual
+    assert "fee expected 10500000000000000000000, got 8400000000000000000000" in divergence.actual
+    assert "treasury: expected 10500000000000000000000, actual 8400000000000000000000" in divergence.state_diff
+    assert result.repro.endswith("book_capacity_pays_fee_with_margin.itf.json")
+
+
+def test_buggy_fee_caught_through_the_subprocess_adapter(vectors_dir, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    paths = _paths(vectors_dir, "/scenarios/bookings/", "/scenarios/ledger/transfer_accepted_on_l1")
+    runner = _run(SubprocessSession(f"{sys.executable} -m tests.conformance.buggy_adapter", timeout=30), paths)
+    failed = {result.vector_id for result in runner.results if result.status == "fail"}
+    assert "scenarios/bookings/book_capacity_pays_fee_with_margin" in failed
+    assert "scenarios/ledger/transfer_accepted_on_l1" not in failed
+
+
+def test_missed_rejection_caught(vectors_dir):
+    runner = _run(InProcessSession(f"{BUGGY}:UpfrontClaimedTwice"), _paths(vectors_dir, "claim_link_upfront_once"))
+    (result,) = runner.results
+    assert result.divergence.expected == "rejected UPFRONT_ALREADY_CLAIMED"
+    assert result.divergence.actual.startswith("accepted")
+
+
+def test_state_only_divergence_located_at_its_step(vectors_dir):
+    runner = _run(InProcessSession(f"{BUGGY}:UnstakeKeepsStakeEra"), _paths(vectors_dir, "unstake_and_complete_after"))
+    (result,) = runner.results
+    assert result.status == "fail" and result.divergence.kind == "state"
+    assert result.divergence.action.startswith("CompleteUnstakeLink(")
+    assert any(line.startswith("links[0].staked_era: expected -1") for line in result.divergence.state_diff)
+
+
+@pytest.mark.parametrize(("mode", "kind", "step"), [
+    ("crash 3", "crash", 3), ("hang 3", "timeout", 3), ("garbage 2", "garbage", 2), ("silent", "timeout", None),
+    ("old-protocol", "protocol", None),
+])
+def test_bad_adapters_get_a_clear_error_naming_vector_and_step(vectors_dir, monkeypatch, mode, kind, step):
+    monkeypatch.chdir(ROOT)
+    paths = _paths(vectors_dir, "/scenarios/ledger/transfer_accepted_on_l")
+    assert len(paths) == 2
+    runner = _run(SubprocessSession(f"{sys.executable} -m tests.conformance.bad_adapter {mode}", timeout=1), paths)
+    assert len(runner.results) == 2, "the run goes on with the next vector"
+    first = runner.results[0]
+    assert first.status == "error" and first.error.startswith(kind) and first.error_step == step
+    if kind == "crash":
+        assert "crashing on purpose" in first.error, "the adapter's stderr is quoted"
+
+
+def test_usage_errors(capsys):
+    assert main(["conform", "--impl", "x:Y"]) == 2
+    assert main(["conform", "--vectors", "/no/such/dir", "--impl", "x:Y"]) == 2
+    assert "no such vectors" in capsys.readouterr().err
