@@ -50,21 +50,37 @@ def _unavailable(name: str, why: str, limit: float) -> Checker:
 
 
 # --- fuzz: the Hypothesis stateful harness with every invariant after every step (issue 3)
-def fuzz_checker(limit: float, seed: int = 0, profile: str = "mutant") -> Checker:
-    module, why = _probe("properties.fuzz", "run_fuzz")
+def _without_shrinking(harness) -> None:
+    """In the child process only: stop at the first failing example instead of shrinking it, so the time
+    measured is the time to detection (shrinking a trace can take longer than finding it)."""
+    from hypothesis import Phase, settings
+
+    original = harness.hypothesis_settings
+
+    def unshrunk(profile):
+        configured = original(profile)
+        return settings(configured, phases=[phase for phase in configured.phases if phase is not Phase.shrink])
+
+    harness.hypothesis_settings = unshrunk
+
+
+def fuzz_checker(limit: float, seed: int = 0, profile: str = "ci") -> Checker:
+    """The fuzzer's ``ci`` profile (derandomized; seed 0 keeps it so), not shrinking, writing no
+    regression trace (a mutant's failure is not a regression of the reference)."""
+    module, why = _probe("properties.fuzz.harness", "run_fuzz", "hypothesis_settings", "PROFILES")
     if module is None:
         return _unavailable("fuzz", why, limit)
 
     def check(mutant: Mutant) -> Verdict:
-        result = module.run_fuzz(profile=profile, seed=seed)
-        violations = getattr(result, "violations", None)
-        if violations is None and isinstance(result, dict):
-            violations = result.get("violations", [])
+        _without_shrinking(module)
+        report = module.run_fuzz(profile, seed=seed or None, regressions=None)
+        violations = report.get("violations", [])
         if violations:
-            first = violations[0]
-            invariant = first.get("invariant") if isinstance(first, dict) else getattr(first, "invariant", "")
-            return Verdict(True, f"{len(violations)} violation(s), first: {invariant}")
-        return Verdict(False, "no violation")
+            invariants = sorted({violation.get("invariant", "?") for violation in violations})
+            first_line = (violations[0].get("message") or "").splitlines()[:1]
+            return Verdict(True, f"violated: {', '.join(invariants)} after {report.get('steps')} steps; "
+                                 f"{first_line[0] if first_line else ''}")
+        return Verdict(False, f"{report.get('steps')} steps, no violation")
 
     return Checker("fuzz", check, limit)
 
