@@ -51,7 +51,7 @@ class Profile:
 
 PROFILES: dict[str, Profile] = {
     "dev": Profile("dev", 25, 40, False, description="fast local check, random seed"),
-    "ci": Profile("ci", 220, 60, True, description="derandomized, complete coverage, about a minute"),
+    "ci": Profile("ci", 150, 100, True, description="derandomized, complete coverage, about a minute"),
     "deep": Profile(
         "deep",
         3_000,
@@ -107,6 +107,7 @@ def run_fuzz(
     coverage = Coverage()
     machine.COVERAGE = coverage
     machine.LAST_FAILURE.clear()
+    machine.BOOT.clear()
     machine.TARGETS["enabled"] = profile.targets
     started = time.perf_counter()
     if progress is not None:

@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, multiple, rule
 
 from properties.fuzz import config as actors
+from properties.fuzz.clone import clone
 from properties.fuzz.runner import Checker, Coverage, InvariantViolation
 from properties.fuzz.traces import encode_operation
+from spec.curve import compute_link_curve_entitlement
 from spec.genesis import DEFAULT_ROLE_HOLDERS
 from spec.governance import GOVERNANCE_ROUTES
 from spec.hypernodes import ISO_3166_ALPHA2
@@ -81,6 +83,9 @@ from spec.types import (
 COVERAGE = Coverage()
 """Coverage of the current run (reset by :func:`properties.fuzz.harness.run_fuzz`)."""
 
+BOOT: dict = {}
+"""The bootstrap state and its operations, built (and checked) by the first example of a run, then cloned."""
+
 LAST_FAILURE: dict = {}
 """The trace and message of the last failing example (after shrinking: the minimal one)."""
 
@@ -91,7 +96,7 @@ LOCATIONS = sorted(ISO_3166_ALPHA2)[:6]
 SETUP_GRANT = 200_000 * ICNT
 
 
-class ProtocolMachine(RuleBasedStateMachine):
+class _CoreRules(RuleBasedStateMachine):
     accounts = Bundle("accounts")
     hypernodes = Bundle("hypernodes")
     scalernodes = Bundle("scalernodes")
@@ -173,6 +178,10 @@ class ProtocolMachine(RuleBasedStateMachine):
         if self.booted:
             return
         self.booted = True
+        if BOOT:
+            self.checker.state = clone(BOOT["state"])
+            self.checker.trace = list(BOOT["trace"])
+            return
         self.do("setup", ClaimAllocation(actors.DEVCO, Bucket.DEVCO, 5_000_000 * ICNT))
         for account in actors.FUNDED:
             self.do("setup", Transfer(actors.DEVCO, Chain.L1, account, SETUP_GRANT))
@@ -186,6 +195,7 @@ class ProtocolMachine(RuleBasedStateMachine):
             self.do("setup", RegisterScalerNode(owner, cluster, 10, 2 * ICNT, 20))
             if index < 2:
                 self.do("setup", VerifyScalerNode(actors.OPERATOR, index))
+        BOOT.update(state=clone(self.state), trace=list(self.checker.trace))
 
     @initialize(target=accounts)
     def setup_accounts(self):
@@ -222,6 +232,9 @@ class ProtocolMachine(RuleBasedStateMachine):
 
     @rule(sender=accounts, data=st.data())
     def bridge_withdraw(self, sender, data):
+        holders = [account for account, amount in self.state.l2_balances.items() if amount > 0]
+        if holders and self.valid(data):
+            sender = data.draw(st.sampled_from(sorted(holders)), label="L2 holder")
         self.do("bridge_withdraw", BridgeWithdraw(sender, self.amount(data, self.balance(sender, Chain.L2))))
 
     @rule(sender=accounts, data=st.data())
@@ -243,8 +256,16 @@ class ProtocolMachine(RuleBasedStateMachine):
             return  # the outsider never holds a role: invalid_wrong_role relies on it
         self.do("grant_role", GrantRole(actors.ADMIN if admin else account, role, account))
 
-    @rule(role=st.sampled_from(Role), account=accounts, admin=st.booleans())
-    def revoke_role(self, role, account, admin):
+    @rule(role=st.sampled_from(Role), account=accounts, admin=st.booleans(), data=st.data())
+    def revoke_role(self, role, account, admin, data):
+        granted = [
+            (held, holder)
+            for held, holders in self.state.roles.items()
+            for holder in holders
+            if DEFAULT_ROLE_HOLDERS.get(held) != holder
+        ]
+        if granted and self.valid(data):
+            role, account = data.draw(st.sampled_from(sorted(granted, key=lambda pair: (pair[0].value, pair[1]))))
         if DEFAULT_ROLE_HOLDERS.get(role) == account:
             return  # keep the genesis holders (revoking them is valid but ends every privileged path)
         self.do("revoke_role", RevokeRole(actors.ADMIN if admin else account, role, account))
@@ -253,7 +274,12 @@ class ProtocolMachine(RuleBasedStateMachine):
     def governance_transfer(self, source, destination, data):
         if self.valid(data, "valid route?"):
             source, destination = data.draw(st.sampled_from(GOVERNANCE_ROUTES), label="route")
-        amount = self.amount(data, self.state.treasury)
+        owed = sum(b.utilisation_total - b.utilisation_released for b in self.state.bookings.values() if b.active)
+        free = self.state.treasury - owed
+        if owed > 0 and data.draw(st.integers(0, 3), label="into committed funds?") == 0:
+            amount = free + data.draw(st.integers(1, owed), label="committed")
+        else:
+            amount = self.amount(data, free)
         self.do("governance_transfer", GovernanceTransfer(actors.GOVERNANCE, source, destination, amount))
 
     @rule(name=st.sampled_from(CHANGEABLE_PARAMETERS), data=st.data())
@@ -318,22 +344,34 @@ class ProtocolMachine(RuleBasedStateMachine):
     def stake_link(self, link, hypernode):
         self.do("stake_link", StakeLink(self.owner_of_link(link), link, hypernode))
 
-    @rule(link=links, scaler=scalernodes, as_owner=st.booleans())
-    def stake_link_as_collateral(self, link, scaler, as_owner):
-        sender = self.owner_of_link(link)
-        if as_owner and scaler in self.state.scalernodes and link in self.state.links:
-            # Move the Link to the node's HP first (when transfers are on) so the stake can succeed.
-            sender = self.state.scalernodes[scaler].owner
-            if self.state.links[link].owner != sender:
-                self.do("transfer_link", TransferLink(self.owner_of_link(link), link, sender))
-        self.do("stake_link_as_collateral", StakeLinkAsCollateral(sender, link, scaler))
+    @rule(link=links, scaler=scalernodes, data=st.data())
+    def stake_link_as_collateral(self, link, scaler, data):
+        pairs = [
+            (link_id, scaler_id)
+            for link_id, record in self.state.links.items()
+            if record.status is LinkStatus.FREE and record.activation_era <= self.state.era < record.expiry_era
+            for scaler_id, node in self.state.scalernodes.items()
+            if node.owner == record.owner and node.status is not ScalerNodeStatus.REMOVED
+        ]
+        if pairs and self.valid(data):
+            link, scaler = data.draw(st.sampled_from(pairs), label="Link and node of one HP")
+        self.do("stake_link_as_collateral", StakeLinkAsCollateral(self.owner_of_link(link), link, scaler))
 
-    @rule(link=links)
-    def request_unstake_link(self, link):
+    @rule(link=links, data=st.data())
+    def request_unstake_link(self, link, data):
+        link = self.prefer_link(data, link, (LinkStatus.STAKED_HYPERNODE, LinkStatus.STAKED_COLLATERAL))
         self.do("request_unstake_link", RequestUnstakeLink(self.owner_of_link(link), link))
 
-    @rule(link=links)
-    def complete_unstake_link(self, link):
+    def prefer_link(self, data, link: int, statuses: tuple) -> int:
+        """Usually a Link in one of ``statuses`` (when any), else the Link drawn from the bundle."""
+        matching = sorted(i for i, record in self.state.links.items() if record.status in statuses)
+        if matching and self.valid(data, "prefer status?"):
+            return data.draw(st.sampled_from(matching), label="Link by status")
+        return link
+
+    @rule(link=links, data=st.data())
+    def complete_unstake_link(self, link, data):
+        link = self.prefer_link(data, link, (LinkStatus.UNSTAKING_HYPERNODE, LinkStatus.UNSTAKING_COLLATERAL))
         self.do("complete_unstake_link", CompleteUnstakeLink(self.owner_of_link(link), link))
 
     @rule(link=links)
@@ -350,12 +388,14 @@ class ProtocolMachine(RuleBasedStateMachine):
     def raise_reward_curve(self, data):
         curve = self.state.link_curve
         current = (self.state.genesis_day + self.state.era // self.state.params.eras_per_day) // 30
-        if self.valid(data):
-            month = data.draw(st.integers(min(current + 1, len(curve) - 1), len(curve) - 1), label="month")
+        slack = compute_link_curve_entitlement(self.state.params) - sum(curve)
+        if self.valid(data) and current + 1 < len(curve) and slack > 0:
+            month = data.draw(st.integers(current + 1, len(curve) - 1), label="month")
+            amount = curve[month] + data.draw(st.integers(1, slack), label="raise")
         else:
-            month = data.draw(st.integers(-1, len(curve)), label="month")
-        old = curve[month] if 0 <= month < len(curve) else 0
-        amount = old + data.draw(st.one_of(st.integers(-1, 10 * ICNT), st.just(10**30)), label="raise")
+            month = data.draw(st.sampled_from([-1, len(curve), current, max(0, current - 1), len(curve) - 1]))
+            old = curve[month] if 0 <= month < len(curve) else 0
+            amount = old + data.draw(st.sampled_from([-1, 0, 10**30]), label="bad raise")
         self.do("raise_reward_curve", RaiseRewardCurve(actors.OPERATOR, month, amount))
 
     # --- ScalerNodes, collateral, delegation ---------------------------------------------------
@@ -374,8 +414,11 @@ class ProtocolMachine(RuleBasedStateMachine):
     def verify_scalernode(self, scaler):
         self.do("verify_scalernode", VerifyScalerNode(actors.OPERATOR, scaler))
 
-    @rule(scaler=scalernodes)
-    def remove_scalernode(self, scaler):
+    @rule(scaler=scalernodes, data=st.data())
+    def remove_scalernode(self, scaler, data):
+        booked = sorted(i for i, node in self.state.scalernodes.items() if node.booking >= 0)
+        if booked and data.draw(st.integers(0, 2), label="a booked node?") == 0:
+            scaler = data.draw(st.sampled_from(booked), label="booked node")
         self.do("remove_scalernode", RemoveScalerNode(actors.OPERATOR, scaler))
 
     def node_owner(self, scaler: int) -> int:
@@ -396,7 +439,15 @@ class ProtocolMachine(RuleBasedStateMachine):
     @rule(scaler=scalernodes, kind=st.sampled_from(CollateralKind), data=st.data())
     def request_collateral_withdrawal(self, scaler, kind, data):
         node = self.state.scalernodes.get(scaler)
-        held = 0 if node is None else (node.node_collateral if kind is CollateralKind.NODE else node.network_collateral)
+        if node is None:
+            held = 0
+        elif kind is CollateralKind.NODE:
+            credit = node.node_collateral + node.link_collateral * self.state.params.link_collateral_credit
+            held = max(0, min(node.node_collateral, credit - node.collateral_required))
+            if node.commitment_end_era <= self.state.era or not self.valid(data, "within the free part?"):
+                held = node.node_collateral
+        else:
+            held = node.network_collateral
         self.do(
             "request_collateral_withdrawal",
             RequestCollateralWithdrawal(self.node_owner(scaler), scaler, kind, self.amount(data, held)),
@@ -417,7 +468,11 @@ class ProtocolMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def complete_withdrawal(self, data):
-        withdrawal = self.pick(data, self.state.collateral_withdrawals, "withdrawal", unknown=10_000)
+        ready = sorted(i for i, w in self.state.collateral_withdrawals.items() if w.ready_era <= self.state.era)
+        if ready and self.valid(data, "a ready one?"):
+            withdrawal = data.draw(st.sampled_from(ready), label="ready withdrawal")
+        else:
+            withdrawal = self.pick(data, self.state.collateral_withdrawals, "withdrawal", unknown=10_000)
         record = self.state.collateral_withdrawals.get(withdrawal)
         sender = record.owner if record is not None else actors.OUTSIDER
         if data.draw(st.integers(0, 9), label="wrong owner?") == 0:
@@ -466,8 +521,22 @@ class ProtocolMachine(RuleBasedStateMachine):
         sender = self.node_owner(scaler) if honest_sender else actors.OUTSIDER
         self.do("report_hypernode", ReportHyperNode(sender, scaler, hypernode, self.state.era, answered))
 
-    @rule(eras=st.integers(1, 4), sender=accounts)
+    @rule(eras=st.integers(1, 6), sender=accounts)
     def advance_era(self, eras, sender):
+        self.advance(eras, sender)
+
+    @rule(data=st.data())
+    def advance_past_a_commitment(self, data):
+        """Settle eras until a ScalerNode's commitment has ended (every era is a checked step)."""
+        running = sorted(
+            node.commitment_end_era
+            for node in self.state.scalernodes.values()
+            if node.commitment_end_era > self.state.era
+        )
+        if running:
+            self.advance(min(running[0] - self.state.era, 40), actors.OUTSIDER)
+
+    def advance(self, eras: int, sender: int) -> None:
         for _ in range(eras):
             end = self.state.era_start_block + self.state.params.era_length_blocks
             self.do("advance_era", AdvanceEra(sender, end))
@@ -475,19 +544,25 @@ class ProtocolMachine(RuleBasedStateMachine):
             from hypothesis import target
 
             target(float(self.state.totals.slashed), label="slashed")
-            target(
-                float(self.state.totals.link_pool_paid + self.state.totals.reward_reserve_paid), label="rewards paid"
-            )
+            paid = self.state.totals.link_pool_paid + self.state.totals.reward_reserve_paid
+            target(float(paid), label="rewards paid")
 
     @rule(data=st.data())
     def execute_slash(self, data):
         keys = sorted(self.state.faults, key=lambda key: (key[2], key[0].value, key[1]))
-        if keys and data.draw(st.integers(0, 5), label="known fault?"):
+        pending = [key for key in keys if not self.state.faults[key].executed]
+        if pending and self.valid(data, "a pending fault?"):
+            kind, offender, era = data.draw(st.sampled_from(pending), label="pending fault")
+        elif keys and data.draw(st.integers(0, 5), label="known fault?"):
             kind, offender, era = data.draw(st.sampled_from(keys), label="fault")
         else:
             kind = data.draw(st.sampled_from(FaultKind), label="kind")
             offender, era = data.draw(st.integers(0, 3), label="offender"), data.draw(st.integers(0, 5), label="era")
         self.do("execute_slash", ExecuteSlash(actors.OUTSIDER, kind, offender, era))
+        if TARGETS["enabled"]:
+            from hypothesis import target
+
+            target(float(self.state.totals.slashed), label="slashed")
 
     def active_weights(self) -> dict[int, int]:
         """HyperNode -> number of valid Links staked to it, counted from the Links themselves."""
@@ -531,6 +606,8 @@ class ProtocolMachine(RuleBasedStateMachine):
         end = self.state.era_start_block + self.state.params.era_length_blocks
         self.do("settle_with_dishonest_reports", AdvanceEra(actors.OUTSIDER, end))
         found_down = (FaultKind.SCALERNODE_DOWNTIME, scaler, era) in self.state.faults
+        if found_down and self.valid(data, "execute at once?"):
+            self.do("execute_slash", ExecuteSlash(actors.OUTSIDER, FaultKind.SCALERNODE_DOWNTIME, scaler, era))
         beyond = down_weight * BPS > total * quorum
         if found_down != beyond:
             problem = (
@@ -712,3 +789,75 @@ class ProtocolMachine(RuleBasedStateMachine):
 
 def trace_json(operations: list[Operation]) -> list[dict]:
     return [encode_operation(op) for op in operations]
+
+
+class _MoreInvalidRules:
+    """More invalid-operation rules (exact reason, unchanged state), for reasons random arguments rarely reach."""
+
+    @rule(kind=st.integers(0, 5))
+    def invalid_governance_route(self, kind):
+        valid = set(GOVERNANCE_ROUTES)
+        routes = [(a, b) for a in Treasury for b in Treasury if (a, b) not in valid]
+        source, destination = routes[kind % len(routes)]
+        self.expect(
+            "invalid_governance_route",
+            GovernanceTransfer(actors.GOVERNANCE, source, destination, 1),
+            Reason.INVALID_ROUTE,
+        )
+
+    @rule(data=st.data())
+    def invalid_committed_treasury(self, data):
+        owed = sum(b.utilisation_total - b.utilisation_released for b in self.state.bookings.values() if b.active)
+        free = self.state.treasury - owed
+        if owed <= 0:
+            return
+        amount = free + data.draw(st.integers(1, owed), label="into committed funds")
+        self.expect(
+            "invalid_committed_treasury",
+            GovernanceTransfer(actors.GOVERNANCE, Treasury.TREASURY, Treasury.PROTOCOL_TREASURY, amount),
+            Reason.TREASURY_FUNDS_COMMITTED,
+        )
+
+    @rule(kind=st.integers(0, 2), operator=st.sampled_from(actors.HYPERNODE_OPERATORS))
+    def invalid_hypernode_registration(self, kind, operator):
+        keys = sorted(hypernode.public_key for hypernode in self.state.hypernodes.values())
+        if kind == 0 and keys:
+            op, reason = (
+                RegisterHyperNode(actors.OPERATOR, operator, keys[0], "DE", "https://x"),
+                Reason.DUPLICATE_PUBLIC_KEY,
+            )
+        elif kind == 1:
+            op, reason = RegisterHyperNode(actors.OPERATOR, operator, -7, "XX", "https://x"), Reason.INVALID_LOCATION
+        else:
+            op, reason = RegisterHyperNode(actors.OPERATOR, operator, -7, "DE", "  "), Reason.INVALID_ENDPOINT
+        self.expect("invalid_hypernode_registration", op, reason)
+
+    @rule(kind=st.integers(0, 2))
+    def invalid_curve_raise(self, kind):
+        curve = self.state.link_curve
+        current = (self.state.genesis_day + self.state.era // self.state.params.eras_per_day) // 30
+        if kind == 0 or current + 1 >= len(curve):
+            month = min(current, len(curve) - 1)
+            op, reason = RaiseRewardCurve(actors.OPERATOR, month, curve[month] + 1), Reason.CURVE_MONTH_ELAPSED
+        elif kind == 1:
+            op, reason = RaiseRewardCurve(actors.OPERATOR, len(curve), 1), Reason.CURVE_MONTH_OUT_OF_RANGE
+        else:
+            month = current + 1
+            op, reason = RaiseRewardCurve(actors.OPERATOR, month, curve[month]), Reason.CURVE_DECREASE
+        self.expect("invalid_curve_raise", op, reason)
+
+    @rule(data=st.data())
+    def invalid_repeated_undelegation(self, data):
+        withdrawn = sorted(i for i, d in self.state.delegations.items() if d.withdrawn)
+        if not withdrawn:
+            return
+        delegation = data.draw(st.sampled_from(withdrawn), label="withdrawn delegation")
+        sender = self.state.delegations[delegation].delegator
+        self.expect(
+            "invalid_repeated_undelegation", RequestUndelegation(sender, delegation), Reason.DELEGATION_WITHDRAWN
+        )
+
+
+class ProtocolMachine(_MoreInvalidRules, _CoreRules):
+    """The whole-protocol state machine: core rules (every operation, invalid-operation rules) plus the
+    invalid-operation rules for reasons that random arguments rarely reach."""

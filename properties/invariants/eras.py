@@ -216,16 +216,17 @@ def parameter_delay(L: Any, pre: Any, op: Any, outcome: Any, post: Any) -> Any:
             )
         )
     else:
-        for name in ALL_PARAMETERS:
-            before, after = getattr(pre.params, name), getattr(post.params, name)
-            checks.append(
-                L.check(
-                    L.eq(before, after),
-                    lambda name=name, before=before, after=after: (
-                        f"{op_type.__name__} changed parameter {name} {before} -> {after} in era {pre.era}"
-                    ),
-                )
+        checks.append(
+            L.check(
+                L.unchanged(pre.params, post.params),
+                lambda: f"{op_type.__name__} changed parameters in era {pre.era}: "
+                + ", ".join(
+                    f"{name} {getattr(pre.params, name)} -> {getattr(post.params, name)}"
+                    for name in ALL_PARAMETERS
+                    if getattr(pre.params, name) != getattr(post.params, name)
+                ),
             )
+        )
         checks.append(
             L.forall_pairs(
                 pre.clusters,
