@@ -32,7 +32,8 @@ templates_path: list[str] = []
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
-autodoc_preserve_defaults = True
+autodoc_default_options = {"exclude-members": "__init__"}  # attrs-generated
+autodoc_class_signature = "separated"  # attrs records: fields are listed below the class, with their docs
 add_module_names = False
 python_display_short_literal_types = True
 
@@ -46,8 +47,8 @@ html_static_path = ["_static"]
 html_css_files = ["icnspec.css"]
 html_theme_options = {
     "description": "The Impossible Cloud Network protocol, as executable Python, checked.",
-    "page_width": "1280px",
-    "sidebar_width": "250px",
+    "page_width": "1240px",
+    "sidebar_width": "220px",
     "body_max_width": "none",
     "fixed_sidebar": True,
     "show_relbars": True,

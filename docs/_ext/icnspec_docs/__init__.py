@@ -14,6 +14,7 @@ One directive, ``.. icnspec:: WHAT [ARGUMENT]``, generates reST and parses it in
 ``diagram NAME``              ``lifecycle-<name>``, ``era-pipeline`` or ``invariants-operations``
 ``unlock-curves``             the unlock chart per genesis bucket (SVG, no plotting library)
 ``supply-table``              unlocked ICNT per bucket at month boundaries (``icnspec supply``)
+``allocation-table``          the genesis buckets, shares, amounts and unlock rules
 ``commands``                  every ``icnspec`` subcommand and its options
 ``optional-module NAME``      ``automodule`` of NAME if it imports, else a "not yet" note
 ============================  =====================================================================
@@ -62,6 +63,8 @@ def _generate(what: str, argument: str) -> str:
         return pages.assurance_rst()
     if what == "unlock-curves":
         return tokenomics.unlock_curves_rst()
+    if what == "allocation-table":
+        return tokenomics.allocation_table_rst()
     if what == "supply-table":
         return tokenomics.supply_table_rst()
     if what == "commands":
@@ -85,8 +88,10 @@ def _generate(what: str, argument: str) -> str:
             result = registry.load_registry()
             if result.invariants is None:
                 return f"*Not yet available:* the invariant registry is {result.note}\n"
-            return graphs.render(graphs.invariant_graph(pages.invariant_operation_pairs(result.invariants)),
-                                 "overview-invariants", "Operations that may affect each invariant.")
+            return graphs.render(graphs.invariant_graph(pages.operation_writes(),
+                                                        pages.invariant_reads(result.invariants)),
+                                 "overview-invariants",
+                                 "Operations (left) write State fields (middle) that invariants (right) read.")
     raise ValueError(f"unknown icnspec directive: {what} {argument}")
 
 

@@ -28,12 +28,14 @@ def _quote(value: object) -> str:
 
 
 def _attributes(attributes: dict) -> str:
-    items = [f"{key}={_quote(value)}" for key, value in attributes.items() if key != "cluster" and value is not None]
+    items = [f"{key}={_quote(value)}" for key, value in attributes.items()
+             if key not in ("cluster", "rank_group") and value is not None]
     return f" [{', '.join(items)}]" if items else ""
 
 
 def to_dot(graph: nx.DiGraph, name: str = "G") -> str:
-    """DOT source of ``graph``: graph attributes from ``graph.graph``, clusters from node ``cluster``."""
+    """DOT source of ``graph``: graph attributes from ``graph.graph``, clusters from node ``cluster``, and
+    nodes sharing a ``rank_group`` placed side by side."""
     lines = [f"digraph {_quote(name)} {{"]
     graph_attributes = {"fontname": FONT, "bgcolor": "transparent", **graph.graph}
     for key, value in graph_attributes.items():
@@ -52,6 +54,12 @@ def to_dot(graph: nx.DiGraph, name: str = "G") -> str:
         for node in members:
             lines.append(f"    {_quote(node)}{_attributes(graph.nodes[node])};")
         lines.append("  }")
+    groups: dict[str, list[str]] = {}
+    for node, data in graph.nodes(data=True):
+        if data.get("rank_group"):
+            groups.setdefault(data["rank_group"], []).append(node)
+    for members in groups.values():
+        lines.append("  { rank=same; " + " ".join(_quote(node) + ";" for node in members) + " }")
     for source, target, data in graph.edges(data=True):
         lines.append(f"  {_quote(source)} -> {_quote(target)}{_attributes(data)};")
     lines.append("}")
@@ -132,35 +140,48 @@ def lifecycle_graph(index: analysis.SpecIndex, lifecycle: analysis.Lifecycle) ->
 
 
 def era_pipeline_graph() -> nx.DiGraph:
-    graph = nx.DiGraph(rankdir="TB", nodesep="0.3", ranksep="0.35")
+    """The settlement steps as a column; the state-changing steps each one runs sit beside it."""
+    graph = nx.DiGraph(rankdir="TB", nodesep="0.25", ranksep="0.3")
     graph.add_node("AdvanceEra", shape="box", style="rounded,filled", fillcolor="#fdf1dc",
-                   label="AdvanceEra(block)\nera E has ended")
+                   label="AdvanceEra(block): era E has ended")
     graph.add_node("process_era_end", shape="box", style="filled", fillcolor="#eef4fb",
-                   label="eras.process_era_end\nsettle era E")
-    graph.add_edge("AdvanceEra", "process_era_end")
+                   label="eras.process_era_end: settle era E")
+    graph.add_edge("AdvanceEra", "process_era_end", weight="10")
     previous = "process_era_end"
     for number, (step, children) in enumerate(analysis.era_pipeline(), start=1):
         short = step.removeprefix("spec.")
-        graph.add_node(step, shape="box", style="filled", fillcolor="#eef4fb", label=f"{number}. {short}")
-        graph.add_edge(previous, step, style="bold")
+        graph.add_node(step, shape="box", style="filled", fillcolor="#eef4fb", label=f"{number}. {short}",
+                       rank_group=step)
+        graph.add_edge(previous, step, style="bold", weight="10")
         previous = step
+        before = step
         for child in children:
             graph.add_node(child, shape="box", style="rounded", fontsize="10", label=child.removeprefix("spec."),
-                           cluster=f"step {number}")
-            graph.add_edge(step, child, style="dashed", arrowhead="open")
-    graph.add_node("next", shape="box", style="rounded,filled", fillcolor="#fdf1dc", label="era E+1")
-    graph.add_edge(previous, "next", style="bold")
+                           rank_group=step)
+            graph.add_edge(before, child, style="dashed", arrowhead="open", constraint="false")
+            before = child
+    graph.add_node("next", shape="box", style="rounded,filled", fillcolor="#fdf1dc", label="era E+1 begins")
+    graph.add_edge(previous, "next", style="bold", weight="10")
     return graph
 
 
-def invariant_graph(pairs: dict[str, list[str]]) -> nx.DiGraph:
-    """Operation -> invariant, for each invariant an operation may affect (``pairs``: invariant -> ops)."""
-    graph = nx.DiGraph(rankdir="LR", nodesep="0.12", ranksep="2.2", splines="true")
-    for invariant, operations in pairs.items():
-        graph.add_node(f"inv:{invariant}", label=invariant, shape="box", style="rounded,filled",
-                       fillcolor="#e9f6ea", color="#3c7a40")
-        for operation in operations:
+def invariant_graph(writes: dict[str, set[str]], reads: dict[str, set[str]]) -> nx.DiGraph:
+    """Operation -> State field it writes -> invariant that reads it (only fields some invariant reads)."""
+    graph = nx.DiGraph(rankdir="LR", nodesep="0.08", ranksep="1.6", splines="true")
+    read_fields = set()
+    for fields in reads.values():
+        read_fields |= fields
+    for operation, fields in writes.items():
+        for field in sorted(fields & read_fields):
             graph.add_node(f"op:{operation}", label=operation, shape="box", style="filled", fillcolor="#eef4fb",
-                           color="#4a6a8a")
-            graph.add_edge(f"op:{operation}", f"inv:{invariant}", color="#8899aa", arrowsize="0.5")
+                           color="#4a6a8a", fontsize="10", height="0.25")
+            graph.add_node(f"field:{field}", label=f"state.{field}", shape="box", style="rounded,filled",
+                           fillcolor="#fdf1dc", color="#a07a30", fontsize="10", height="0.25")
+            graph.add_edge(f"op:{operation}", f"field:{field}", color="#8899aa", arrowsize="0.4")
+    for invariant, fields in reads.items():
+        graph.add_node(f"inv:{invariant}", label=invariant, shape="box", style="rounded,filled", fillcolor="#e9f6ea",
+                       color="#3c7a40", fontsize="10", height="0.25")
+        for field in sorted(fields):
+            if f"field:{field}" in graph:
+                graph.add_edge(f"field:{field}", f"inv:{invariant}", color="#7aa07d", arrowsize="0.4")
     return graph

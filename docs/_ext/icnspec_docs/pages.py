@@ -173,7 +173,8 @@ def format_value(value: int, unit: str) -> str:
     if unit.startswith("bps"):
         return f"{value:,} bps ({value / 100:g}%){unit.removeprefix('bps')}"
     if unit == "eras":
-        days = f" ({value // eras_per_day:,} days)" if value and value % eras_per_day == 0 else ""
+        count = value // eras_per_day
+        days = f" ({count:,} day{'s' if count != 1 else ''})" if value and value % eras_per_day == 0 else ""
         return f"{value:,} eras{days}"
     if unit == "era":
         days = f" (day {value // eras_per_day:,})" if value % eras_per_day == 0 else ""
@@ -210,7 +211,7 @@ def parameter_rows(names: list[str], anchors: bool) -> list[list[str]]:
 
 
 PARAMETER_HEADER = ["parameter", "value", "unit", "source", "rationale", "role", "bounds"]
-PARAMETER_WIDTHS = [16, 13, 8, 12, 31, 10, 10]
+PARAMETER_WIDTHS = [22, 11, 6, 12, 26, 12, 11]
 
 
 # --- the parameter table --------------------------------------------------------------------------
@@ -287,7 +288,10 @@ def _state_section(item: Chapter, index: analysis.SpecIndex) -> list[str]:
     rows = []
     for name in item.state_fields:
         doc = docs.get(("State", name), "")
-        rows.append([literal(f"state.{name}"), literal(fields[name].type), escape(doc)])
+        records = _records_of((name,))
+        if not doc and records:
+            doc = first_line(inspect.getdoc(records[0]))
+        rows.append([literal(f"state.{name}"), literal(fields[name].type), doc])  # docstrings are reST
     out += ["Fields of :class:`spec.state.State` that this mechanism owns:", "",
             list_table(["field", "type", "meaning"], rows, [25, 30, 45]), ""]
     for lifecycle in index.lifecycles:
@@ -334,7 +338,8 @@ def _operations_section(item: Chapter, index: analysis.SpecIndex, documented: se
         handler = index.handlers[name]
         documented.add(analysis.qualname(handler))
         out += [f".. _op-{label(name)}:", "", title(name, "~"), "",
-                f".. autoclass:: spec.operations.{name}", ""]
+                f".. autoclass:: spec.operations.{name}", "   :members:", "   :undoc-members:",
+                "   :inherited-members:", ""]
         if name in never:
             out += [".. important::", "", f"   Never accepted, by design: {escape(never[name])}", ""]
         out += [f":Sender: {sender_text(facts)}", f":Handler: {func_ref(analysis.qualname(handler))}"]
@@ -375,8 +380,8 @@ def _era_section(item: Chapter, index: analysis.SpecIndex, modules: list[types.M
     out = [title("Era processing", "-"), ""]
     if item.key == "eras":
         out += ["Settlement of era E runs when ``AdvanceEra`` is accepted. The steps, in the order "
-                ":func:`spec.eras.process_era_end` calls them (drawn from its code; dashed boxes are the "
-                "state-changing steps each one runs in turn):", "",
+                ":func:`spec.eras.process_era_end` calls them (drawn from its code; to the right of each step, "
+                "joined by dashed arrows in the order it calls them, the state-changing steps it runs):", "",
                 graphs.render(graphs.era_pipeline_graph(), "era-pipeline", "The era settlement pipeline."), ""]
     reached = set(index.settlement.functions)
     steps = []
@@ -587,18 +592,39 @@ def state_vocabulary() -> set[str]:
     return {attribute.name for attribute in attrs.fields(State)}
 
 
+def invariant_reads(invariants: list[registry.Invariant]) -> dict[str, set[str]]:
+    """Invariant id -> the ``State`` fields its code (and the properties/ helpers it calls) reads."""
+    vocabulary = state_vocabulary()
+    return {invariant.id: _invariant_reads(invariant.code) & vocabulary for invariant in invariants}
+
+
+def operation_writes() -> dict[str, set[str]]:
+    """Operation -> the ``State`` fields its handler (and, for ``AdvanceEra``, settlement) may write."""
+    vocabulary = state_vocabulary()
+    return {name: facts.writes & vocabulary for name, facts in analysis.build_index().operations.items()}
+
+
 def invariant_operation_pairs(invariants: list[registry.Invariant]) -> dict[str, list[str]]:
     """Invariant id -> operations that may affect it: the handler writes a top-level state field (directly,
     or through a record or helper that aliases it) that the invariant's code reads.
 
     A static over-approximation at the granularity of ``State`` fields; ``AdvanceEra`` includes settlement."""
-    index = analysis.build_index()
-    vocabulary = state_vocabulary()
-    pairs: dict[str, list[str]] = {}
-    for invariant in invariants:
-        reads = _invariant_reads(invariant.code) & vocabulary
-        pairs[invariant.id] = [name for name, facts in index.operations.items() if facts.writes & reads]
-    return pairs
+    writes = operation_writes()
+    reads = invariant_reads(invariants)
+    return {invariant: [name for name, fields in writes.items() if fields & read]
+            for invariant, read in reads.items()}
+
+
+def invariant_matrix_rst(invariants: list[registry.Invariant], pairs: dict[str, list[str]]) -> str:
+    """Operations (rows) x invariants (numbered columns): a dot where the operation may affect it."""
+    header = ["operation"] + [str(number) for number in range(1, len(invariants) + 1)]
+    rows = []
+    for name in analysis.build_index().operations:
+        rows.append([op_ref(name)] + ["●" if name in pairs.get(invariant.id, []) else "" for invariant in invariants])
+    legend = ", ".join(f"**{number}** :ref:`{invariant.id} <inv-{label(invariant.id)}>`"
+                       for number, invariant in enumerate(invariants, start=1))
+    widths = [22] + [max(1, 78 // len(invariants))] * len(invariants)
+    return "Columns: " + legend + "\n\n" + list_table(header, rows, widths, css_class="icn-matrix")
 
 
 def _status_cell(status: str) -> str:
@@ -642,13 +668,15 @@ def invariants_rst() -> str:
                         proof, fuzzed])
     out += [list_table(["invariant", "statement", "proof", "fuzzing"], summary, [22, 48, 15, 15]), ""]
     out += [title("Which operations may affect which invariant", "-"), "",
-            "An arrow from an operation to an invariant means the operation's handler (or, for ``AdvanceEra``, "
-            "settlement) writes a field of ``State`` — directly, or through a record or helper that aliases it "
-            "— that the invariant's code reads. Computed statically from both sources; it over-approximates "
-            "(a write to ``state.links`` counts for every invariant that reads ``links``). Step invariants, "
-            "which compare two states, are linked to the operations writing what they read.", "",
-            graphs.render(graphs.invariant_graph(pairs), "invariants-operations",
-                          "Operations that may affect each invariant."), ""]
+            "An operation may affect an invariant when its handler (or, for ``AdvanceEra``, settlement) writes a "
+            "field of ``State`` — directly, or through a record or helper that aliases it — that the invariant's "
+            "code reads; the diagram goes through those fields. Computed statically from both sources; it "
+            "over-approximates (a write to ``state.links`` counts for every invariant that reads ``links``). "
+            "Step invariants, which compare two states, are linked to the operations writing what they read.", "",
+            graphs.render(graphs.invariant_graph(operation_writes(), invariant_reads(result.invariants)),
+                          "invariants-operations",
+                          "Operations (left) write State fields (middle) that invariants (right) read."), "",
+            "The same relation as a table:", "", invariant_matrix_rst(result.invariants, pairs), ""]
     for invariant in result.invariants:
         out += [f".. _inv-{label(invariant.id)}:", "", title(invariant.id, "-"), "", escape(invariant.statement), ""]
         fields = []

@@ -19,19 +19,32 @@ STEP_DAYS = 10
 
 
 def _series() -> tuple[list[int], dict[str, list[int]], list[int]]:
-    from spec.curve import compute_default_curve
-    from spec.parameters import Parameters
-    from spec.types import Bucket
-    from spec.vesting import compute_circulating, compute_unlocked
+    """Unlocked per bucket and circulating, every 10 days, from ``icnspec supply``'s report function."""
+    from properties.commands.supply import compute_report
+    from spec.vesting import TGE_DATE
 
-    params = Parameters()
-    curve = compute_default_curve(params)
-    days = list(range(0, MONTHS * params.days_per_month + 1, STEP_DAYS))
+    days = list(range(0, MONTHS * 30 + 1, STEP_DAYS))
     series: dict[str, list[int]] = {}
-    for bucket in Bucket:
-        series[bucket.value] = [compute_unlocked(bucket, day, params, curve) for day in days]
-    circulating = [compute_circulating(day, params, curve) for day in days]
+    circulating: list[int] = []
+    for day in days:
+        report = compute_report(TGE_DATE + datetime.timedelta(days=day))
+        for name, entry in report["buckets"].items():
+            series.setdefault(name, []).append(entry["unlocked"])
+        circulating.append(report["circulating"])
     return days, series, circulating
+
+
+def allocation_table_rst() -> str:
+    """The genesis allocation from :data:`spec.vesting.ALLOCATIONS`, with the source of each unlock rule."""
+    from properties.commands.supply import format_icnt
+    from spec.vesting import ALLOCATIONS
+
+    rows = []
+    for bucket, info in ALLOCATIONS.items():
+        tag = ":assumption:`assumption (ours, not ICN's)` in part" if info.tag == "A" else "D"
+        rows.append([literal(bucket.value), f"{info.share_bps / 100:g}%", f"{format_icnt(info.allocation)} ICNT",
+                     tag, info.unlock_rule])
+    return list_table(["bucket", "share", "allocation", "source", "unlock rule"], rows, widths=[14, 8, 18, 16, 44])
 
 
 def _chart(days: list[int], series: dict[str, list[int]], y_max_icnt: int, y_step_icnt: int, title: str,
@@ -93,12 +106,12 @@ def unlock_curves_rst() -> str:
     total_svg = _chart(days, {"circulating": circulating}, 700_000_000, 100_000_000,
                        "Circulating ICNT (definition below)", {"circulating": "circulating"})
     lines = [".. raw:: html", "", indent('<figure class="icn-chart">' + buckets_svg +
-                                          "<figcaption>Unlocked amount of each bucket, computed by "
-                                          "<code>spec.vesting.compute_unlocked</code> every 10 days."
+                                          "<figcaption>Unlocked amount of each bucket every 10 days, from "
+                                          "<code>icnspec supply</code> (<code>spec.vesting.compute_unlocked</code>)."
                                           "</figcaption></figure>", 3), ""]
     lines += [".. raw:: html", "", indent('<figure class="icn-chart">' + total_svg +
-                                          "<figcaption>Circulating supply, computed by "
-                                          "<code>spec.vesting.compute_circulating</code>.</figcaption></figure>",
+                                          "<figcaption>Circulating supply, from <code>icnspec supply</code> "
+                                          "(<code>spec.vesting.compute_circulating</code>).</figcaption></figure>",
                                           3), ""]
     return "\n".join(lines)
 
@@ -119,10 +132,11 @@ def supply_table_rst(months: tuple[int, ...] = (0, 6, 12, 18, 24, 30, 36, 42, 48
         rows.append(row)
     rows.append(["**circulating**", reports[0]["circulating_definition"]] +
                 [f"**{_millions(report['circulating'])}**" for report in reports])
-    note = ("Unlocked ICNT, in millions, at the start of each listed month (day 30 × m). Exact amounts for any "
-            f"date: ``icnspec supply --date YYYY-MM-DD`` (for example, 700M = "
-            f"{format_icnt(reports[0]['total_supply'])} ICNT in total).")
-    return note + "\n\n" + list_table(header, rows, css_class="icn-supply-table")
+    note = ("Unlocked ICNT, in millions, at the start of each listed month (day 30 × m), out of a total supply "
+            f"of {format_icnt(reports[0]['total_supply'])} ICNT. Exact amounts, to the base unit, for any date: "
+            "``icnspec supply --date YYYY-MM-DD``.")
+    widths = [12, 25] + [7] * len(months)
+    return note + "\n\n" + list_table(header, rows, widths=widths, css_class="icn-supply-table")
 
 
 def _millions(amount: int) -> str:
