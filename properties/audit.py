@@ -167,34 +167,53 @@ def _as_data(result) -> dict:
 
 # --- stage 1: fuzz
 def stage_fuzz(config: AuditConfig, limit: float) -> Stage:
-    module, why = _probe("properties.fuzz", "run_fuzz")
+    module, why = _probe("properties.fuzz.harness", "run_fuzz")
     if module is None:
         return Stage("fuzz", NOT_AVAILABLE, detail=why)
-    status, value, seconds = call_with_limit(lambda: _as_data(module.run_fuzz(profile="ci", seed=config.seed)),
-                                             limit)
+    regressions = Path(config.out_dir) / "fuzz-failures"
+    seed = config.seed or None  # seed 0: the ci profile as CI runs it (derandomized)
+    status, value, seconds = call_with_limit(
+        lambda: _as_data(module.run_fuzz("ci", seed=seed, regressions=regressions)), limit)
     stage = Stage("fuzz", seconds=seconds)
     if status != "ok":
         return _broken(stage, status, value)
-    stage.data = value
+    stage.data = {key: item for key, item in value.items() if key != "hypothesis_output"}
     violations = value.get("violations", [])
-    checked = value.get("invariants", [])
-    violated = {}
+    violated: dict[str, str] = {}
     for violation in violations:
-        violated.setdefault(_get(violation, "invariant"), _get(violation, "message", ""))
-    for invariant in (checked if isinstance(checked, list) else sorted(checked)):
-        name = invariant if isinstance(invariant, str) else _get(invariant, "id")
-        stage.cases.append(Case("invariants", name, "fail" if name in violated else "pass", violated.get(name, "")))
-    for rule, counts in sorted(value.get("rules", {}).items()):
-        accepted, rejected = counts.get("accepted", 0), counts.get("rejected", 0)
-        status_ = "pass" if accepted > 0 else "fail"
-        stage.cases.append(Case("coverage", rule, status_, f"accepted {accepted}, rejected {rejected}"))
-    for missing in value.get("uncovered", []) or []:
-        stage.cases.append(Case("coverage", str(missing), "fail", "never reached"))
+        message = _get(violation, "message", "") or ""
+        trace = _get(violation, "trace")
+        violated.setdefault(_get(violation, "invariant"), message + (f"\ntrace: {trace}" if trace else ""))
+    registry = _invariant_statements()
+    for name in value.get("invariants", []):
+        statement = registry.get(name, "")
+        if name in violated:
+            stage.cases.append(Case("invariants", name, "fail", violated.pop(name)))
+        else:
+            stage.cases.append(Case("invariants", name, "pass", statement))
+    for name, message in violated.items():  # a failure outside the registry (harness, rule assertion)
+        stage.cases.append(Case("invariants", str(name), "fail", message))
+    gaps = value.get("coverage_gaps", [])
+    for operation, counts in sorted(value.get("operations", {}).items()):
+        reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(counts.get("reasons", {}).items()))
+        stage.cases.append(Case("coverage", operation, "pass" if counts.get("accepted") or counts.get("rejected")
+                                else "fail", f"accepted {counts.get('accepted', 0)}, rejected "
+                                             f"{counts.get('rejected', 0)}" + (f" ({reasons})" if reasons else "")))
+    for gap in gaps:
+        stage.cases.append(Case("coverage", f"gap: {gap}", "fail", gap))
     failing = [case for case in stage.cases if case.status != "pass"]
-    stage.status = PASSED if not violations and not failing and value.get("passed", True) else FAILED
-    stage.detail = (f"{value.get('steps', '?')} steps, {len(checked)} invariants, {len(violations)} violation(s), "
-                    f"{len([case for case in failing if case.group == 'coverage'])} coverage gap(s)")
+    stage.status = PASSED if not failing and value.get("passed", False) else FAILED
+    stage.detail = (f"profile {value.get('profile')}, {value.get('steps', '?')} steps, "
+                    f"{len(value.get('invariants', []))} invariants, {len(violations)} violation(s), "
+                    f"{len(gaps)} coverage gap(s)")
     return stage
+
+
+def _invariant_statements() -> dict[str, str]:
+    module, _ = _probe("properties.invariants", "REGISTRY")
+    if module is None:
+        return {}
+    return {name: invariant.statement for name, invariant in module.REGISTRY.items()}
 
 
 # --- stage 2: prove
