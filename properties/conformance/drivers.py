@@ -82,6 +82,10 @@ from spec.state import State
 from spec.transition import apply
 
 PROTOCOL = "icn-conformance-adapter/1"
+PIPELINE_WINDOW = 64
+"""Requests the runner sends ahead of the answers (pipelining; the adapter sees the same sequence)."""
+PIPELINE_BYTES = 32_768
+"""Bytes of requests in flight, kept below a pipe's buffer so that writing never blocks."""
 
 
 class ReferenceDriver:
@@ -183,6 +187,17 @@ class Session:
 
     def apply_operation(self, operation: Operation) -> ActualOutcome:
         raise NotImplementedError
+
+    def replay(self, vector: Vector, progress: dict) -> tuple[Step, ActualOutcome] | None:
+        """Apply every step of ``vector`` (after :meth:`reset`); stop at the first step whose outcome differs
+        and return it with the actual outcome, the implementation left in the state after that step.
+        ``progress["step"]`` names the step being waited for (for error reports)."""
+        for step in vector.steps:
+            progress["step"] = step.index
+            actual = self.apply(step)
+            if actual is not None:
+                return step, actual
+        return None
 
     def project(self) -> Any:
         """The projected state, ITF-encoded JSON."""
@@ -397,6 +412,60 @@ class SubprocessSession(Session):
         if actual.accepted == step.accepted and actual.reason == step.reason and actual.events == step.events:
             return None
         return actual
+
+    def replay(self, vector: Vector, progress: dict) -> tuple[Step, ActualOutcome] | None:
+        """Pipelined: up to ``PIPELINE_WINDOW`` requests in flight (the protocol is unchanged: one answer per
+        request, in order). After a divergence the answers in flight are drained and the implementation is
+        reset and replayed up to the diverging step, so that its state is the one after that step."""
+        steps = vector.steps
+        sent = 0
+        in_flight_bytes: list[int] = []
+        for position, step in enumerate(steps):
+            progress["step"] = step.index
+            while sent < len(steps) and sent - position < PIPELINE_WINDOW and \
+                    sum(in_flight_bytes) + len(request_line(steps[sent])) <= PIPELINE_BYTES:
+                line = request_line(steps[sent])
+                self._send(line, f"step {steps[sent].index}")
+                in_flight_bytes.append(len(line))
+                sent += 1
+            what = f"step {step.index} ({type(step.operation).__name__})"
+            answer = self._parse(self._receive(what), what, "outcome")
+            in_flight_bytes.pop(0)
+            if answer.get("outcome") == step.raw_outcome and answer.get("events") == step.raw_events:
+                continue
+            actual = self._read_outcome(answer, what)
+            if actual.accepted == step.accepted and actual.reason == step.reason and actual.events == step.events:
+                continue
+            for later in steps[position + 1:sent]:
+                progress["step"] = later.index
+                self._receive(f"step {later.index} (drained after a divergence)")
+            progress["step"] = step.index
+            if sent > position + 1:
+                self.reset(vector)
+                for earlier in steps[:position + 1]:
+                    self.apply(earlier)
+            return step, actual
+        return None
+
+    def _send(self, line: bytes, what: str) -> None:
+        try:
+            self.channel.send(line)
+        except (BrokenPipeError, OSError):
+            raise self._failure("crash", f"adapter closed its input before {what}") from None
+
+    def _receive(self, what: str) -> bytes:
+        try:
+            return self.channel.receive(self.timeout)
+        except TimeoutError:
+            raise self._failure("timeout", f"no answer to {what} within {self.timeout:g} s") from None
+        except (EOFError, OSError):
+            code = self.process.poll() if self.process is not None else None
+            if code is None and self.process is not None:
+                try:
+                    code = self.process.wait(timeout=0.5)
+                except subprocess.TimeoutExpired:
+                    code = None
+            raise self._failure("crash", f"adapter closed its output during {what} (exit code {code})") from None
 
     def apply_operation(self, operation: Operation) -> ActualOutcome:
         line = apply_request(operation)

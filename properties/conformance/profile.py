@@ -45,7 +45,6 @@ from properties.conformance.itf import (
     dumps_canonical,
     dumps_trace,
     encode,
-    trace_from_json,
     trace_to_json,
 )
 from properties.conformance.projection import hash_encoded, project
@@ -489,43 +488,77 @@ class Vector:
     path: str = ""
 
 
+def _fast_step(index: int, raw_state: Any) -> Step | None:
+    """A step read straight from the JSON of a state written by this kit; None when anything is unusual
+    (the caller then takes the general path, with its precise error messages)."""
+    try:
+        fields = {}
+        for name, pick in raw_state[NONDET_PICKS].items():
+            if type(pick) is not dict or pick.get("tag") != "Some":
+                return None
+            fields[name] = pick["value"]
+        action = {"tag": raw_state[ACTION_TAKEN], "value": fields}
+        operation = operation_from_json(action)
+        raw_outcome = raw_state[OUTCOME]
+        if raw_outcome["tag"] == ACCEPTED:
+            accepted, reason = True, None
+        elif raw_outcome["tag"] == REJECTED and isinstance(raw_outcome["value"]["tag"], str):
+            accepted, reason = False, raw_outcome["value"]["tag"]
+        else:
+            return None
+        raw_events = raw_state[EVENTS]
+        events = normalize_events(decode(raw_events)) if raw_events else ()
+        state_hash = raw_state.get(STATE_HASH)
+    except (KeyError, TypeError, AttributeError, ItfError):
+        return None
+    request = (json.dumps({"type": "apply", "action": action}, separators=(",", ":"), sort_keys=True) + "\n")
+    return Step(index, operation, accepted, reason, events, state_hash, raw_outcome, raw_events,
+                request.encode("ascii"))
+
+
+def _general_step(index: int, raw_state: Any) -> Step:
+    try:
+        values = {key: decode(value) for key, value in raw_state.items() if key != "#meta"}
+        op = build_operation(values.get(ACTION_TAKEN), values.get(NONDET_PICKS, {}), wrapped=True)
+        accepted, reason = parse_outcome(values[OUTCOME]) if OUTCOME in values else (True, None)
+        events = normalize_events(values.get(EVENTS, []))
+    except (ItfError, KeyError, AttributeError) as error:
+        raise ProfileError(f"state {index}: {error}") from None
+    return Step(index, op, accepted, reason, events, values.get(STATE_HASH), raw_state.get(OUTCOME),
+                raw_state.get(EVENTS), apply_request(op))
+
+
 def vector_from_document(document: Any, vector_id: str = "", path: str = "") -> Vector:
     """A parsed JSON document of this profile -> :class:`Vector`, with clear errors for anything else."""
-    if isinstance(document, ItfTrace):
-        trace, raw = document, trace_to_json(document)
-    else:
-        trace, raw = trace_from_json(document), document
-    meta = trace.meta
+    raw = trace_to_json(document) if isinstance(document, ItfTrace) else document
+    if not isinstance(raw, dict) or not isinstance(raw.get("vars"), list) or not isinstance(raw.get("states"), list):
+        raise ProfileError("not an ITF trace (needs 'vars' and 'states' lists)")
+    meta = raw.get("#meta", {})
+    if not isinstance(meta, dict):
+        raise ProfileError("#meta must be a JSON object")
     profile = meta.get("icn:profile")
     if profile is not None and not str(profile).startswith(PROFILE_NAME + "/"):
         raise ProfileError(f"unknown profile {profile!r}")
     if profile is not None and profile != PROFILE:
         raise ProfileError(f"profile {profile!r} is not supported (this runner reads {PROFILE})")
-    missing = [name for name in (ACTION_TAKEN, NONDET_PICKS) if name not in trace.vars]
+    missing = [name for name in (ACTION_TAKEN, NONDET_PICKS) if name not in raw["vars"]]
     if missing:
         raise ProfileError(f"not a conformance vector: vars lack {missing}")
     if "icn:genesis" not in meta:
         raise ProfileError("not a conformance vector: #meta lacks icn:genesis")
     genesis = genesis_from_value(decode(meta["icn:genesis"]))
-    if not trace.states:
+    states = raw["states"]
+    if not states or not isinstance(states[0], dict):
         raise ProfileError("a vector has at least the genesis state")
-    first = trace.states[0]
-    if first.values.get(ACTION_TAKEN) != INIT_ACTION:
+    if states[0].get(ACTION_TAKEN) != INIT_ACTION:
         raise ProfileError(f"state 0 must be the genesis ({ACTION_TAKEN} = \"init\")")
     steps = []
-    for index, state in enumerate(trace.states[1:], start=1):
-        values = state.values
-        try:
-            op = build_operation(values.get(ACTION_TAKEN), values.get(NONDET_PICKS, {}), wrapped=True)
-            accepted, reason = parse_outcome(values[OUTCOME]) if OUTCOME in values else (True, None)
-            events = normalize_events(values.get(EVENTS, []))
-        except (ProfileError, KeyError) as error:
-            raise ProfileError(f"state {index}: {error}") from None
-        raw_state = raw["states"][index]
-        steps.append(Step(index, op, accepted, reason, events, values.get(STATE_HASH),
-                          raw_state.get(OUTCOME), raw_state.get(EVENTS), apply_request(op)))
+    for index, raw_state in enumerate(states[1:], start=1):
+        if not isinstance(raw_state, dict):
+            raise ProfileError(f"state {index} is not a JSON object")
+        steps.append(_fast_step(index, raw_state) or _general_step(index, raw_state))
     return Vector(vector_id or str(meta.get("icn:id", "")), genesis, meta["icn:genesis"], steps,
-                  first.values.get(STATE_HASH), meta.get("icn:final_state"), meta, path)
+                  states[0].get(STATE_HASH), meta.get("icn:final_state"), meta, path)
 
 
 def read_vector(path: str, vector_id: str = "") -> Vector:

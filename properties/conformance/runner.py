@@ -226,19 +226,26 @@ class Runner:
                               repro=self.repro(path))
         current_step: int | None = None
         phase = "start"
+        progress: dict[str, int | None] = {"step": None}
         try:
             self.ensure_session()
             phase = "reset"
             self.session.reset(vector)
             phase = "step"
-            for step in vector.steps:
+            if not self.state_every_step:
+                diverging = self.session.replay(vector, progress)
+                current_step = progress["step"]
+                result.steps_run = len(vector.steps) if diverging is None else diverging[0].index
+                if diverging is not None:
+                    result.divergence = self.outcome_divergence(vector, *diverging)
+            for step in vector.steps if self.state_every_step else ():
                 current_step = step.index
                 actual = self.session.apply(step)
                 result.steps_run += 1
                 if actual is not None:
                     result.divergence = self.outcome_divergence(vector, step, actual)
                     break
-                if self.state_every_step and step.state_hash:
+                if step.state_hash:
                     if hash_encoded(self.session.project()) != step.state_hash:
                         result.divergence = self.state_divergence(vector, step.index, self.session.project())
                         break
@@ -250,7 +257,7 @@ class Runner:
         except AdapterError as error:
             result.status = "error"
             result.error = str(error)
-            result.error_step = current_step
+            result.error_step = progress["step"] if phase == "step" and current_step is None else current_step
             result.error_phase = phase
             self.drop_session()
             return self._finish(result, started)
@@ -382,7 +389,8 @@ def measure_replay(session: Session, paths: list[str]) -> dict[str, Any]:
     """Benchmark: replay speed with vectors already loaded (reset + one request per step, no reports).
 
     Loading and the final state comparison are excluded: this is the per-step cost of the driver or of the
-    adapter protocol. Outcome checking is included (a mismatch is counted, not reported).
+    adapter protocol (pipelined, as in a normal run). Outcome checking is included; a vector that diverges
+    counts as a mismatch and stops at its diverging step.
     """
     vectors = [read_vector(path) for path in paths]
     session.start()
@@ -392,10 +400,9 @@ def measure_replay(session: Session, paths: list[str]) -> dict[str, Any]:
         started = time.perf_counter()
         for vector in vectors:
             session.reset(vector)
-            for step in vector.steps:
-                if session.apply(step) is not None:
-                    mismatches += 1
-                steps += 1
+            diverging = session.replay(vector, {})
+            steps += len(vector.steps) if diverging is None else diverging[0].index
+            mismatches += diverging is not None
         seconds = time.perf_counter() - started
     finally:
         session.close()
