@@ -32,7 +32,7 @@ templates_path: list[str] = []
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
-autodoc_default_options = {"exclude-members": "__init__"}  # attrs-generated
+autodoc_default_options = {"exclude-members": "__init__, __new__"}  # attrs and Exception plumbing
 autodoc_class_signature = "separated"  # attrs records: fields are listed below the class, with their docs
 add_module_names = False
 python_display_short_literal_types = True

@@ -333,6 +333,7 @@ def _operations_section(item: Chapter, index: analysis.SpecIndex, documented: se
             "handlers' code at build time (every ``Reason`` a handler or a helper it calls can raise).", "",
             list_table(["operation", "sender", "rejected with"], summary, [22, 33, 45]), ""]
     never = {operation.__name__: text for operation, text in NEVER_ACCEPTED.items()}
+    affects = _invariants_by_operation()
     for name in names:
         facts = index.operations[name]
         handler = index.handlers[name]
@@ -356,10 +357,26 @@ def _operations_section(item: Chapter, index: analysis.SpecIndex, documented: se
 
             ordered = [parameter for parameter in PARAMETER_TABLE if parameter in facts.params]
             out.append(f":Reads parameters: {', '.join(param_ref(parameter) for parameter in ordered)}")
+        if affects is not None:
+            found = affects.get(name, [])
+            out.append(":May affect invariants: " + (", ".join(f":ref:`{identifier} <inv-{label(identifier)}>`"
+                                                              for identifier in found) or "none"))
         out += ["", f"**Rejected when** — in the order {literal(handler.__name__)} checks, read from the code:", ""]
         out.append(_reasons_table(facts) if facts.reasons else "Never rejected.\n")
         out += [f".. autofunction:: {analysis.qualname(handler)}", "", include_source(handler), ""]
     return out
+
+
+def _invariants_by_operation() -> dict[str, list[str]] | None:
+    """Operation -> invariant ids it may affect, or None when the registry is not available."""
+    result = registry.load_registry()
+    if result.invariants is None:
+        return None
+    found: dict[str, list[str]] = {}
+    for invariant, operations in invariant_operation_pairs(result.invariants).items():
+        for operation in operations:
+            found.setdefault(operation, []).append(invariant)
+    return found
 
 
 def _reasons_table(facts: analysis.Facts) -> str:
@@ -550,7 +567,8 @@ def roles_rst() -> str:
     if dynamic:
         rows.append(["the parameter's ``changeable_by``", ", ".join(op_ref(name) for name in dynamic)])
     open_operations = [name for name, facts in index.operations.items() if not facts.roles]
-    rows.append(["any account", ", ".join(op_ref(name) for name in open_operations)])
+    rows.append(["any account (no role; ownership and other checks apply)",
+                 ", ".join(op_ref(name) for name in open_operations)])
     return ("Which role each privileged operation requires, read from the ``require_role`` calls in the handlers "
             "(brief section 3: every privileged operation names exactly one role):\n\n" +
             list_table(["role", "operations"], rows, [20, 80]))

@@ -13,6 +13,7 @@ statement, severity and code are taken from the usual attribute names when prese
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib
 import inspect
 import json
@@ -112,6 +113,7 @@ def _import_submodules(package: object) -> list[str]:
     return failures
 
 
+@functools.lru_cache(maxsize=1)
 def load_registry() -> RegistryResult:
     try:
         module = importlib.import_module(REGISTRY_MODULE)
@@ -197,14 +199,17 @@ def load_report(kind: str) -> Report:
 
 def refresh_reports(timeout: int = 900) -> list[str]:
     """Run the report commands that exist (``ICNSPEC_DOCS_REFRESH=1``); returns what happened, per report."""
+    import argparse
     import sys
 
     from properties import cli
 
     done = []
-    available = set()
-    for module_name in cli.COMMAND_MODULES:
-        available.add(module_name.rsplit(".", 1)[-1])
+    parser = cli.build_parser()
+    available: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            available.update(action.choices)
     for kind, (path, command) in REPORTS.items():
         if kind not in available:
             done.append(f"{kind}: no such subcommand yet")
