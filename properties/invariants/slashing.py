@@ -75,8 +75,17 @@ def own_at_risk(L: Any, v: Any, scaler: int, node: Any) -> Any:
     return node.node_collateral + node.network_collateral + pending
 
 
-def delegated_at_risk(L: Any, v: Any, scaler: int) -> Any:
-    delegated = L.sum(v.delegations, lambda i, d: L.ite(L.eq(d.scaler, scaler), d.amount, 0))
+def delegated_collateral(L: Any, v: Any, scaler: int, exposed_for: Any = None) -> Any:
+    """Delegations to ``scaler`` (only those exposed to a fault of era ``exposed_for``: staked at least the
+    activation delay before it [D: 'staked at E-2']) plus pending delegation withdrawals (always exposed)."""
+    delay = v.params.activation_delay_eras
+
+    def counted(d: Any) -> Any:
+        if exposed_for is None:
+            return L.eq(d.scaler, scaler)
+        return L.and_(L.eq(d.scaler, scaler), L.le(d.start_era + delay, exposed_for))
+
+    delegated = L.sum(v.delegations, lambda i, d: L.ite(counted(d), d.amount, 0))
     pending = L.sum(
         v.collateral_withdrawals,
         lambda i, w: L.ite(L.and_(L.eq(w.scaler, scaler), L.is_(w.source, WithdrawalSource.DELEGATION)), w.amount, 0),
@@ -96,32 +105,37 @@ def newly_slashed(L: Any, pre: Any, post: Any, scaler: int) -> Any:
 
 @step_invariant(
     "slash-bound-and-order",
-    "A slash never exceeds the ScalerNode's collateral at risk (own and delegated, pending withdrawals included) "
-    "and takes delegated collateral only for the part beyond the HP's own collateral at risk.",
+    "A slash never exceeds the ScalerNode's collateral at risk (own collateral, delegations staked at least two "
+    "eras before the fault, pending withdrawals) and takes delegated collateral only for the part beyond the "
+    "HP's own collateral at risk.",
     "critical",
     "11",
 )
 def slash_bound_and_order(L: Any, pre: Any, op: Any, outcome: Any, post: Any) -> Any:
-    if L.op_type(op) not in (ExecuteSlash, AdvanceEra):
+    op_type = L.op_type(op)
+    if op_type is ExecuteSlash:
+        fault_era = op.era
+    elif op_type is AdvanceEra:
+        fault_era = pre.era - 1  # settlement executes the faults of the previous era (slash-deadline)
+    else:
         return L.true
 
-    def holds(scaler: int, before: Any, after: Any) -> Any:
+    def parts(scaler: int, before: Any) -> tuple[Any, Any, Any, Any, Any]:
         amount = newly_slashed(L, pre, post, scaler)
         own = own_at_risk(L, pre, scaler, before)
-        delegated_before = delegated_at_risk(L, pre, scaler)
-        delegated_after = delegated_at_risk(L, post, scaler)
-        return L.and_(
-            L.le(amount, own + delegated_before), L.eq(delegated_before - delegated_after, L.max_(0, amount - own))
-        )
+        exposed = delegated_collateral(L, pre, scaler, fault_era)
+        taken = delegated_collateral(L, pre, scaler) - delegated_collateral(L, post, scaler)
+        return amount, own, exposed, taken, L.max_(0, amount - own)
+
+    def holds(scaler: int, before: Any, after: Any) -> Any:
+        amount, own, exposed, taken, expected = parts(scaler, before)
+        return L.and_(L.le(amount, own + exposed), L.eq(taken, expected))
 
     def describe(scaler: int, before: Any, after: Any) -> str:
-        amount = newly_slashed(L, pre, post, scaler)
-        own = own_at_risk(L, pre, scaler, before)
-        delegated_before = delegated_at_risk(L, pre, scaler)
-        delegated_after = delegated_at_risk(L, post, scaler)
+        amount, own, exposed, taken, expected = parts(scaler, before)
         return (
-            f"ScalerNode {scaler} slashed {amount} with own {own} and delegated {delegated_before} at risk: "
-            f"delegated collateral fell by {delegated_before - delegated_after}, expected {max(0, amount - own)}"
+            f"ScalerNode {scaler} slashed {amount} with own {own} and exposed delegated {exposed} at risk: "
+            f"delegated collateral fell by {taken}, expected {expected}"
         )
 
     return L.forall_pairs(pre.scalernodes, post.scalernodes, holds, describe)
