@@ -100,11 +100,12 @@ def _run_vectors(args: argparse.Namespace, usage_error: type[Exception]) -> int:
     runner = Runner(session, repro, state_every_step=args.state_every_step)
 
     def on_result(result) -> None:
-        report = runner.report(args.vectors)
-        if args.report:
-            write_json_report(args.report, report)
-        if args.junit:
-            write_junit_report(args.junit, report, runner.results)
+        if args.report or args.junit:
+            report = runner.report(args.vectors)
+            if args.report:
+                write_json_report(args.report, report)
+            if args.junit:
+                write_junit_report(args.junit, report, runner.results)
         if result.status != "pass" and not args.json:
             print(f"{result.status.upper()} {result.vector_id}\n" + "\n".join(
                 "  " + line for line in failure_text(result).splitlines()))
