@@ -248,8 +248,13 @@ class Logic(abc.ABC):
         """Number of present records satisfying ``predicate(key, record)``."""
 
     @abc.abstractmethod
-    def forall_pairs(self, before: Any, after: Any, predicate: Callable[[Any, Any, Any], Any],
-                     describe: Callable[[Any, Any, Any], str] | None = None) -> Any:
+    def forall_pairs(
+        self,
+        before: Any,
+        after: Any,
+        predicate: Callable[[Any, Any, Any], Any],
+        describe: Callable[[Any, Any, Any], str] | None = None,
+    ) -> Any:
         """For every key present in both collections (the same collection of two views, e.g. the
         pre- and post-state), ``predicate(key, record_before, record_after)``."""
 
@@ -383,8 +388,13 @@ class ConcreteLogic(Logic):
         finally:
             self._depth -= 1
 
-    def forall_pairs(self, before: Any, after: Any, predicate: Callable[[Any, Any, Any], Any],
-                     describe: Callable[[Any, Any, Any], str] | None = None) -> bool:
+    def forall_pairs(
+        self,
+        before: Any,
+        after: Any,
+        predicate: Callable[[Any, Any, Any], Any],
+        describe: Callable[[Any, Any, Any], str] | None = None,
+    ) -> bool:
         self._depth += 1
         failing = []
         try:
@@ -563,8 +573,10 @@ class ConcreteView:
     @property
     def faults(self) -> dict:
         if self._faults is None:
-            self._faults = {key: FaultRecord(key[0], key[1], key[2], fault.executed, fault.amount)
-                            for key, fault in self.state.faults.items()}
+            self._faults = {
+                key: FaultRecord(key[0], key[1], key[2], fault.executed, fault.amount)
+                for key, fault in self.state.faults.items()
+            }
         return self._faults
 
     def next_id(self, name: str) -> int:

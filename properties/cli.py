@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "properties.commands.vectors",
     "properties.commands.adapter",
     "properties.commands.conform",
+    "properties.commands.fuzz",
 )
 
 

@@ -239,7 +239,11 @@ class _CoreRules(RuleBasedStateMachine):
 
     @rule(sender=accounts, data=st.data())
     def finalize_bridge_withdrawal(self, sender, data):
-        withdrawal = self.pick(data, self.state.bridge_withdrawals, "withdrawal", unknown=10_000)
+        ready = sorted(i for i, w in self.state.bridge_withdrawals.items() if w.ready_era <= self.state.era)
+        if ready and self.valid(data, "a ready one?"):
+            withdrawal = data.draw(st.sampled_from(ready), label="ready withdrawal")
+        else:
+            withdrawal = self.pick(data, self.state.bridge_withdrawals, "withdrawal", unknown=10_000)
         self.do("finalize_bridge_withdrawal", FinalizeBridgeWithdrawal(sender, withdrawal))
 
     @rule(bucket=st.sampled_from(Bucket), data=st.data())
@@ -832,7 +836,7 @@ class _MoreInvalidRules:
             op, reason = RegisterHyperNode(actors.OPERATOR, operator, -7, "DE", "  "), Reason.INVALID_ENDPOINT
         self.expect("invalid_hypernode_registration", op, reason)
 
-    @rule(kind=st.integers(0, 2))
+    @rule(kind=st.integers(0, 3))
     def invalid_curve_raise(self, kind):
         curve = self.state.link_curve
         current = (self.state.genesis_day + self.state.era // self.state.params.eras_per_day) // 30
@@ -841,6 +845,12 @@ class _MoreInvalidRules:
             op, reason = RaiseRewardCurve(actors.OPERATOR, month, curve[month] + 1), Reason.CURVE_MONTH_ELAPSED
         elif kind == 1:
             op, reason = RaiseRewardCurve(actors.OPERATOR, len(curve), 1), Reason.CURVE_MONTH_OUT_OF_RANGE
+        elif kind == 3:
+            month = current + 1
+            op, reason = (
+                RaiseRewardCurve(actors.OPERATOR, month, curve[month] + 10**30),
+                Reason.CURVE_EXCEEDS_ENTITLEMENT,
+            )
         else:
             month = current + 1
             op, reason = RaiseRewardCurve(actors.OPERATOR, month, curve[month]), Reason.CURVE_DECREASE

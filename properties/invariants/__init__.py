@@ -14,8 +14,8 @@ from properties.invariants.registry import (
     Invariant,
     Violation,
     check_state,
-    order_registry,
     check_step,
+    order_registry,
     state_invariants,
     step_invariants,
 )

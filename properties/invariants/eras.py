@@ -219,11 +219,13 @@ def parameter_delay(L: Any, pre: Any, op: Any, outcome: Any, post: Any) -> Any:
         checks.append(
             L.check(
                 L.unchanged(pre.params, post.params),
-                lambda: f"{op_type.__name__} changed parameters in era {pre.era}: "
-                + ", ".join(
-                    f"{name} {getattr(pre.params, name)} -> {getattr(post.params, name)}"
-                    for name in ALL_PARAMETERS
-                    if getattr(pre.params, name) != getattr(post.params, name)
+                lambda: (
+                    f"{op_type.__name__} changed parameters in era {pre.era}: "
+                    + ", ".join(
+                        f"{name} {getattr(pre.params, name)} -> {getattr(post.params, name)}"
+                        for name in ALL_PARAMETERS
+                        if getattr(pre.params, name) != getattr(post.params, name)
+                    )
                 ),
             )
         )
