@@ -122,7 +122,7 @@ def render(graph: nx.DiGraph, name: str, caption: str) -> str:
 
 
 def _node_label(graph: nx.DiGraph, node: str) -> str:
-    label = graph.nodes[node].get("label", node)
+    label = graph.nodes[node].get("label") or node  # the start point has no label: show "(none)"
     return literal(str(label).replace("\n", " "))
 
 

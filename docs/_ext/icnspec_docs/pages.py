@@ -645,11 +645,12 @@ def invariant_matrix_rst(invariants: list[registry.Invariant], pairs: dict[str, 
     return "Columns: " + legend + "\n\n" + list_table(header, rows, widths, css_class="icn-matrix")
 
 
-def _status_cell(status: str) -> str:
+def _status_cell(status: str, count: int | None = None) -> str:
     css = {"proved": "icn-ok", "pass": "icn-ok", "passed": "icn-ok", "counterexample": "icn-bad",
            "violated": "icn-bad", "fail": "icn-bad", "failed": "icn-bad", "unknown": "icn-unknown",
            "timeout": "icn-unknown"}.get(status.lower(), "icn-unknown")
-    return f":{css}:`{status}`"
+    text = status if count is None else f"{status} {count}"
+    return f":{css}:`{text}`"
 
 
 def invariants_rst() -> str:
@@ -741,7 +742,7 @@ def _proof_summary(statuses: list[tuple[str, str, str]]) -> str:
         counts[status] = counts.get(status, 0) + 1
     if set(counts) == {"proved"}:
         return f":icn-ok:`proved ({counts['proved']})`"
-    return ", ".join(_status_cell(f"{status} {count}") for status, count in sorted(counts.items()))
+    return ", ".join(_status_cell(status, count) for status, count in sorted(counts.items()))
 
 
 def _violations_by_invariant(data: dict | None) -> dict[str, int]:
@@ -797,7 +798,7 @@ def assurance_rst() -> str:
         out += [f":Report: ``{prove.path}``, dated {escape(prove.date)}",
                 f":Command: ``{prove.command}``",
                 f":Bound: {data.get('bound', '?')}",
-                ":Obligations: " + (", ".join(_status_cell(f"{status} {count}") for status, count in
+                ":Obligations: " + (", ".join(_status_cell(status, count) for status, count in
                                               sorted(counts.items())) or "none"),
                 f":Lemmas: {len(data.get('lemmas', []) or [])}",
                 f":Agreement: {agreement.get('steps', '?')} steps, {agreement.get('mismatches', '?')} mismatches"
