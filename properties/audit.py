@@ -268,6 +268,7 @@ def stage_conform(config: AuditConfig, limit: float) -> Stage:
             raise RuntimeError(note)
         summary = run_self_conformance(directory)
         summary["generated"] = note
+        summary["vectors_dir"] = directory
         return summary
 
     status, value, seconds = call_with_limit(work, limit)
@@ -291,14 +292,19 @@ def stage_conform(config: AuditConfig, limit: float) -> Stage:
 
 
 # --- stage 4: the mutant corpus
-def stage_mutants(config: AuditConfig, limit: float, progress: Callable[[str], None]) -> Stage:
+def stage_mutants(config: AuditConfig, limit: float, progress: Callable[[str], None],
+                  vectors_dir: str | None = None, known_clean: tuple[str, ...] = ()) -> Stage:
     from properties.mutants.campaign import CampaignConfig, run_campaign
     from properties.mutants.corpus import CORPUS, get_mutant
 
     corpus = [get_mutant(mutant_id) for mutant_id in config.mutants] if config.mutants else list(CORPUS)
-    # Worst case every checker times out on every mutant: the stage still fits its share.
-    per_mutant = max(3.0, limit * config.jobs / max(1, len(corpus)))
-    campaign = CampaignConfig(jobs=config.jobs, seed=config.seed, per_mutant_seconds=per_mutant)
+    # Worst case every checker times out on every mutant: vectors (<= 20%), the witness table (<= 5%),
+    # the baseline (one slot) and ceil(n / jobs) rounds of mutants still fit the stage's share.
+    rounds = 1 + -(-len(corpus) // max(1, config.jobs))
+    per_mutant = max(3.0, 0.75 * limit / rounds)
+    campaign = CampaignConfig(jobs=config.jobs, seed=config.seed, per_mutant_seconds=per_mutant,
+                              vectors_dir=vectors_dir, prepare_limit=max(5.0, 0.2 * limit),
+                              witness_limit=max(10.0, 0.05 * limit), known_clean=tuple(known_clean))
 
     def report(result, done: int, total: int) -> None:
         by = f" by {result.killed_by}" if result.killed_by else ""
@@ -336,6 +342,20 @@ def _broken(stage: Stage, status: str, message) -> Stage:
     return stage
 
 
+def _vectors_of(stages: list[Stage]) -> str | None:
+    """The vectors the conform stage generated (and the reference passed), for the mutant campaign."""
+    for stage in stages:
+        if stage.name == "conform" and stage.status == PASSED:
+            return stage.data.get("vectors_dir")
+    return None
+
+
+def _clean(stages: list[Stage]) -> tuple[str, ...]:
+    """Checkers whose audit stage passed on the unmutated reference: the mutant campaign need not run
+    their baseline again (fuzz: the same derandomized examples; conform: the same vectors)."""
+    return tuple(stage.name for stage in stages if stage.name in ("fuzz", "conform") and stage.status == PASSED)
+
+
 def read_mutmut_summary() -> dict | None:
     """The last hand-run mutmut score over spec/ (reports/mutmut.json), if present."""
     import json
@@ -356,7 +376,7 @@ def run_audit(config: AuditConfig, progress: Callable[[str], None] = lambda line
         "fuzz": lambda: stage_fuzz(config, budget.fuzz),
         "prove": lambda: stage_prove(config, budget.prove),
         "conform": lambda: stage_conform(config, budget.conform),
-        "mutants": lambda: stage_mutants(config, budget.mutants, progress),
+        "mutants": lambda: stage_mutants(config, budget.mutants, progress, _vectors_of(stages), _clean(stages)),
     }
     for name in STAGES:
         if name not in config.stages:

@@ -19,8 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="run only this mutant (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the corpus and exit")
     parser.add_argument("--jobs", type=positive_int, default=2, help="mutants run in parallel (default 2)")
-    parser.add_argument("--checkers", default="conform,fuzz,prove",
-                        help="checkers in order, comma-separated (default conform,fuzz,prove)")
+    parser.add_argument("--checkers", default="conform,prove,fuzz",
+                        help="checkers in order, cheapest first, comma-separated (default conform,prove,fuzz)")
     parser.add_argument("--all-checkers", action="store_true",
                         help="run every checker on every mutant (kill matrix) instead of stopping at the first kill")
     parser.add_argument("--fuzz-limit", type=positive_int, default=60, help="seconds per mutant for fuzz")

@@ -27,7 +27,7 @@ from properties.mutants.witnesses import get_witness_invariants
 
 @attrs.frozen
 class CampaignConfig:
-    checkers: tuple[str, ...] = ("conform", "fuzz", "prove")
+    checkers: tuple[str, ...] = ("conform", "prove", "fuzz")
     jobs: int = 2
     all_checkers: bool = False
     fuzz_limit: float = 60.0
@@ -36,27 +36,35 @@ class CampaignConfig:
     seed: int = 0
     vectors_dir: str | None = None
     """Vectors to replay; None generates them into the scratch directory."""
+    prepare_limit: float = 300.0
+    """Time limit for generating the vectors from the unmutated reference."""
+    known_clean: tuple[str, ...] = ()
+    """Checkers already seen clean on the unmutated reference (by the audit's own stages): their
+    baseline run is skipped."""
+    witness_limit: float = 120.0
     per_mutant_seconds: float | None = None
     """When set, overrides the three limits: this much time per mutant, shared by the available
     checkers in proportion to :data:`WEIGHTS` (a checker that has not landed gets no share)."""
 
 
-WEIGHTS = {"conform": 1.0, "fuzz": 2.0, "prove": 2.0}
+WEIGHTS = {"conform": 1.0, "prove": 2.0, "fuzz": 2.0}
 
 
 PRISTINE = Mutant("pristine", "No bug: the reference as it is.", "1", ("baseline",), (), lambda: [])
 """The baseline: every checker must pass on the unmutated reference, or its kills mean nothing."""
 
 
-def check_baseline(checkers: list[Checker], jobs: int) -> tuple[list[Checker], dict[str, dict]]:
+def check_baseline(checkers: list[Checker], jobs: int,
+                   known_clean: tuple[str, ...] = ()) -> tuple[list[Checker], dict[str, dict]]:
     """Run every available checker once on the unmutated reference, with its own time limit.
 
     A checker that already reports a problem there would "kill" every mutant: it is withdrawn from the
     campaign (reported unavailable, with the reason), so no kill is ever credited to it. A checker that
     runs out of time on the baseline stays in: its timeouts on mutants are reported as timeouts.
     """
-    available = [checker for checker in checkers if checker.unavailable is None]
-    baseline: dict[str, dict] = {}
+    available = [checker for checker in checkers if checker.unavailable is None and checker.name not in known_clean]
+    baseline: dict[str, dict] = {name: {"status": "clean", "seconds": 0.0, "detail": "seen clean by the audit's stage"}
+                                 for name in known_clean}
     verdicts: dict[str, str] = {}
     if available:
         result = run_mutants([PRISTINE], available, jobs=jobs, all_checkers=True)[0]
@@ -97,7 +105,9 @@ def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str
     vectors_dir = config.vectors_dir
     vectors_note = "given" if vectors_dir else None
     if vectors_dir is None and "conform" in config.checkers:
-        vectors_dir, vectors_note = prepare_vectors(os.path.join(scratch, "vectors"), config.seed)
+        status, value, _ = call_with_limit(
+            lambda: prepare_vectors(os.path.join(scratch, "vectors"), config.seed), config.prepare_limit)
+        vectors_dir, vectors_note = value if status == "ok" else (None, f"vector generation {status}: {value}")
     limits = Limits(config.fuzz_limit, config.prove_limit, config.conform_limit)
     checkers = build_checkers(config.checkers, limits, config.seed, vectors_dir)
     if config.per_mutant_seconds is not None:
@@ -106,12 +116,12 @@ def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str
         shares = {name: config.per_mutant_seconds * WEIGHTS[name] / total_weight for name in available}
         limits = Limits(shares.get("fuzz", 1.0), shares.get("prove", 1.0), shares.get("conform", 1.0))
         checkers = build_checkers(config.checkers, limits, config.seed, vectors_dir)
-    checkers, baseline = check_baseline(checkers, config.jobs)
+    checkers, baseline = check_baseline(checkers, config.jobs, config.known_clean)
     results = run_mutants(mutants, checkers, config.jobs, config.all_checkers, progress)
     summary = summarize(results)
     summary["checkers"] = {checker.name: checker.unavailable or "available" for checker in checkers}
     summary["baseline"] = baseline
-    summary["witness_invariants"] = get_witness_table(mutants)
+    summary["witness_invariants"] = get_witness_table(mutants, config.witness_limit)
     summary["limits_seconds"] = {checker.name: round(checker.time_limit, 2) for checker in checkers}
     summary["order"] = list(config.checkers)
     summary["seed"] = config.seed

@@ -17,7 +17,7 @@ import attrs
 from properties.mutants.corpus import Mutant
 from properties.mutants.runner import Checker, Verdict
 
-CHECKER_NAMES = ("conform", "fuzz", "prove")
+CHECKER_NAMES = ("conform", "prove", "fuzz")
 """Default order: the cheapest first. Time to detection is counted in this order."""
 
 
