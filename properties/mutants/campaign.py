@@ -109,13 +109,13 @@ def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str
             lambda: prepare_vectors(os.path.join(scratch, "vectors"), config.seed), config.prepare_limit)
         vectors_dir, vectors_note = value if status == "ok" else (None, f"vector generation {status}: {value}")
     limits = Limits(config.fuzz_limit, config.prove_limit, config.conform_limit)
-    checkers = build_checkers(config.checkers, limits, config.seed, vectors_dir)
+    checkers = build_checkers(config.checkers, limits, config.seed, vectors_dir, vectors_note)
     if config.per_mutant_seconds is not None:
         available = [checker.name for checker in checkers if checker.unavailable is None]
         total_weight = sum(WEIGHTS[name] for name in available) or 1.0
         shares = {name: config.per_mutant_seconds * WEIGHTS[name] / total_weight for name in available}
         limits = Limits(shares.get("fuzz", 1.0), shares.get("prove", 1.0), shares.get("conform", 1.0))
-        checkers = build_checkers(config.checkers, limits, config.seed, vectors_dir)
+        checkers = build_checkers(config.checkers, limits, config.seed, vectors_dir, vectors_note)
     checkers, baseline = check_baseline(checkers, config.jobs, config.known_clean)
     results = run_mutants(mutants, checkers, config.jobs, config.all_checkers, progress)
     summary = summarize(results)

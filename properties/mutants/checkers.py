@@ -147,7 +147,7 @@ def run_self_conformance(vectors_dir: str, stop_at_first_failure: bool = False) 
     return summary
 
 
-def conform_checker(limit: float, vectors_dir: str | None) -> Checker:
+def conform_checker(limit: float, vectors_dir: str | None, why_no_vectors: str | None = None) -> Checker:
     module, why = _probe("properties.conformance.runner", "Runner")
     if module is None:
         return _unavailable("conform", why, limit)
@@ -155,7 +155,8 @@ def conform_checker(limit: float, vectors_dir: str | None) -> Checker:
     if drivers is None:
         return _unavailable("conform", why, limit)
     if vectors_dir is None:
-        return _unavailable("conform", "no vectors were generated from the unmutated reference", limit)
+        return _unavailable("conform", why_no_vectors or "no vectors were generated from the unmutated reference",
+                            limit)
 
     def check(mutant: Mutant) -> Verdict:
         summary = run_self_conformance(vectors_dir, stop_at_first_failure=True)
@@ -180,7 +181,7 @@ BUILDERS: dict[str, Callable[..., Checker]] = {
 
 
 def build_checkers(names: tuple[str, ...], limits: Limits, seed: int = 0,
-                   vectors_dir: str | None = None) -> list[Checker]:
+                   vectors_dir: str | None = None, why_no_vectors: str | None = None) -> list[Checker]:
     """The named checkers, in the given order, with their limits."""
     checkers = []
     for name in names:
@@ -189,7 +190,7 @@ def build_checkers(names: tuple[str, ...], limits: Limits, seed: int = 0,
         elif name == "prove":
             checkers.append(prove_checker(limits.prove, seed))
         elif name == "conform":
-            checkers.append(conform_checker(limits.conform, vectors_dir))
+            checkers.append(conform_checker(limits.conform, vectors_dir, why_no_vectors))
         else:
             raise ValueError(f"unknown checker {name!r}; known: {', '.join(CHECKER_NAMES)}")
     return checkers
