@@ -51,7 +51,7 @@ class Profile:
 
 PROFILES: dict[str, Profile] = {
     "dev": Profile("dev", 25, 40, False, description="fast local check, random seed"),
-    "ci": Profile("ci", 150, 100, True, description="derandomized, complete coverage, about a minute"),
+    "ci": Profile("ci", 250, 100, True, description="derandomized, complete coverage, about a minute"),
     "deep": Profile(
         "deep",
         3_000,

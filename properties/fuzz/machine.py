@@ -325,8 +325,18 @@ class _CoreRules(RuleBasedStateMachine):
         outcome = self.do("register_hypernode", RegisterHyperNode(actors.OPERATOR, operator, key, location, endpoint))
         return new_id if outcome.accepted else multiple()
 
-    @rule(hypernode=hypernodes)
-    def remove_hypernode(self, hypernode):
+    @rule(hypernode=hypernodes, data=st.data())
+    def remove_hypernode(self, hypernode, data):
+        linked = {
+            link.target
+            for link in self.state.links.values()
+            if link.status in (LinkStatus.STAKED_HYPERNODE, LinkStatus.UNSTAKING_HYPERNODE)
+        }
+        idle = sorted(
+            h for h, hn in self.state.hypernodes.items() if hn.status is HyperNodeStatus.REGISTERED and h not in linked
+        )
+        if idle and self.valid(data, "an idle HyperNode?"):
+            hypernode = data.draw(st.sampled_from(idle), label="idle HyperNode")
         self.do("remove_hypernode", RemoveHyperNode(actors.OPERATOR, hypernode))
 
     # --- Links --------------------------------------------------------------------------------
@@ -340,8 +350,13 @@ class _CoreRules(RuleBasedStateMachine):
         outcome = self.do("mint_link", MintLink(actors.LINK_MINTER, link, owner, validity))
         return link if outcome.accepted else multiple()
 
-    @rule(link=links, to=accounts)
-    def transfer_link(self, link, to):
+    @rule(link=links, to=accounts, data=st.data())
+    def transfer_link(self, link, to, data):
+        free = sorted(i for i, record in self.state.links.items() if record.status is LinkStatus.FREE)
+        if free and self.valid(data, "a free Link, transfers on?"):
+            link = data.draw(st.sampled_from(free), label="free Link")
+            if not self.state.link_transfers_enabled:
+                self.do("set_link_transfers", SetLinkTransfers(actors.ADMIN, True))
         self.do("transfer_link", TransferLink(self.owner_of_link(link), link, to))
 
     @rule(link=links, hypernode=hypernodes)
@@ -868,6 +883,53 @@ class _MoreInvalidRules:
         )
 
 
-class ProtocolMachine(_MoreInvalidRules, _CoreRules):
+class _PreconditionRules:
+    """One invalid operation per precondition that random arguments reach only by luck (exact reason)."""
+
+    @rule(kind=st.integers(0, 12))
+    def invalid_precondition(self, kind):
+        state = self.state
+        withdrawals = sorted(state.collateral_withdrawals)
+        delegations = sorted(state.delegations)
+        scalers = sorted(state.scalernodes)
+        links = sorted(state.links)
+        registered = sorted(h for h, hn in state.hypernodes.items() if hn.status is HyperNodeStatus.REGISTERED)
+        cases = {
+            0: (True, lambda: GrantRole(actors.ADMIN, Role.OPERATOR, actors.OPERATOR), Reason.ROLE_ALREADY_HELD),
+            1: (True, lambda: RevokeRole(actors.ADMIN, Role.TOKEN_OWNER, actors.OUTSIDER), Reason.ROLE_NOT_HELD),
+            2: (True, lambda: RegisterScalerNode(actors.HPS[0], 0, 10, 0, 10), Reason.INVALID_PRICE),
+            3: (True, lambda: SetClusterMaxPrice(actors.OPERATOR, 0, 0), Reason.INVALID_PRICE),
+            4: (True, lambda: ClaimAllocation(actors.OUTSIDER, Bucket.DEVCO, 1), Reason.NOT_BENEFICIARY),
+            5: (True, lambda: ClaimAllocation(actors.DEVCO, Bucket.NODE_SALE, 1), Reason.BUCKET_NOT_CLAIMABLE),
+            6: (True, lambda: Transfer(actors.OUTSIDER, Chain.L1, actors.HPS[0], 1), Reason.INSUFFICIENT_BALANCE),
+            7: (
+                bool(withdrawals),
+                lambda: CompleteWithdrawal(actors.OUTSIDER, withdrawals[-1]),
+                Reason.NOT_WITHDRAWAL_OWNER,
+            ),
+            8: (bool(delegations), lambda: RequestUndelegation(actors.OUTSIDER, delegations[-1]), Reason.NOT_DELEGATOR),
+            9: (bool(scalers), lambda: ExtendCommitment(actors.OUTSIDER, scalers[-1]), Reason.NOT_NODE_OWNER),
+            10: (
+                bool(scalers and registered),
+                lambda: ReportScalerNode(actors.OUTSIDER, registered[0], scalers[-1], state.era, True),
+                Reason.NOT_NODE_OPERATOR,
+            ),
+            11: (
+                bool(links) and not state.link_transfers_enabled,
+                lambda: TransferLink(state.links[links[0]].owner, links[0], actors.OUTSIDER),
+                Reason.LINK_TRANSFERS_DISABLED,
+            ),
+            12: (
+                bool(withdrawals),
+                lambda: CompleteWithdrawal(actors.OUTSIDER, withdrawals[0]),
+                Reason.NOT_WITHDRAWAL_OWNER,
+            ),
+        }
+        possible, build, reason = cases[kind]
+        if possible:
+            self.expect("invalid_precondition", build(), reason)
+
+
+class ProtocolMachine(_PreconditionRules, _MoreInvalidRules, _CoreRules):
     """The whole-protocol state machine: core rules (every operation, invalid-operation rules) plus the
     invalid-operation rules for reasons that random arguments rarely reach."""
