@@ -1,0 +1,213 @@
+"""The fuzz harness: the ci profile passes with complete coverage; failures are shrunk, written and replayed;
+the regression corpus replays clean; the dishonest-minority bound holds; the harness' building blocks
+(trace codec, state clone, coverage, message collection) do what they claim."""
+
+from __future__ import annotations
+
+import copy
+import json
+import pathlib
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from models.logic import ConcreteLogic, ConcreteView
+from properties.cli import main
+from properties.fuzz import config as actors
+from properties.fuzz.clone import clone
+from properties.fuzz.harness import run_fuzz
+from properties.fuzz.runner import EXPECTED_REASONS, UNREACHABLE_REASONS, Checker, Coverage, replay
+from properties.fuzz.scenario import run_scenario
+from properties.fuzz.traces import decode_trace, encode_trace, read_trace
+from properties.invariants import REGISTRY, check_state
+from properties.invariants.supply import non_negative
+from spec import transition
+from spec.operations import (
+    AdvanceEra,
+    ClaimAllocation,
+    Mint,
+    MintLink,
+    RegisterHyperNode,
+    RegisterScalerNode,
+    ReportScalerNode,
+    StakeLink,
+    Transfer,
+    VerifyScalerNode,
+)
+from spec.parameters import BPS, ICNT
+from spec.reasons import Reason
+from spec.transition import Outcome
+from spec.types import Bucket, Chain, FaultKind
+
+REGRESSIONS = pathlib.Path(__file__).resolve().parents[1] / "regressions"
+
+
+# --- the ci profile -----------------------------------------------------------------------------
+def test_ci_profile_passes_with_complete_coverage(tmp_path):
+    # Given the derandomized ci profile, When it runs,
+    report = run_fuzz("ci", regressions=tmp_path)
+    # Then nothing is violated, coverage is complete, and the report has the promised keys
+    assert report["violations"] == [], report["violations"]
+    assert report["coverage_gaps"] == []
+    assert report["passed"]
+    assert len(report["invariants"]) >= 15
+    for key in ("steps", "seconds", "rules", "invariants", "violations"):
+        assert key in report
+    assert report["steps"] > 10_000
+    for count in report["rules"].values():
+        assert set(count) == {"accepted", "rejected", "reasons"}
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- failures are shrunk, written and replayable ----------------------------------------------
+def test_a_violation_is_shrunk_written_as_a_trace_and_replays(tmp_path, monkeypatch):
+    # Given a Transfer that loses one base unit
+    original = transition.HANDLERS[Transfer]
+
+    def lossy(state, op):
+        events = original(state, op)
+        balances = state.l1_balances if op.chain is Chain.L1 else state.l2_balances
+        balances[op.to] -= 1
+        return events
+
+    monkeypatch.setitem(transition.HANDLERS, Transfer, lossy)
+    # When the dev profile runs
+    report = run_fuzz("dev", seed=1, regressions=tmp_path)
+    # Then it reports supply-conservation with a trace file that replays to the same violation
+    assert not report["passed"]
+    assert {violation["invariant"] for violation in report["violations"]} == {"supply-conservation"}
+    path = pathlib.Path(report["violations"][0]["trace"])
+    assert path.exists()
+    operations = read_trace(path)
+    _, failures = replay(operations)
+    assert failures and {v.invariant for v in failures[0][1]} == {"supply-conservation"}
+
+
+@pytest.mark.parametrize("path", sorted(REGRESSIONS.glob("*.json")), ids=lambda path: path.name)
+def test_regression_corpus_replays_without_violation(path):
+    operations = read_trace(path)
+    _, failures = replay(operations)
+    assert failures == []
+
+
+def test_regression_corpus_is_not_empty():
+    assert sorted(REGRESSIONS.glob("*.json"))
+
+
+# --- dishonest minority ----------------------------------------------------------------------
+@settings(max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@given(weights=st.lists(st.integers(1, 4), min_size=2, max_size=6), data=st.data())
+def test_dishonest_hypernodes_within_the_quorum_share_never_get_an_honest_node_slashed(weights, data):
+    # Given HyperNodes with Link weights and an honest (up) verified ScalerNode
+    checker = Checker()
+    run = checker.run
+    for index, _ in enumerate(weights):
+        run(RegisterHyperNode(actors.OPERATOR, 500 + index, 7_000 + index, "DE", "https://hn"))
+    link = 0
+    for hypernode, weight in enumerate(weights):
+        for _ in range(weight):
+            run(MintLink(actors.LINK_MINTER, link, actors.LINK_OWNERS[0], 30))
+            run(StakeLink(actors.LINK_OWNERS[0], link, hypernode))
+            link += 1
+    run(ClaimAllocation(actors.DEVCO, Bucket.DEVCO, 1_000 * ICNT))
+    run(Transfer(actors.DEVCO, Chain.L1, actors.HPS[0], 1_000 * ICNT))
+    run(RegisterScalerNode(actors.HPS[0], 0, 10, 2 * ICNT, 20))
+    run(VerifyScalerNode(actors.OPERATOR, 0))
+    # When a set of them reports it down and the others report it up, and the era settles
+    dishonest = data.draw(st.sets(st.sampled_from(range(len(weights)))), label="dishonest")
+    for hypernode in range(len(weights)):
+        run(ReportScalerNode(500 + hypernode, hypernode, 0, 0, hypernode not in dishonest))
+    run(AdvanceEra(actors.OUTSIDER, checker.state.params.era_length_blocks))
+    # Then it is found down exactly when the dishonest weight is strictly above the quorum share
+    dishonest_weight = sum(weights[h] for h in dishonest)
+    quorum = checker.state.params.downtime_quorum_bps
+    found_down = (FaultKind.SCALERNODE_DOWNTIME, 0, 0) in checker.state.faults
+    if dishonest_weight * BPS <= sum(weights) * quorum:
+        assert not found_down
+    else:
+        assert found_down
+
+
+# --- building blocks -------------------------------------------------------------------------
+def test_trace_codec_round_trips_every_operation_of_the_scenario():
+    checker, _, _ = run_scenario()
+    encoded = json.loads(json.dumps(encode_trace(checker.trace)))
+    assert decode_trace(encoded) == checker.trace
+
+
+def test_clone_equals_deepcopy_and_shares_nothing_mutable():
+    checker, _, _ = run_scenario()
+    state = checker.state
+    copied = clone(state)
+    assert copied == state == copy.deepcopy(state)
+    copied.links[0].accrued += 1
+    copied.hypernode_links[0].add(99)
+    copied.l1_balances[12345] = 1
+    copied.reports.down_votes[0] = 7
+    copied.params.downtime_slash_bps += 1
+    assert state.links[0].accrued != copied.links[0].accrued
+    assert 99 not in state.hypernode_links[0]
+    assert 12345 not in state.l1_balances
+    assert state.params.downtime_slash_bps != copied.params.downtime_slash_bps
+
+
+def test_coverage_gaps_name_missing_operations_and_reasons():
+    coverage = Coverage()
+    gaps = coverage.gaps()
+    assert "Transfer was never accepted" in gaps
+    assert "Mint was never accepted" not in gaps
+    assert f"reason {Reason.ALREADY_SLASHED.value} was never seen" in gaps
+    coverage.record("mint", Mint(1, Chain.L2, 2, 3), Outcome(True))
+    assert "Mint was accepted, but no state may accept it" in coverage.gaps()
+
+
+def test_every_reason_is_expected_unless_listed_unreachable_with_why():
+    assert set(EXPECTED_REASONS) | set(UNREACHABLE_REASONS) == set(Reason)
+    assert all(why for why in UNREACHABLE_REASONS.values())
+
+
+def test_concrete_logic_collects_every_violation_naming_accounts_and_amounts():
+    checker, _, _ = run_scenario()
+    state = checker.state
+    state.l1_balances[777] = -5
+    state.l1_balances[778] = -6
+    logic = ConcreteLogic()
+    assert not non_negative(logic, ConcreteView(state))
+    assert "L1 balance of 777 is -5" in logic.messages
+    assert "L1 balance of 778 is -6" in logic.messages
+    ids = {violation.invariant for violation in check_state(state)}
+    assert "non-negative" in ids
+
+
+def test_registry_entries_are_complete():
+    for invariant in REGISTRY.values():
+        assert invariant.statement.endswith(".")
+        assert invariant.severity in ("critical", "high", "medium")
+        assert invariant.kind in ("state", "step")
+
+
+def test_fuzz_command_prints_json_and_exits_1_when_incomplete(monkeypatch, capsys):
+    import properties.fuzz.harness as harness
+
+    report = {
+        "profile": "dev",
+        "seed": None,
+        "steps": 1,
+        "seconds": 0.1,
+        "steps_per_second": 10.0,
+        "rules": {},
+        "operations": {},
+        "invariants": list(REGISTRY),
+        "violations": [],
+        "coverage_gaps": ["x"],
+        "passed": False,
+        "hypothesis_output": [],
+    }
+    monkeypatch.setattr(harness, "run_fuzz", lambda *args, **kwargs: report)
+    assert main(["fuzz", "--profile", "dev", "--json"]) == 1
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["coverage_gaps"] == ["x"]
+    report.update(coverage_gaps=[], passed=True)
+    assert main(["fuzz", "--profile", "dev"]) == 0
+    assert "PASS" in capsys.readouterr().out
