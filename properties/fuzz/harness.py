@@ -30,7 +30,7 @@ from hypothesis import seed as seed_decorator
 from hypothesis.reporting import with_reporter
 from hypothesis.stateful import run_state_machine_as_test
 
-from properties.fuzz import machine
+from properties.fuzz import machine, runner
 from properties.fuzz.runner import Coverage
 from properties.fuzz.traces import write_trace
 from properties.invariants import REGISTRY
@@ -108,6 +108,7 @@ def run_fuzz(
     machine.COVERAGE = coverage
     machine.LAST_FAILURE.clear()
     machine.BOOT.clear()
+    runner.TIMING = runner.Timing()
     machine.TARGETS["enabled"] = profile.targets
     started = time.perf_counter()
     if progress is not None:
@@ -156,6 +157,10 @@ def run_fuzz(
         "steps": coverage.steps,
         "seconds": round(seconds, 3),
         "steps_per_second": round(coverage.steps / seconds, 1) if seconds else None,
+        "throughput": {
+            "steps_per_second_end_to_end": round(coverage.steps / seconds, 1) if seconds else None,
+            **runner.TIMING.as_dict(),
+        },
         "rules": {name: count.as_dict() for name, count in sorted(coverage.rules.items())},
         "operations": {name: count.as_dict() for name, count in sorted(coverage.operations.items())},
         "invariants": list(REGISTRY),

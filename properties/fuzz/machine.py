@@ -930,6 +930,148 @@ class _PreconditionRules:
             self.expect("invalid_precondition", build(), reason)
 
 
-class ProtocolMachine(_PreconditionRules, _MoreInvalidRules, _CoreRules):
+class _StateRejectionRules:
+    """For each rejection that needs a particular record (a free Link, a verified node...), find one in the
+    current state and attempt the operation it must reject, with the exact reason and an unchanged state."""
+
+    def _first(self, records: dict, condition) -> int | None:
+        for key in sorted(records):
+            if condition(records[key]):
+                return key
+        return None
+
+    @rule(kind=st.integers(0, 11))
+    def invalid_in_state(self, kind):
+        state, links, nodes = self.state, self.state.links, self.state.scalernodes
+        era = state.era
+        staked = (LinkStatus.STAKED_HYPERNODE, LinkStatus.STAKED_COLLATERAL)
+        unstaking = (LinkStatus.UNSTAKING_HYPERNODE, LinkStatus.UNSTAKING_COLLATERAL)
+        if kind == 0:
+            link = self._first(links, lambda link: link.status is LinkStatus.FREE)
+            if link is not None:
+                self.expect("invalid_in_state", RequestUnstakeLink(links[link].owner, link), Reason.LINK_NOT_STAKED)
+        elif kind == 1:
+            link = self._first(links, lambda link: link.status not in unstaking)
+            if link is not None:
+                self.expect("invalid_in_state", CompleteUnstakeLink(links[link].owner, link), Reason.LINK_NOT_UNSTAKING)
+        elif kind == 2:
+            link = self._first(links, lambda link: link.status is not LinkStatus.FREE)
+            hypernode = self._first(state.hypernodes, lambda h: h.status is HyperNodeStatus.REGISTERED)
+            if link is not None and hypernode is not None:
+                self.expect("invalid_in_state", StakeLink(links[link].owner, link, hypernode), Reason.LINK_NOT_FREE)
+        elif kind == 3:
+            link = self._first(
+                links, lambda link: link.status in staked and era < link.staked_era + link.min_staking_period
+            )
+            if link is not None:
+                self.expect(
+                    "invalid_in_state", RequestUnstakeLink(links[link].owner, link), Reason.MIN_STAKING_PERIOD_NOT_MET
+                )
+        elif kind == 4:
+            link = self._first(links, lambda link: link.status in unstaking and era < link.unstake_ready_era)
+            if link is not None:
+                self.expect(
+                    "invalid_in_state", CompleteUnstakeLink(links[link].owner, link), Reason.UNSTAKING_PERIOD_NOT_OVER
+                )
+        elif kind == 5:
+            link = self._first(links, lambda link: link.upfront_claimed)
+            if link is not None:
+                self.expect(
+                    "invalid_in_state", ClaimLinkUpfront(links[link].owner, link), Reason.UPFRONT_ALREADY_CLAIMED
+                )
+        elif kind == 6:
+            scaler = self._first(nodes, lambda node: node.status is ScalerNodeStatus.VERIFIED)
+            if scaler is not None:
+                self.expect("invalid_in_state", VerifyScalerNode(actors.OPERATOR, scaler), Reason.ALREADY_VERIFIED)
+        elif kind == 7:
+            scaler = self._first(nodes, lambda node: node.status is ScalerNodeStatus.REMOVED)
+            if scaler is not None:
+                self.expect(
+                    "invalid_in_state", ExtendCommitment(nodes[scaler].owner, scaler), Reason.SCALERNODE_REMOVED
+                )
+        elif kind == 8:
+            withdrawal = self._first(state.collateral_withdrawals, lambda w: era < w.ready_era)
+            if withdrawal is not None:
+                owner = state.collateral_withdrawals[withdrawal].owner
+                self.expect("invalid_in_state", CompleteWithdrawal(owner, withdrawal), Reason.WITHDRAWAL_NOT_READY)
+        elif kind == 9:
+            delegation = self._first(
+                state.delegations,
+                lambda d: (
+                    not d.withdrawn
+                    and era < d.start_era + state.params.delegation_min_commitment_days * state.params.eras_per_day
+                ),
+            )
+            if delegation is not None:
+                delegator = state.delegations[delegation].delegator
+                self.expect(
+                    "invalid_in_state", RequestUndelegation(delegator, delegation), Reason.DELEGATION_COMMITMENT_NOT_MET
+                )
+        elif kind == 10:
+            scaler = self._first(nodes, lambda node: node.status is ScalerNodeStatus.REGISTERED)
+            active = sorted(self.active_weights())
+            if scaler is not None and active:
+                operator = state.hypernodes[active[0]].operator
+                self.expect(
+                    "invalid_in_state",
+                    ReportScalerNode(operator, active[0], scaler, era, True),
+                    Reason.SCALERNODE_NOT_VERIFIED,
+                )
+        else:
+            weights = self.active_weights()
+            idle = next(
+                (
+                    h
+                    for h in sorted(state.hypernodes)
+                    if state.hypernodes[h].status is HyperNodeStatus.REGISTERED and h not in weights
+                ),
+                None,
+            )
+            scaler = self._first(nodes, lambda node: node.status is ScalerNodeStatus.VERIFIED)
+            if idle is not None and scaler is not None:
+                operator = state.hypernodes[idle].operator
+                self.expect(
+                    "invalid_in_state", ReportScalerNode(operator, idle, scaler, era, True), Reason.HYPERNODE_INACTIVE
+                )
+
+
+class _LifecycleRules:
+    """Multi-step lifecycles (every step checked) that random rule sequences complete only by luck."""
+
+    @rule(sender=st.sampled_from(actors.FUNDED), amount=st.integers(1, 1_000 * ICNT))
+    def bridge_round_trip(self, sender, amount):
+        """Deposit to L2, withdraw back, wait out the bridge delay, finalise on L1."""
+        if self.balance(sender) < amount:
+            return
+        self.do("bridge_round_trip", BridgeDeposit(sender, amount))
+        self.do("bridge_round_trip", BridgeWithdraw(sender, amount))
+        withdrawal = self.state.next_id["bridge_withdrawal"] - 1
+        while self.state.era < self.state.bridge_withdrawals[withdrawal].ready_era:
+            self.advance(1, actors.OUTSIDER)
+        self.do("bridge_round_trip", FinalizeBridgeWithdrawal(actors.OUTSIDER, withdrawal))
+
+    @rule(data=st.data())
+    def collateral_withdrawal_round_trip(self, data):
+        """Request a network collateral withdrawal, wait out the delay, complete it."""
+        nodes = sorted(
+            i
+            for i, node in self.state.scalernodes.items()
+            if node.status is not ScalerNodeStatus.REMOVED and node.network_collateral > 0
+        )
+        if not nodes:
+            return
+        scaler = data.draw(st.sampled_from(nodes), label="node with network collateral")
+        node = self.state.scalernodes[scaler]
+        self.do(
+            "collateral_withdrawal_round_trip",
+            RequestCollateralWithdrawal(node.owner, scaler, CollateralKind.NETWORK, node.network_collateral),
+        )
+        withdrawal = self.state.next_id["collateral_withdrawal"] - 1
+        while self.state.era < self.state.collateral_withdrawals[withdrawal].ready_era:
+            self.advance(1, actors.OUTSIDER)
+        self.do("collateral_withdrawal_round_trip", CompleteWithdrawal(node.owner, withdrawal))
+
+
+class ProtocolMachine(_StateRejectionRules, _LifecycleRules, _PreconditionRules, _MoreInvalidRules, _CoreRules):
     """The whole-protocol state machine: core rules (every operation, invalid-operation rules) plus the
     invalid-operation rules for reasons that random arguments rarely reach."""

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import collections
+from time import perf_counter
 from typing import Any
 
 import attrs
@@ -98,6 +99,39 @@ class InvariantViolation(AssertionError):
         self.op = op
 
 
+@attrs.define
+class Timing:
+    """Seconds spent per part of a checked step (for the throughput report)."""
+
+    steps: int = 0
+    clone: float = 0.0
+    apply: float = 0.0
+    step_invariants: float = 0.0
+    state_invariants: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return self.clone + self.apply + self.step_invariants + self.state_invariants
+
+    def as_dict(self) -> dict[str, Any]:
+        total = self.total
+        return {
+            "checked_steps": self.steps,
+            "seconds_in_checked_steps": round(total, 3),
+            "checked_steps_per_second": round(self.steps / total, 1) if total else None,
+            "seconds": {
+                "clone_pre_state": round(self.clone, 3),
+                "apply": round(self.apply, 3),
+                "step_invariants": round(self.step_invariants, 3),
+                "state_invariants": round(self.state_invariants, 3),
+            },
+        }
+
+
+TIMING = Timing()
+"""Accumulated by every :class:`Checker` (reset by the harness at the start of a run)."""
+
+
 class Checker:
     """A state under test: apply operations, check every invariant after each, record coverage and trace."""
 
@@ -107,12 +141,24 @@ class Checker:
         self.trace: list[Operation] = []
 
     def step(self, op: Operation, rule: str | None = None) -> tuple[Outcome, list[Violation]]:
+        timing = TIMING
+        started = perf_counter()
         pre = clone(self.state)
+        cloned = perf_counter()
         outcome = apply(self.state, op)
+        applied = perf_counter()
         self.trace.append(op)
         self.coverage.record(rule or type(op).__name__, op, outcome)
+        recorded = perf_counter()
         violations = check_step(pre, op, outcome, self.state)
+        stepped = perf_counter()
         violations.extend(check_state(self.state))
+        finished = perf_counter()
+        timing.steps += 1
+        timing.clone += cloned - started
+        timing.apply += applied - cloned
+        timing.step_invariants += stepped - recorded
+        timing.state_invariants += finished - stepped
         return outcome, violations
 
     def run(self, op: Operation, rule: str | None = None) -> Outcome:
