@@ -272,7 +272,9 @@ class Logic(abc.ABC):
 
     @abc.abstractmethod
     def unchanged(self, before: Any, after: Any) -> Any:
-        """Two views (or the same collection / relation of two views) are equal in every field."""
+        """Two views, or the same part of two views (a collection, a relation, or a record such as
+        ``params``), are equal in every field. Symbolic: the conjunction of leaf equalities (with presence:
+        a slot present in one and absent in the other differs; fields of absent slots are ignored)."""
 
     # --- messages and operations -------------------------------------------------------------
     @abc.abstractmethod
