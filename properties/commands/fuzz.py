@@ -51,7 +51,10 @@ def _table(report: dict) -> str:
         lines.append(f"    {'VIOLATED' if broken else 'ok':<9}{invariant}")
     lines.append("")
     if report["coverage_gaps"]:
-        lines.append("  coverage INCOMPLETE:")
+        enforced = report.get("coverage_enforced", True)
+        lines.append(
+            "  coverage INCOMPLETE" + ("" if enforced else f" (not enforced for profile {report['profile']})") + ":"
+        )
         lines += [f"    - {gap}" for gap in report["coverage_gaps"]]
     else:
         lines.append(

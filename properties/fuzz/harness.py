@@ -45,12 +45,15 @@ class Profile:
     steps: int
     derandomize: bool
     targets: bool = False
+    enforce_coverage: bool = True
+    """Whether incomplete coverage fails the run (ci, deep). The quick dev run and the few, short examples of
+    the solver backend cannot reach every operation and reason; they report the gaps without failing."""
     backend: str = "hypothesis"
     description: str = ""
 
 
 PROFILES: dict[str, Profile] = {
-    "dev": Profile("dev", 25, 40, False, description="fast local check, random seed"),
+    "dev": Profile("dev", 25, 40, False, enforce_coverage=False, description="fast local check, random seed"),
     "ci": Profile("ci", 250, 100, True, description="derandomized, complete coverage, about a minute"),
     "deep": Profile(
         "deep",
@@ -166,7 +169,8 @@ def run_fuzz(
         "invariants": list(REGISTRY),
         "violations": violations,
         "coverage_gaps": gaps,
-        "passed": not violations and not gaps,
+        "coverage_enforced": profile.enforce_coverage,
+        "passed": not violations and not (gaps and profile.enforce_coverage),
         "hypothesis_output": hypothesis_output[-20:],
     }
 
