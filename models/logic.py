@@ -122,6 +122,7 @@ constrained by sound axioms (true statements about the oracle), documented with 
 from __future__ import annotations
 
 import abc
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -141,6 +142,7 @@ Describe = Callable[[Any, Any], str]
 _FIXED_PARAMETERS = Parameters()
 
 
+@functools.lru_cache(maxsize=4096)
 def _unlocked(bucket: Bucket, day: int) -> int:
     return compute_unlocked(bucket, day, _FIXED_PARAMETERS)
 
@@ -344,51 +346,48 @@ class ConcreteLogic(Logic):
     def fn(self, name: str, *args: Any) -> Any:
         return FUNCTIONS[name](*args)
 
+    # Quantifiers track their nesting depth (only top-level checks record messages). No try/finally: a logic
+    # object evaluates one invariant, and an exception ends that evaluation (it is reported as a violation).
     def forall(self, collection: Any, predicate: Predicate, describe: Describe | None = None) -> bool:
         self._depth += 1
-        try:
-            if describe is None or self._depth > 1:
-                for key, record in collection.items():
-                    if not predicate(key, record):
-                        return False
-                return True
-            failing = [(key, record) for key, record in collection.items() if not predicate(key, record)]
-        finally:
+        if describe is None or self._depth > 1:
+            for key, record in collection.items():
+                if not predicate(key, record):
+                    self._depth -= 1
+                    return False
             self._depth -= 1
+            return True
+        failing = [(key, record) for key, record in collection.items() if not predicate(key, record)]
+        self._depth -= 1
         for key, record in failing:
             self.messages.append(describe(key, record))
         return not failing
 
     def exists(self, collection: Any, predicate: Predicate) -> bool:
         self._depth += 1
-        try:
-            for key, record in collection.items():
-                if predicate(key, record):
-                    return True
-            return False
-        finally:
-            self._depth -= 1
+        for key, record in collection.items():
+            if predicate(key, record):
+                self._depth -= 1
+                return True
+        self._depth -= 1
+        return False
 
     def sum(self, collection: Any, term: Term) -> int:
         self._depth += 1
-        try:
-            total = 0
-            for key, record in collection.items():
-                total += term(key, record)
-            return total
-        finally:
-            self._depth -= 1
+        total = 0
+        for key, record in collection.items():
+            total += term(key, record)
+        self._depth -= 1
+        return total
 
     def count(self, collection: Any, predicate: Predicate) -> int:
         self._depth += 1
-        try:
-            total = 0
-            for key, record in collection.items():
-                if predicate(key, record):
-                    total += 1
-            return total
-        finally:
-            self._depth -= 1
+        total = 0
+        for key, record in collection.items():
+            if predicate(key, record):
+                total += 1
+        self._depth -= 1
+        return total
 
     def forall_pairs(
         self,
