@@ -310,9 +310,15 @@ def warp(state: State, eras: int) -> None:
 class Generator:
     """Draws an operation for a concrete state (module docstring)."""
 
-    def __init__(self, chooser: Chooser, bounds: Bounds) -> None:
+    def __init__(self, chooser: Chooser, bounds: Bounds, warps: bool = True) -> None:
         self.c = chooser
         self.bounds = bounds
+        self.warps = warps
+        """Whether to move the clock forward between steps (off: every state is reachable from genesis)."""
+
+    def warp(self, state: State, eras: int) -> None:
+        if self.warps:
+            warp(state, eras)
 
     def address(self) -> int:
         return self.c.integer(-1, self.bounds.A - 1) if self.c.chance(100) else self.c.integer(1, self.bounds.A - 1)
@@ -386,7 +392,7 @@ class Generator:
     def finalize_bridge(self, state: State) -> Operation:
         ids = sorted(state.bridge_withdrawals)
         if ids and self.c.chance(300):
-            warp(state, max(0, state.bridge_withdrawals[ids[0]].ready_era - state.era))
+            self.warp(state, max(0, state.bridge_withdrawals[ids[0]].ready_era - state.era))
         return FinalizeBridgeWithdrawal(self.sender(), self.identifier(ids))
 
     def claim_allocation(self, state: State) -> Operation:
@@ -394,7 +400,7 @@ class Generator:
         allocation = state.allocations.get(bucket)
         sender = self.sender(allocation.beneficiary) if allocation else self.sender()
         if self.c.chance(150):
-            warp(state, self.c.integer(1, 24 * 400))
+            self.warp(state, self.c.integer(1, 24 * 400))
         return ClaimAllocation(sender, bucket, self.amount(10_000_000 * ICNT, 1_000 * ICNT))
 
     def grant_role(self, state: State) -> Operation:
@@ -448,7 +454,7 @@ class Generator:
 
     def remove_hypernode(self, state: State) -> Operation:
         if self.c.chance(300):
-            warp(state, max(0, state.params.bootstrap_end_era - state.era))
+            self.warp(state, max(0, state.params.bootstrap_end_era - state.era))
         return RemoveHyperNode(self.holder(state, Role.OPERATOR), self.identifier(sorted(state.hypernodes)))
 
     def mint_link(self, state: State) -> Operation:
@@ -491,14 +497,14 @@ class Generator:
         sender, link_id = self._link_op(state)
         link = state.links.get(link_id)
         if link is not None and self.c.chance(300):
-            warp(state, max(0, link.staked_era + link.min_staking_period - state.era))
+            self.warp(state, max(0, link.staked_era + link.min_staking_period - state.era))
         return RequestUnstakeLink(sender, link_id)
 
     def complete_unstake(self, state: State) -> Operation:
         sender, link_id = self._link_op(state)
         link = state.links.get(link_id)
         if link is not None and self.c.chance(300):
-            warp(state, max(0, link.unstake_ready_era - state.era))
+            self.warp(state, max(0, link.unstake_ready_era - state.era))
         return CompleteUnstakeLink(sender, link_id)
 
     def claim_upfront(self, state: State) -> Operation:
@@ -542,7 +548,7 @@ class Generator:
         sender, scaler = self._scaler_op(state)
         node = state.scalernodes.get(scaler)
         if node is not None and self.c.chance(200):
-            warp(state, max(0, node.commitment_end_era - state.era + self.c.integer(-1, 1)))
+            self.warp(state, max(0, node.commitment_end_era - state.era + self.c.integer(-1, 1)))
         return ExtendCommitment(sender, scaler)
 
     def deposit(self, state: State) -> Operation:
@@ -566,14 +572,14 @@ class Generator:
         delegation_id = self.identifier(sorted(state.delegations))
         delegation = state.delegations.get(delegation_id)
         if delegation is not None and self.c.chance(400):
-            warp(state, max(0, delegation.start_era + 24 - state.era))
+            self.warp(state, max(0, delegation.start_era + 24 - state.era))
         return RequestUndelegation(self.sender(delegation.delegator) if delegation else self.sender(), delegation_id)
 
     def complete_withdrawal(self, state: State) -> Operation:
         withdrawal_id = self.identifier(sorted(state.collateral_withdrawals))
         withdrawal = state.collateral_withdrawals.get(withdrawal_id)
         if withdrawal is not None and self.c.chance(300):
-            warp(state, max(0, withdrawal.ready_era - state.era))
+            self.warp(state, max(0, withdrawal.ready_era - state.era))
         return CompleteWithdrawal(self.sender(withdrawal.owner) if withdrawal else self.sender(), withdrawal_id)
 
     def book(self, state: State) -> Operation:
@@ -676,10 +682,11 @@ def run_agreement(bounds: Bounds, runs: int, steps_per_run: int, seed: int = 0, 
     return report
 
 
-def run_trace(bounds: Bounds, chooser: Chooser, steps: int, report: AgreementReport, solver_every: int = 0) -> None:
+def run_trace(bounds: Bounds, chooser: Chooser, steps: int, report: AgreementReport, solver_every: int = 0,
+              warps: bool = True) -> None:
     state = small_genesis(chooser.choice([0, 0, -3, 200, 400, 800, 1500]))
     prepare(state, chooser)
-    generator = Generator(chooser, bounds)
+    generator = Generator(chooser, bounds, warps)
     for _ in range(steps):
         op = generator.draw(state)
         before = copy.deepcopy(state) if solver_every else None

@@ -394,3 +394,39 @@ def prove_axioms(timeout_seconds: float = 10.0) -> list[AxiomResult]:
         results.append(AxiomResult(abstraction.name, f"{abstraction.hypotheses} => {abstraction.statement}",
                                    status, time.perf_counter() - start))
     return results
+
+
+def prove_greedy_take(pieces: int, timeout_seconds: float = 30.0) -> AxiomResult:
+    """Prove lemma greedy-take (:func:`models.transitions.greedy_take_summary`) for ``pieces`` pieces with
+    arbitrary flags, values and amount: the hint the slashing relation gives the solver is a theorem."""
+    import time
+
+    import z3
+
+    from models.backend import Z3Backend
+
+    start = time.perf_counter()
+    B = Z3Backend()
+    amount = z3.Int("amount")
+    flags = [z3.Bool(f"flag{index}") for index in range(pieces)]
+    values = [z3.Int(f"value{index}") for index in range(pieces)]
+    claims = []
+    remaining = amount
+    prefix = 0
+    for position, (flag, value) in enumerate(zip(flags, values, strict=True)):
+        earlier = [B.ite(f, v, 0) >= 0 for f, v in zip(flags[:position], values[:position], strict=True)]
+        claims.append(B.implies(B.and_(amount >= 0, *earlier), remaining == B.max_(amount - prefix, 0)))
+        # the reference's step: remaining -= min(remaining, value) when the piece applies
+        remaining = B.ite(flag, remaining - B.min_(remaining, value), remaining)
+        prefix = prefix + B.ite(flag, value, 0)
+    everything = [B.ite(f, v, 0) >= 0 for f, v in zip(flags, values, strict=True)]
+    claims.append(B.implies(B.and_(amount >= 0, *everything), remaining == B.max_(amount - prefix, 0)))
+    claim = B.and_(*claims)
+    solver = z3.Solver()
+    solver.set("timeout", int(timeout_seconds * 1000))
+    solver.add(z3.Not(claim))
+    answer = solver.check()
+    status = "proved" if answer == z3.unsat else "counterexample" if answer == z3.sat else "unknown"
+    return AxiomResult("greedy-take", f"for {pieces} pieces taken greedily from amount >= 0: while the pieces so far "
+                       "are >= 0, what remains is max(amount - pieces so far, 0)", status,
+                       time.perf_counter() - start)

@@ -69,7 +69,10 @@ class PyBackend:
     def mul_small(self, small: Any, factor: Any, limit: int) -> Any:
         return small * factor
 
-    def hint(self, fact: Any) -> None:
+    def checkpoint(self, value: Any, label: str) -> Any:
+        return value
+
+    def hint(self, fact: Any, label: str = "hint") -> None:
         """A proved fact about the relation's own terms, for the solver; nothing to do on values."""
 
     def ite_record(self, condition: Any, then: Any, otherwise: Any) -> Any:
@@ -97,6 +100,8 @@ class Z3Backend:
         self.true = z3.BoolVal(True)
         self.false = z3.BoolVal(False)
         self.axioms: list[Any] = []
+        self.hints: list[tuple[str, Any]] = []
+        self._checkpoints = 0
         self.applications: list[tuple[str, Any, tuple[Any, ...]]] = []
         self._functions: dict[str, Any] = {}
         self._seen: dict[Any, Any] = {}
@@ -228,10 +233,40 @@ class Z3Backend:
                 self.axioms.append(axiom)
         return application
 
-    def hint(self, fact: Any) -> None:
-        """Record a fact entailed by the relation (a proved lemma about its own terms) for the solver."""
+    def checkpoint(self, value: Any, label: str) -> Any:
+        """Name every leaf of a state (or record) by a fresh constant defined equal to it.
+
+        A definition ``c = term`` with a fresh ``c`` is a conservative extension: it changes no
+        conclusion about the other symbols. It cuts the terms of a long computation (era settlement)
+        into stages the solver can reason about separately."""
+        from models.symbolic_state import map_leaves
+
+        self._checkpoints += 1
+        prefix = f"{label}#{self._checkpoints}"
+        counter = [0]
+
+        def name(term: Any) -> Any:
+            counter[0] += 1
+            if isinstance(term, bool | int) or (self.z3.is_const(term)
+                                                and term.decl().kind() == self.z3.Z3_OP_UNINTERPRETED):
+                return term
+            if self.z3.is_bool(term):
+                constant = self.z3.Bool(f"{prefix}.{counter[0]}")
+            else:
+                constant = self.z3.Int(f"{prefix}.{counter[0]}")
+            self.axioms.append(constant == term)
+            return constant
+
+        return map_leaves(name, value)
+
+    def hint(self, fact: Any, label: str = "hint") -> None:
+        """Record a fact about the relation's own terms, for the solver (a *cut*).
+
+        A hint must be valid: true for every value of the state, the operation and the abstractions
+        (given their axioms). The prover assumes hints only after proving each one on its own
+        (:func:`properties.prove.obligations.check_hints`)."""
         if not (isinstance(fact, bool) and fact):
-            self.axioms.append(fact)
+            self.hints.append((label, fact))
 
     def mul_small(self, small: Any, factor: Any, limit: int) -> Any:
         """``small * factor``: the abstraction ``mul``, whose axioms make it exact (linear) when either

@@ -818,4 +818,13 @@ def domain(B: Any, s: SState, bounds: Bounds) -> list[tuple[str, Any]]:
         if index + 1 < len(s.pending):
             pending.append(B.implies(s.pending[index + 1].present, change.present))
     add("domain-pending", *pending)
+    reports = []
+    for a in range(K):
+        for b in range(K):
+            # report bits: [scaler][hypernode] and [hypernode][scaler], between existing nodes only
+            pair = B.and_(s.scalernodes[a].present, s.hypernodes[b].present)
+            reports.append(B.implies(B.or_(s.reports.down_votes[a][b], s.reports.scaler_reported[a][b]), pair))
+            flipped = B.and_(s.hypernodes[a].present, s.scalernodes[b].present)
+            reports.append(B.implies(B.or_(s.reports.unanswered[a][b], s.reports.hyper_reported[a][b]), flipped))
+    add("domain-reports", *reports)
     return out

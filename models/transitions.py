@@ -16,10 +16,13 @@ rewards after collateral was slashed, region usage after bookings ended).
 Nonlinear arithmetic goes through the abstractions of :mod:`models.arith`; products of a Link
 weight and a quorum parameter are exact sums of indicator terms (weights are counts of Links).
 
-Faithfulness: on every state satisfying :func:`models.symbolic_state.domain` the relation agrees
-with the reference, given the lemma ``faults-before-current-era`` (no fault is recorded for the
-current or a later era; the reference would overwrite such a fault, the model appends a new
-slot). The agreement check (``tests/models/test_agreement.py``) tests exactly this claim.
+Faithfulness: on every state satisfying :func:`models.symbolic_state.domain` and the registry's
+``slash-deadline`` and ``no-double-slash`` invariants, the relation agrees with the reference. Those
+invariants say no fault is recorded for the current or a later era (the reference would overwrite
+such a fault, the model appends a new slot) and each ScalerNode has at most one overdue fault (the
+model executes overdue faults ScalerNode by ScalerNode, see :func:`settle_overdue_faults`). Every
+reachable state satisfies them (the prover proves it); the agreement check
+(``tests/models/test_agreement.py``) tests the claim on thousands of concrete steps.
 """
 
 from __future__ import annotations
@@ -223,6 +226,12 @@ def add_balance(B: Any, s: SState, chain: Any, address: Any, amount: Any, condit
                for index, value in enumerate(s.l1))
     l2 = tuple(B.ite(B.and_(condition, chain == L2, address == index), value + amount, value)
                for index, value in enumerate(s.l2))
+    if B.symbolic:
+        # hint balance-sum: a credit to an address of the model moves the chain's total by the amount
+        inside = B.and_(0 <= address, address < len(s.l1))
+        B.hint(B.implies(inside, B.and_(
+            B.sum_(l1) == B.sum_(s.l1) + B.ite(B.and_(condition, chain == L1), amount, 0),
+            B.sum_(l2) == B.sum_(s.l2) + B.ite(B.and_(condition, chain == L2), amount, 0))), "balance-sum")
     return update(s, l1=l1, l2=l2)
 
 
@@ -900,12 +909,11 @@ def relation_report_hypernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Ste
 
 
 # --- slashing (spec.slashing) -----------------------------------------------------------------
-def slash_scaler(B: Any, s: SState, condition: Any, offender: Any, fault_era: Any) -> tuple[SState, Any]:
-    """:func:`spec.slashing.execute_downtime_fault` without the fault bookkeeping: take
-    ``slash_amount(collateral at risk for a fault of fault_era)`` in slashing order and credit the
-    Protocol Treasury. A delegation is exposed from two eras after it started
-    (:func:`spec.slashing.is_stake_exposed`). Every write is guarded by ``condition``. Returns the
-    state and the amount."""
+def _slash_plan(B: Any, s: SState, offender: Any, fault_era: Any) -> tuple[Any, list]:
+    """The slash of one ScalerNode for a fault of ``fault_era`` (:func:`spec.slashing.execute_downtime_fault`):
+    ``slash_amount(collateral at risk)`` and how much each piece of collateral gives, in slashing
+    order (node, network, own pending withdrawals, exposed delegations, delegated pending
+    withdrawals). Returns the amount and ``(kind, index, take)`` per piece."""
     node = pick(B, s.scalernodes, offender)
     own_pending = []
     delegated_pending = []
@@ -913,15 +921,9 @@ def slash_scaler(B: Any, s: SState, condition: Any, offender: Any, fault_era: An
         mine = B.and_(w.present, w.scaler == offender)
         own_pending.append(B.and_(mine, w.source != FROM_DELEGATION))
         delegated_pending.append(B.and_(mine, w.source == FROM_DELEGATION))
+    # a delegation is exposed from two eras after it started (spec.slashing.is_stake_exposed)
     delegating = [B.and_(d.present, d.scaler == offender, d.start_era + FIXED.activation_delay_eras <= fault_era)
                   for d in s.delegations]
-    own = node.node_collateral + node.network_collateral + B.sum_(
-        B.ite(flag, w.amount, 0) for flag, w in zip(own_pending, s.collateral_withdrawals, strict=True))
-    delegated = B.sum_(B.ite(flag, d.amount, 0) for flag, d in zip(delegating, s.delegations, strict=True))
-    delegated = delegated + B.sum_(
-        B.ite(flag, w.amount, 0) for flag, w in zip(delegated_pending, s.collateral_withdrawals, strict=True))
-    amount = B.uf("slash_amount", own + delegated, s.param("downtime_slash_bps"))
-    # the pieces of collateral in slashing order: (applies, current amount, writer)
     pieces: list[tuple[Any, Any, str, int]] = [(True, node.node_collateral, "node", 0),
                                                (True, node.network_collateral, "network", 0)]
     pieces += [(flag, s.collateral_withdrawals[index].amount, "withdrawal", index)
@@ -929,38 +931,74 @@ def slash_scaler(B: Any, s: SState, condition: Any, offender: Any, fault_era: An
     pieces += [(flag, s.delegations[index].amount, "delegation", index) for index, flag in enumerate(delegating)]
     pieces += [(flag, s.collateral_withdrawals[index].amount, "withdrawal", index)
                for index, flag in enumerate(delegated_pending)]
-    taken: list[Any] = []
+    at_risk = B.sum_(B.ite(flag, value, 0) for flag, value, _, _ in pieces)
+    amount = B.uf("slash_amount", at_risk, s.param("downtime_slash_bps"))
+    plan = []
     remaining = amount
     prefix: Any = 0
-    for flag, value, _, _ in pieces:
-        # hint (lemma greedy-take, models.arith.GREEDY_TAKE): with a non-negative amount and
-        # non-negative pieces so far, what remains is the amount minus the pieces, floored at 0
-        B.hint(B.implies(B.and_(amount >= 0, *[B.ite(f, v, 0) >= 0 for f, v, _, _ in pieces[:len(taken)]]),
-                         remaining == B.max_(amount - prefix, 0)))
-        take = B.ite(flag, B.min_(remaining, value), 0)
-        taken.append(take)
-        remaining = remaining - take
+    for position, (flag, value, kind, index) in enumerate(pieces):
+        # hint (lemma greedy-take): with a non-negative amount and non-negative pieces so far, what
+        # remains is the amount minus the pieces so far, floored at 0 (a theorem of linear
+        # arithmetic about these very terms, proved by models.arith.prove_greedy_take)
+        earlier = [B.ite(f, v, 0) >= 0 for f, v, _, _ in pieces[:position]]
+        B.hint(B.implies(B.and_(amount >= 0, *earlier), remaining == B.max_(amount - prefix, 0)), "greedy-take")
+        # remaining - min(remaining, value) == max(remaining - value, 0): the reference's min, written
+        # so that the takes telescope (take_i = remaining_i - remaining_i+1)
+        after = B.ite(flag, B.max_(remaining - value, 0), remaining)
+        plan.append((kind, index, remaining - after))
+        remaining = after
         prefix = prefix + B.ite(flag, value, 0)
-    node_taken, network_taken = taken[0], taken[1]
-    scalernodes = put(B, s.scalernodes, offender, lambda n: update(
-        n, node_collateral=n.node_collateral - node_taken, network_collateral=n.network_collateral - network_taken),
-        condition)
+    B.hint(B.implies(B.and_(amount >= 0, *[B.ite(f, v, 0) >= 0 for f, v, _, _ in pieces]),
+                     remaining == B.max_(amount - prefix, 0)), "greedy-take")
+    return amount, plan
+
+
+def slash_scalers(B: Any, s: SState, slashes: list[tuple[Any, Any, Any]]) -> tuple[SState, list]:
+    """Execute downtime slashes ``(condition, offender, fault era)``; returns the state and the amounts.
+
+    The reference executes them one after another; the model computes each from the same state and
+    applies them together. The two agree whenever the offenders are distinct: each slash reads and
+    writes only its own ScalerNode's collateral, its withdrawals and the delegations to it."""
+    amounts = []
+    node_takes: dict[int, list] = {}
+    withdrawal_takes: dict[int, list] = {}
+    delegation_takes: dict[int, list] = {}
+    credited: list = []
+    for condition, offender, fault_era in slashes:
+        amount, plan = _slash_plan(B, s, offender, fault_era)
+        amounts.append(amount)
+        credited.append(B.ite(condition, amount, 0))
+        node, network = plan[0][2], plan[1][2]
+        for n in range(len(s.scalernodes)):
+            hit = B.and_(condition, offender == n)
+            if isinstance(hit, bool) and not hit:
+                continue
+            node_takes.setdefault(n, []).append((B.ite(hit, node, 0), B.ite(hit, network, 0)))
+        for kind, index, take in plan[2:]:
+            target = withdrawal_takes if kind == "withdrawal" else delegation_takes
+            target.setdefault(index, []).append(B.ite(condition, take, 0))
+    scalernodes = list(s.scalernodes)
+    for n, takes in node_takes.items():
+        record = scalernodes[n]
+        scalernodes[n] = update(record,
+                                node_collateral=record.node_collateral - B.sum_(take for take, _ in takes),
+                                network_collateral=record.network_collateral - B.sum_(take for _, take in takes))
     withdrawals = list(s.collateral_withdrawals)
+    for index, takes in withdrawal_takes.items():
+        withdrawals[index] = update(withdrawals[index], amount=withdrawals[index].amount - B.sum_(takes))
     delegations = list(s.delegations)
-    for (flag, _, kind, index), take in zip(pieces[2:], taken[2:], strict=True):
-        if kind == "withdrawal":
-            record = withdrawals[index]
-            withdrawals[index] = B.ite_record(B.and_(condition, flag), update(record, amount=record.amount - take),
-                                              record)
-        else:
-            record = delegations[index]
-            delegations[index] = B.ite_record(B.and_(condition, flag), update(record, amount=record.amount - take),
-                                              record)
-    post = update(s, scalernodes=scalernodes, collateral_withdrawals=tuple(withdrawals),
-                  delegations=tuple(delegations),
-                  protocol_treasury=B.ite(condition, s.protocol_treasury + amount, s.protocol_treasury))
-    post = set_totals(post, slashed=B.ite(condition, s.totals.slashed + amount, s.totals.slashed))
-    return post, amount
+    for index, takes in delegation_takes.items():
+        delegations[index] = update(delegations[index], amount=delegations[index].amount - B.sum_(takes))
+    total = B.sum_(credited)
+    post = update(s, scalernodes=tuple(scalernodes), collateral_withdrawals=tuple(withdrawals),
+                  delegations=tuple(delegations), protocol_treasury=s.protocol_treasury + total)
+    return set_totals(post, slashed=s.totals.slashed + total), amounts
+
+
+def slash_scaler(B: Any, s: SState, condition: Any, offender: Any, fault_era: Any) -> tuple[SState, Any]:
+    """One downtime slash (see :func:`slash_scalers`)."""
+    post, amounts = slash_scalers(B, s, [(condition, offender, fault_era)])
+    return post, amounts[0]
 
 
 def shorten_links(B: Any, s: SState, faults: list[tuple[Any, Any, Any]], penalty: Any) -> SState:
@@ -1038,15 +1076,32 @@ def settle_challenge_results(B: Any, s: SState) -> tuple[SState, list[Any], Any]
 
 def settle_overdue_faults(B: Any, s: SState) -> SState:
     """Step 2 (:func:`spec.slashing.process_overdue_faults`): execute every fault of an earlier era not
-    executed yet; downtime faults in key order (= slot order), then HyperNode faults in one pass."""
+    executed yet: downtime faults ScalerNode by ScalerNode in id order, then HyperNode faults in one
+    pass over the Links.
+
+    The reference executes downtime faults in key order (era, offender). The model executes, for
+    each ScalerNode in id order, *the* overdue downtime fault naming it: in every state where each
+    ScalerNode has at most one overdue fault (registry invariants ``slash-deadline`` and
+    ``no-double-slash``: unexecuted faults are of the previous era, and keys are unique), the two
+    orders coincide, and slashes of different ScalerNodes touch disjoint collateral."""
     era = s.era
+    K = len(s.scalernodes)
     overdue = [B.and_(f.present, B.not_(f.executed), f.era < era) for f in s.faults]
-    post = s
     faults = list(s.faults)
-    for index, fault in enumerate(s.faults):
-        condition = B.and_(overdue[index], fault.kind == DOWNTIME)
-        post, amount = slash_scaler(B, post, condition, fault.offender, fault.era)
-        faults[index] = B.ite_record(condition, update(fault, executed=True, amount=amount), faults[index])
+    slashes = []
+    owners = []
+    for n in range(K):
+        mine = [B.and_(overdue[index], fault.kind == DOWNTIME, fault.offender == n)
+                for index, fault in enumerate(s.faults)]
+        fault_era: Any = 0
+        for index in reversed(range(len(s.faults))):
+            fault_era = B.ite(mine[index], s.faults[index].era, fault_era)
+        slashes.append((B.or_(*mine), n, fault_era))
+        owners.append(mine)
+    post, amounts = slash_scalers(B, s, slashes)
+    for mine, amount in zip(owners, amounts, strict=True):
+        for index, flag in enumerate(mine):
+            faults[index] = B.ite_record(flag, update(faults[index], executed=True, amount=amount), faults[index])
     hypernode_faults = [(B.and_(overdue[index], fault.kind == HN_FAULT), fault.offender, fault.era)
                         for index, fault in enumerate(s.faults)]
     post = shorten_links(B, post, hypernode_faults, s.param("hypernode_fault_validity_penalty_eras"))
@@ -1149,10 +1204,20 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
                 diverted_to_collateral=totals.diverted_to_collateral + diverted,
                 rewards_paid=totals.rewards_paid + paid), totals))
         post = add_balance(B, post, L1, node.owner, paid_out, B.and_(paying, paid_out > 0))
+    post = B.checkpoint(post, "after-hp-rewards")
     # delegator returns (spec.rewards.process_delegator_returns)
     network_required = B.sum_(B.ite(verified[n], required[n], 0) for n in range(K))
     network_provided = B.sum_(B.ite(verified[n], provided[n], 0) for n in range(K))
     rate = s.param("delegator_return_bps_per_year")
+    if B.symbolic:
+        # hint network-collateral-sign: with non-negative capacities and an unlocked supply >= 0,
+        # every verified node's requirement, and so the network's, is non-negative
+        capacities_ok = B.and_(*[B.implies(verified[n], s.scalernodes[n].capacity_tb >= 1) for n in range(K)])
+        B.hint(B.implies(B.and_(capacities_ok, unlocked >= 0),
+                         B.and_(*[B.implies(verified[n], required[n] >= 0) for n in range(K)], network_required >= 0)),
+               "network-collateral-sign")
+        B.hint(B.implies(B.and_(*[B.implies(verified[n], provided[n] >= 0) for n in range(K)]), network_provided >= 0),
+               "network-collateral-sign")
     for index in range(len(post.delegations)):
         delegation = post.delegations[index]
         eligible = B.and_(delegation.present, delegation.amount != 0, B.select(verified, delegation.scaler, False))
@@ -1208,9 +1273,13 @@ def settle_era(B: Any, s: SState) -> tuple[SState, Any, list[Any]]:
     """Steps 1-5 of :func:`spec.eras.process_era_end`. Returns the state, whether it fits, and the
     ScalerNodes found down."""
     post, down, fits = settle_challenge_results(B, s)
+    post = B.checkpoint(post, "after-challenges")
     post = settle_overdue_faults(B, post)
+    post = B.checkpoint(post, "after-slashing")
     post = settle_link_accrual(B, post)
+    post = B.checkpoint(post, "after-accrual")
     post = settle_bookings_and_rewards(B, post, down)
+    post = B.checkpoint(post, "after-rewards")
     post = start_next_era(B, post)
     return post, fits, down
 

@@ -9,7 +9,9 @@ state (so the symbolic reading of every invariant is checked against its concret
 :class:`SlotView` implements the view contract over :class:`models.symbolic_state.SState`:
 
 - collections of slots are :class:`SlotCollection` (key = slot index, guarded by ``present``);
-  balances are keyed by address, present where the balance is not 0 (a missing balance is 0);
+  balances are keyed by every address of the model (a missing balance is 0, so a sum needs no
+  presence test; a ``forall`` also covers addresses holding 0, which the registry's balance
+  predicates accept);
   allocations are keyed by their :class:`spec.types.Bucket`; regions, clusters and the Link curve
   are always present; fault keys are slot indexes (opaque to invariants);
 - relations are :class:`SlotRelation` over the Bool matrices; roles are keyed by the
@@ -103,8 +105,8 @@ class SlotView:
         self.link_pool = state.link_pool
         self.bridge_escrow = state.bridge_escrow
         self.link_transfers_enabled = state.link_transfers_enabled
-        self.l1_balances = SlotCollection(tuple((address, value, value != 0) for address, value in enumerate(state.l1)))
-        self.l2_balances = SlotCollection(tuple((address, value, value != 0) for address, value in enumerate(state.l2)))
+        self.l1_balances = _always(state.l1)
+        self.l2_balances = _always(state.l2)
         self.bridge_withdrawals = _slots(state.bridge_withdrawals)
         self.allocations = _always(state.allocations, tuple(CLAIMABLE))
         self.regions = _always(state.regions)
@@ -250,6 +252,8 @@ class SlotLogic(Logic):
 
     def unchanged(self, before: Any, after: Any) -> Any:
         B = self.B
+        if isinstance(before, ParamsView):
+            return _equal_leaves(B, before._state.params, after._state.params)
         if isinstance(before, SlotView):
             return _equal_states(B, before.state, after.state)
         if isinstance(before, SlotCollection):
@@ -273,6 +277,8 @@ class SlotLogic(Logic):
 def _leaves(value: Any) -> list:
     from models.symbolic_state import iter_leaves
 
+    if not (attrs.has(type(value)) or isinstance(value, tuple | bool | int)) and not hasattr(value, "sort"):
+        raise TypeError(f"unchanged() cannot compare {type(value).__name__}")
     return [leaf for _, leaf in iter_leaves(value)]
 
 
