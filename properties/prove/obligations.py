@@ -1,0 +1,234 @@
+"""Proof obligations: ``Init => P`` and ``Inv_all /\\ Step_op => P'`` for every predicate P and operation.
+
+For an operation class, one symbolic pre-state and one symbolic operation are built, the class's
+transition relation is applied (:func:`models.transitions.step`), and the solver is given, once:
+
+- the structural domain, every lemma and every invariant of the pre-state (``Inv_all``);
+- the operation's field ranges (:func:`models.ops.op_domain`) and that the step fits the bounds;
+- every abstraction axiom instantiated while building (:mod:`models.arith`).
+
+Then each predicate of the post-state is one obligation: its negation is pushed, checked, popped.
+``unsat`` is ``proved``; ``sat`` is ``counterexample`` (the model gives a one-step trace, which is
+replayed on the reference); anything else (timeout) is ``unknown`` and never counts as proved.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from typing import Any
+
+import attrs
+
+from models.backend import Z3Backend
+from models.genesis import config_constraints, fresh_config, initial_state
+from models.ops import decode_op, field_names, fresh_op, op_domain
+from models.symbolic_state import Bounds, SState, evaluate, fresh, iter_leaves, normalize, to_state
+from models.transitions import step
+from spec.operations import OPERATION_TYPES
+from spec.transition import apply
+
+INIT = "Init"
+
+
+@attrs.define
+class ObligationResult:
+    invariant: str
+    operation: str
+    status: str
+    seconds: float
+    kind: str = "invariant"
+    counterexample: dict | None = None
+
+    def as_dict(self) -> dict:
+        result = {
+            "invariant": self.invariant,
+            "operation": self.operation,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "kind": self.kind,
+        }
+        if self.counterexample is not None:
+            result["counterexample"] = self.counterexample
+        return result
+
+
+def operation_named(name: str) -> type:
+    for cls in OPERATION_TYPES:
+        if cls.__name__ == name:
+            return cls
+    raise KeyError(name)
+
+
+def sparse(assignment: SState) -> dict[str, Any]:
+    """The non-zero leaves of an assignment (absent slots dropped): a readable state."""
+    return {path: value for path, value in iter_leaves(normalize(assignment)) if value not in (0, False)}
+
+
+def _status(answer: Any) -> str:
+    import z3
+
+    if answer == z3.unsat:
+        return "proved"
+    if answer == z3.sat:
+        return "counterexample"
+    return "unknown"
+
+
+def _new_solver(timeout_seconds: float) -> Any:
+    import z3
+
+    solver = z3.Solver()
+    solver.set("timeout", max(1, int(timeout_seconds * 1000)))
+    return solver
+
+
+def check_init(bounds: Bounds, predicates: list, timeout_seconds: float) -> list[ObligationResult]:
+    """``Init => P`` for each predicate."""
+    import z3
+
+    B = Z3Backend()
+    config = fresh_config(bounds)
+    state = initial_state(B, config, bounds)
+    goals = [(predicate, predicate.symbolic(B, state, bounds)) for predicate in predicates]
+    solver = _new_solver(timeout_seconds)
+    solver.add(config_constraints(B, config, bounds), *B.axioms, *[fact for _, fact in B.hints])
+    results = []
+    for predicate, goal in goals:
+        start = time.perf_counter()
+        solver.push()
+        solver.add(z3.Not(goal))
+        answer = solver.check()
+        counterexample = None
+        if answer == z3.sat:
+            model = solver.model()
+            counterexample = {"state": sparse(evaluate(model, state))}
+        solver.pop()
+        results.append(
+            ObligationResult(
+                predicate.id, INIT, _status(answer), time.perf_counter() - start, predicate.kind, counterexample
+            )
+        )
+    return results
+
+
+@attrs.define
+class StepContext:
+    """One operation class's relation, with every assumption of ``Inv_all`` asserted."""
+
+    bounds: Bounds
+    op_class: type
+    backend: Z3Backend
+    pre: SState
+    op: Any
+    step: Any
+    solver: Any
+    goals: list
+
+
+def build_step_context(
+    bounds: Bounds, op_class: type, predicates: list, step_predicates: list, timeout_seconds: float
+) -> StepContext:
+    B = Z3Backend(small=bounds.K)
+    pre = fresh(bounds, "pre")
+    op = fresh_op(op_class)
+    relation = step(B, pre, op, bounds)
+    assumptions = [predicate.symbolic(B, pre, bounds) for predicate in predicates]
+    goals = [(predicate, predicate.symbolic(B, relation.post, bounds)) for predicate in predicates]
+    goals += [(predicate, predicate.symbolic(B, pre, op, relation, bounds)) for predicate in step_predicates]
+    solver = _new_solver(timeout_seconds)
+    solver.add(*assumptions)
+    solver.add(op_domain(B, op, bounds), relation.fits)
+    solver.add(*B.axioms)
+    solver.add(*[fact for _, fact in B.hints])
+    return StepContext(bounds, op_class, B, pre, op, relation, solver, goals)
+
+
+def check_step(
+    bounds: Bounds,
+    op_class: type,
+    predicates: list,
+    step_predicates: list,
+    timeout_seconds: float,
+    only: set[str] | None = None,
+) -> list[ObligationResult]:
+    """``Inv_all /\\ Step => P'`` for each predicate P (and each step predicate) of ``op_class``."""
+    import z3
+
+    context = build_step_context(bounds, op_class, predicates, step_predicates, timeout_seconds)
+    results = []
+    for predicate, goal in context.goals:
+        if only is not None and predicate.id not in only:
+            continue
+        start = time.perf_counter()
+        context.solver.push()
+        context.solver.add(z3.Not(goal))
+        answer = context.solver.check()
+        counterexample = None
+        if answer == z3.sat:
+            counterexample = extract_counterexample(context, context.solver.model(), predicate)
+        context.solver.pop()
+        kind = getattr(predicate, "kind", "step")
+        results.append(
+            ObligationResult(
+                predicate.id, op_class.__name__, _status(answer), time.perf_counter() - start, kind, counterexample
+            )
+        )
+    return results
+
+
+def extract_counterexample(context: StepContext, model: Any, predicate: Any) -> dict:
+    """A one-step trace from a solver model, replayed on the reference."""
+    import z3
+
+    pre_values = evaluate(model, context.pre)
+    post_values = evaluate(model, context.step.post)
+    op_values = {}
+    for name in field_names(context.op_class):
+        value = model.eval(context.op.values[name], model_completion=True)
+        op_values[name] = z3.is_true(value) if z3.is_bool(value) else value.as_long()
+    pre_state = to_state(pre_values)
+    operation = decode_op(context.op_class, op_values)
+    accepted = z3.is_true(model.eval(context.step.accepted, model_completion=True))
+    reason = model.eval(context.step.reason, model_completion=True).as_long()
+    trace = {
+        "pre": sparse(pre_values),
+        "operation": repr(operation),
+        "model_accepted": accepted,
+        "model_reason": reason,
+        "post_changes": {
+            path: value for path, value in sparse(post_values).items() if sparse(pre_values).get(path) != value
+        },
+    }
+    replay = replay_on_reference(pre_state, operation, predicate, context.bounds)
+    trace["replay"] = replay
+    return trace
+
+
+def replay_on_reference(pre_state: Any, operation: Any, predicate: Any, bounds: Bounds) -> dict:
+    """Apply the operation with :func:`spec.transition.apply` and evaluate the predicate there."""
+    post_state = copy.deepcopy(pre_state)
+    try:
+        outcome = apply(post_state, operation)
+    except Exception as error:  # a pre-state the reference cannot process
+        return {"error": f"{type(error).__name__}: {error}"}
+    result: dict[str, Any] = {
+        "accepted": outcome.accepted,
+        "reason": None if outcome.accepted else outcome.reason.value,
+    }
+    if hasattr(predicate, "kind"):
+        before = predicate.concrete(pre_state, bounds)
+        after = predicate.concrete(post_state, bounds)
+        result["holds_before"] = before
+        result["holds_after"] = after
+        result["violates_on_reference"] = before is True and after is False
+    else:
+        holds = predicate.concrete(pre_state, operation, outcome, post_state, bounds)
+        result["violates_on_reference"] = holds is False
+    return result
+
+
+def initial_config_state(bounds: Bounds) -> tuple[Z3Backend, Any, SState]:
+    B = Z3Backend()
+    config = fresh_config(bounds)
+    return B, config, initial_state(B, config, bounds)
