@@ -57,7 +57,7 @@ PROFILES: dict[str, Profile] = {
     "ci": Profile("ci", 250, 100, True, description="derandomized, complete coverage, about a minute"),
     "deep": Profile(
         "deep",
-        3_000,
+        1_500,
         150,
         False,
         targets=True,
@@ -69,6 +69,7 @@ PROFILES: dict[str, Profile] = {
         15,
         False,
         backend="crosshair",
+        enforce_coverage=False,
         description="solver-backed values (hypothesis-crosshair), for bugs on exact values",
     ),
 }
