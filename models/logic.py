@@ -147,8 +147,13 @@ def _unlocked(bucket: Bucket, day: int) -> int:
     return compute_unlocked(bucket, day, _FIXED_PARAMETERS)
 
 
+def _utilisation_due(total: int, elapsed: int, duration: int) -> int:
+    return total * elapsed // duration
+
+
 FUNCTIONS: dict[str, Callable[..., int]] = {
     "unlocked": _unlocked,
+    "utilisation_due": _utilisation_due,
 }
 """Named reference functions usable in invariants through :meth:`Logic.fn`.
 
@@ -156,6 +161,10 @@ FUNCTIONS: dict[str, Callable[..., int]] = {
   constant) at ``day`` (a term), with the calendar of ``Parameters()`` (only ``days_per_month`` is
   read; no operation changes it). Known facts a symbolic model may assume: ``0 <= unlocked <=
   allocation``; monotone in ``day``; ``0`` before the bucket's lock ends (Team, Investors: day 360).
+- ``utilisation_due(total, elapsed, duration)``: ``total x elapsed // duration``, the utilisation a booking
+  owes after ``elapsed`` of its ``duration`` eras (:func:`spec.bookings.compute_utilisation_due`;
+  ``duration > 0``). Known facts: ``0 <= due <= total`` for ``0 <= elapsed <= duration``; ``total`` at the
+  end, ``0`` at the start; monotone in ``elapsed``.
 """
 
 
