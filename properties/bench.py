@@ -131,3 +131,66 @@ def compute_loglog_slope(points: list[tuple[float, float]]) -> float:
 if __name__ == "__main__":
     hypernode_count, scaler_count, link_count = (int(arg) for arg in sys.argv[1:4])
     print(json.dumps(measure_settlement(hypernode_count, scaler_count, link_count)))
+
+
+# --- fuzz throughput, next to a trivial baseline state machine under the same Hypothesis settings
+def measure_fuzz(profile_name: str) -> dict:
+    """Steps per second of the protocol fuzzer (every invariant checked after every step)."""
+    from properties.fuzz.harness import run_fuzz
+
+    report = run_fuzz(profile_name, seed=0, regressions=None)
+    return {"profile": profile_name, "steps": report["steps"], "seconds": report["seconds"],
+            "steps_per_second": report["steps_per_second"], "passed": report["passed"]}
+
+
+def measure_baseline_machine(profile_name: str) -> dict:
+    """Steps per second of a trivial RuleBasedStateMachine (one counter, one rule, one invariant) run
+    with the fuzz profile's examples and steps: what Hypothesis itself costs per step on this machine."""
+    from hypothesis import HealthCheck, settings
+    from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+    from properties.fuzz.harness import PROFILES
+
+    profile = PROFILES[profile_name]
+    counted = {"steps": 0}
+
+    class Counter(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.value = 0
+
+        @rule()
+        def increment(self) -> None:
+            self.value += 1
+            counted["steps"] += 1
+
+        @invariant()
+        def non_negative(self) -> None:
+            assert self.value >= 0
+
+    config = settings(max_examples=profile.max_examples, stateful_step_count=profile.steps, deadline=None,
+                      database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    started = time.perf_counter()
+    run_state_machine_as_test(Counter, settings=config)
+    seconds = time.perf_counter() - started
+    return {"steps": counted["steps"], "seconds": round(seconds, 3),
+            "steps_per_second": round(counted["steps"] / seconds, 1) if seconds else None}
+
+
+# --- vector replay through the conformance runner (in-process driver and `icnspec adapter`)
+def measure_replay(walks: int) -> dict:
+    """Generate vectors into a temporary directory, then replay them in-process and through the
+    JSON-lines adapter with ``icnspec conform --bench`` (vectors loaded first; replay timed alone)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        base = [sys.executable, "-m", "properties.cli"]
+        subprocess.run(base + ["vectors", "--out", f"{directory}/v", "--walks", str(walks)],
+                       check=True, capture_output=True)
+        results = {}
+        for key, driver in (("inprocess", ["--impl", "properties.conformance.drivers:ReferenceDriver"]),
+                            ("subprocess", ["--impl-cmd", f"{sys.executable} -m properties.cli adapter"])):
+            completed = subprocess.run(base + ["conform", "--vectors", f"{directory}/v", "--bench", "--json"]
+                                       + driver, check=True, capture_output=True, text=True)
+            results[key] = json.loads(completed.stdout)
+    return results

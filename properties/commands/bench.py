@@ -10,12 +10,16 @@ import sys
 from properties.bench import (
     FULL_SCALE,
     compute_loglog_slope,
+    measure_baseline_machine,
+    measure_fuzz,
+    measure_replay,
     run_settlement_in_subprocess,
     size_for_results,
 )
 
 NAME = "bench"
-HELP = "benchmark era settlement (10^4 .. 10^7 challenge results and full ICN scale)"
+HELP = ("benchmark era settlement (10^4 .. 10^7 challenge results, full ICN scale), fuzz throughput against a "
+        "baseline, vector replay in-process and through the adapter")
 
 FULL_SIZES = (10**4, 10**5, 10**6, 10**7)
 QUICK_SIZES = (10**3, 10**4, 10**5)
@@ -42,6 +46,13 @@ def run(args: argparse.Namespace) -> int:
         full = run_settlement_in_subprocess(FULL_SCALE["hypernodes"], FULL_SCALE["scalernodes"],
                                             FULL_SCALE["links"])
     slope = compute_loglog_slope([(point["results"], point["settle_seconds"]) for point in settle_points])
+    fuzz_profile = "dev" if args.quick else "ci"
+    _progress(args, f"fuzzing ({fuzz_profile} profile, every invariant after every step) ...")
+    fuzz = measure_fuzz(fuzz_profile)
+    _progress(args, "timing a trivial baseline state machine with the same Hypothesis settings ...")
+    baseline = measure_baseline_machine(fuzz_profile)
+    _progress(args, "replaying conformance vectors in-process and through `icnspec adapter` ...")
+    replay = measure_replay(walks=10 if args.quick else 120)
     report = {
         "quick": args.quick,
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
@@ -51,6 +62,13 @@ def run(args: argparse.Namespace) -> int:
         "settle_full_scale_seconds": full["settle_seconds"] if full else None,
         "settle_full_scale_peak_mib": full["peak_mib"] if full else None,
         "settle_full_scale": full,
+        "fuzz": fuzz,
+        "fuzz_baseline": baseline,
+        "fuzz_steps_per_second": fuzz["steps_per_second"],
+        "fuzz_baseline_ratio": round(fuzz["steps_per_second"] / baseline["steps_per_second"], 4),
+        "replay": replay,
+        "replay_steps_per_second_inprocess": replay["inprocess"]["steps_per_second"],
+        "replay_steps_per_second_subprocess": replay["subprocess"]["steps_per_second"],
     }
     if args.json:
         print(json.dumps(report, indent=2, sort_keys=True))
@@ -64,4 +82,9 @@ def run(args: argparse.Namespace) -> int:
     if full:
         print(f"  full scale: {full['settle_seconds']:.3f} s (target <= 10 s), "
               f"peak {full['peak_mib']:.0f} MiB (target <= 2,048 MiB)")
+    print(f"\nfuzz ({fuzz_profile}): {fuzz['steps']:,} steps, {fuzz['steps_per_second']:,.0f} steps/s "
+          f"(target >= 1,000); trivial baseline {baseline['steps_per_second']:,.0f} steps/s; "
+          f"ratio {report['fuzz_baseline_ratio']:.3f}")
+    print(f"replay: {replay['inprocess']['steps_per_second']:,} steps/s in-process (target >= 20,000), "
+          f"{replay['subprocess']['steps_per_second']:,} steps/s through the adapter (target >= 5,000)")
     return 0

@@ -35,3 +35,8 @@ def test_quick_bench_prints_json_report(capsys):
     assert report["quick"] is True
     assert len(report["settle"]) == 3
     assert "settle_slope" in report and report["settle_full_scale_seconds"] is None
+    assert report["fuzz"]["steps"] > 0 and report["fuzz_baseline"]["steps"] > 0
+    assert report["fuzz_baseline_ratio"] > 0
+    assert report["replay"]["inprocess"]["mismatches"] == 0
+    assert report["replay"]["subprocess"]["mismatches"] == 0
+    assert report["replay_steps_per_second_inprocess"] > 0 and report["replay_steps_per_second_subprocess"] > 0
