@@ -175,7 +175,8 @@ class _CoreRules(RuleBasedStateMachine):
     def bootstrap(self) -> None:
         """A small live network, built with accepted operations before any rule runs: actors funded from the
         unlocked half of the DevCo bucket, two HyperNodes with three Links staked, two verified ScalerNodes
-        and one registered. Runs once, from whichever ``initialize`` rule comes first."""
+        and one registered, a delegation, a pending collateral withdrawal and an L2 -> L1 withdrawal.
+        Runs once, from whichever ``initialize`` rule comes first."""
         if self.booted:
             return
         self.booted = True
@@ -196,6 +197,12 @@ class _CoreRules(RuleBasedStateMachine):
             self.do("setup", RegisterScalerNode(owner, cluster, 10, 2 * ICNT, 20))
             if index < 2:
                 self.do("setup", VerifyScalerNode(actors.OPERATOR, index))
+        # one record of each kind that later rules act on: a delegation, pending collateral and bridge withdrawals
+        self.do("setup", Delegate(actors.DELEGATORS[0], 0, 1_000 * ICNT))
+        self.do("setup", DepositCollateral(actors.HPS[1], 1, CollateralKind.NETWORK, 500 * ICNT))
+        self.do("setup", RequestCollateralWithdrawal(actors.HPS[1], 1, CollateralKind.NETWORK, 100 * ICNT))
+        self.do("setup", BridgeDeposit(actors.HPS[2], 1_000 * ICNT))
+        self.do("setup", BridgeWithdraw(actors.HPS[2], 300 * ICNT))
         BOOT.update(state=clone(self.state), trace=list(self.checker.trace))
 
     @initialize(target=accounts)
@@ -891,7 +898,7 @@ class _MoreInvalidRules:
 class _PreconditionRules:
     """One invalid operation per precondition that random arguments reach only by luck (exact reason)."""
 
-    @rule(kind=st.integers(0, 12))
+    @rule(kind=st.integers(0, 17))
     def invalid_precondition(self, kind):
         state = self.state
         withdrawals = sorted(state.collateral_withdrawals)
@@ -906,7 +913,11 @@ class _PreconditionRules:
             3: (True, lambda: SetClusterMaxPrice(actors.OPERATOR, 0, 0), Reason.INVALID_PRICE),
             4: (True, lambda: ClaimAllocation(actors.OUTSIDER, Bucket.DEVCO, 1), Reason.NOT_BENEFICIARY),
             5: (True, lambda: ClaimAllocation(actors.DEVCO, Bucket.NODE_SALE, 1), Reason.BUCKET_NOT_CLAIMABLE),
-            6: (True, lambda: Transfer(actors.OUTSIDER, Chain.L1, actors.HPS[0], 1), Reason.INSUFFICIENT_BALANCE),
+            6: (
+                True,
+                lambda: Transfer(actors.OUTSIDER, Chain.L1, actors.HPS[0], self.balance(actors.OUTSIDER) + 1),
+                Reason.INSUFFICIENT_BALANCE,
+            ),
             7: (
                 bool(withdrawals),
                 lambda: CompleteWithdrawal(actors.OUTSIDER, withdrawals[-1]),
@@ -930,6 +941,23 @@ class _PreconditionRules:
                 Reason.NOT_WITHDRAWAL_OWNER,
             ),
         }
+        cases.update(
+            {
+                13: (True, lambda: ExtendCommitment(actors.HPS[0], 10_000), Reason.UNKNOWN_SCALERNODE),
+                14: (True, lambda: StakeLink(actors.LINK_OWNERS[0], 50_001, 0), Reason.UNKNOWN_LINK),
+                15: (True, lambda: RemoveHyperNode(actors.OPERATOR, 10_000), Reason.UNKNOWN_HYPERNODE),
+                16: (
+                    bool(links),
+                    lambda: MintLink(actors.LINK_MINTER, links[0], actors.LINK_OWNERS[0], 5),
+                    Reason.LINK_EXISTS,
+                ),
+                17: (
+                    True,
+                    lambda: GovernanceTransfer(actors.GOVERNANCE, Treasury.REWARD_RESERVE, Treasury.TREASURY, 1),
+                    Reason.INVALID_ROUTE,
+                ),
+            }
+        )
         possible, build, reason = cases[kind]
         if possible:
             self.expect("invalid_precondition", build(), reason)
@@ -945,7 +973,7 @@ class _StateRejectionRules:
                 return key
         return None
 
-    @rule(kind=st.integers(0, 11))
+    @rule(kind=st.integers(0, 13))
     def invalid_in_state(self, kind):
         state, links, nodes = self.state, self.state.links, self.state.scalernodes
         era = state.era
@@ -1022,6 +1050,16 @@ class _StateRejectionRules:
                     ReportScalerNode(operator, active[0], scaler, era, True),
                     Reason.SCALERNODE_NOT_VERIFIED,
                 )
+        elif kind == 12:
+            scaler = self._first(nodes, lambda node: node.booking >= 0)
+            if scaler is not None:
+                self.expect("invalid_in_state", RemoveScalerNode(actors.OPERATOR, scaler), Reason.SCALERNODE_BOOKED)
+        elif kind == 13:
+            scaler = self._first(
+                nodes, lambda node: node.status is not ScalerNodeStatus.REMOVED and node.commitment_end_era <= era
+            )
+            if scaler is not None:
+                self.expect("invalid_in_state", ExtendCommitment(nodes[scaler].owner, scaler), Reason.COMMITMENT_ENDED)
         else:
             weights = self.active_weights()
             idle = next(

@@ -10,7 +10,7 @@ import attrs
 from properties.invariants.registry import state_invariant, step_invariant
 from properties.invariants.rewards import current_day
 from spec.governance import CLUSTER_MAX_PRICE
-from spec.operations import AdvanceEra, ProposeParameterChange, SetClusterMaxPrice
+from spec.operations import AdvanceEra, ProposeParameterChange, RaiseRewardCurve, SetClusterMaxPrice
 from spec.parameters import CHANGEABLE_PARAMETERS, PARAMETER_TABLE, Parameters
 from spec.types import LinkStatus
 
@@ -278,6 +278,15 @@ def parameter_delay(L: Any, pre: Any, op: Any, outcome: Any, post: Any) -> Any:
 def no_retroactive_change(L: Any, pre: Any, op: Any, outcome: Any, post: Any) -> Any:
     month = L.div(current_day(L, pre), pre.params.days_per_month)
     name = type(op).__name__
+    if L.op_type(op) is RaiseRewardCurve:
+        curve_ok = L.forall_pairs(
+            pre.link_curve,
+            post.link_curve,
+            lambda m, old, new: L.and_(L.le(old, new), L.implies(L.le(m, month), L.eq(old, new))),
+            lambda m, old, new: f"{name} changed curve month {m} {old} -> {new} in month {month}",
+        )
+    else:
+        curve_ok = L.true  # only RaiseRewardCurve may touch the curve at all: role-gating checks the others
     return L.and_(
         L.forall_pairs(
             pre.links,
@@ -323,10 +332,5 @@ def no_retroactive_change(L: Any, pre: Any, op: Any, outcome: Any, post: Any) ->
             lambda i, old, new: L.eq(old.start_era, new.start_era),
             lambda i, old, new: f"{name} changed delegation {i}'s start {old.start_era} -> {new.start_era}",
         ),
-        L.forall_pairs(
-            pre.link_curve,
-            post.link_curve,
-            lambda m, old, new: L.and_(L.le(old, new), L.implies(L.le(m, month), L.eq(old, new))),
-            lambda m, old, new: f"{name} changed curve month {m} {old} -> {new} in month {month}",
-        ),
+        curve_ok,
     )
