@@ -48,6 +48,8 @@ class Coverage:
     steps: int = 0
     on_step: Any = None
     """Optional progress callback, called with the step count every 200 steps."""
+    tried: dict[str, set[int]] = attrs.Factory(dict)
+    """Per case-list rule of the harness: the cases it has exercised this run (see ``Machine.steer``)."""
 
     def record(self, rule: str, op: Operation, outcome: Outcome) -> None:
         self.steps += 1
