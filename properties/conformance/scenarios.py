@@ -1185,6 +1185,24 @@ def hypernode_fault_shortens_link_validity(s: Script) -> None:
     s.no(ExecuteSlash(STRANGER, FaultKind.HYPERNODE_FAULT, hypernode_id, 2), Reason.ALREADY_SLASHED)
 
 
+@scenario("slashing", min_staking_period_eras=0, unstaking_period_eras=5)
+def hypernode_fault_shortens_validity_of_links_unstaking_from_it(s: Script) -> None:
+    """A Link being unstaked from a HyperNode is still exposed to the HyperNode's faults: unstaking does not
+    escape the validity penalty (as collateral being withdrawn stays slashable [D]). A second, staked Link
+    keeps the HyperNode active, so the fault is recorded."""
+    hypernode_id = s.active_hypernode()
+    s.ok(StakeLink(LINK_OWNER, s.link(1), hypernode_id))
+    scaler_id = s.scalernode()
+    s.advance(2)
+    s.ok(ReportHyperNode(HP, scaler_id, hypernode_id, 2, False))
+    s.ok(RequestUnstakeLink(LINK_OWNER, 1))
+    expiry = s.state.links[1].expiry_era
+    s.advance(1)
+    s.ok(ExecuteSlash(STRANGER, FaultKind.HYPERNODE_FAULT, hypernode_id, 2))
+    if s.state.links[1].expiry_era != expiry - s.state.params.hypernode_fault_validity_penalty_eras:
+        raise ScenarioError("the unstaking Link's validity was not shortened by the fault")
+
+
 @scenario("slashing")
 def hypernode_fault_can_expire_links(s: Script) -> None:
     """A fault's validity penalty (one month [A]) can expire a short-lived Link: the HyperNode becomes inactive
