@@ -5,8 +5,8 @@ Stages, in order, each in its own forked process with its own time limit (a shar
 
 1. ``fuzz`` — the Hypothesis stateful harness, ``ci`` profile: invariants after every step, coverage
    of every operation and rejection reason (:mod:`properties.fuzz`);
-2. ``prove`` — the Z3 obligations at the default bound, vacuity checks and the model/reference
-   agreement check (:mod:`properties.prover`);
+2. ``prove`` — the Z3 obligations at bound 3, lemmas, vacuity checks and the model/reference
+   agreement check (:mod:`properties.prove.run`);
 3. ``conform`` — conformance vectors generated from the reference, replayed against the reference
    itself through the in-process driver (:mod:`properties.conformance`);
 4. ``mutants`` — the seeded-bug corpus against the checkers (:mod:`properties.mutants`).
@@ -217,11 +217,27 @@ def _invariant_statements() -> dict[str, str]:
 
 
 # --- stage 2: prove
+PROVE_MODULE = "properties.prove.run"
+PROVE_BOUND = 3
+"""The bound of ``icnspec prove --bound 3``: slots per collection in the Z3 model."""
+
+
+def _count(value) -> int:
+    """A count reported either as a number or as the list of the items counted."""
+    return len(value) if isinstance(value, list | tuple) else int(value or 0)
+
+
 def stage_prove(config: AuditConfig, limit: float) -> Stage:
-    module, why = _probe("properties.prover", "run_prover")
+    """``run_prover(bound, timeout, jobs, progress) -> dict`` of :mod:`properties.prove.run`: obligations
+    (``invariant``, ``operation``, ``kind``, ``status`` proved / counterexample / unknown, ``seconds``),
+    lemmas (``id``, ``statement``, ``status``), vacuity checks (``check``, ``status`` passed / failed),
+    agreement (``steps``, ``mismatches``), ``bound``, ``seconds``, ``passed``. Only ``proved`` and
+    ``passed`` count as passing; unknown is never a pass."""
+    module, why = _probe(PROVE_MODULE, "run_prover")
     if module is None:
         return Stage("prove", NOT_AVAILABLE, detail=why)
-    status, value, seconds = call_with_limit(lambda: _as_data(module.run_prover(jobs=config.jobs)), limit)
+    status, value, seconds = call_with_limit(
+        lambda: _as_data(module.run_prover(bound=PROVE_BOUND, jobs=config.jobs)), limit)
     stage = Stage("prove", seconds=seconds)
     if status != "ok":
         return _broken(stage, status, value)
@@ -229,25 +245,34 @@ def stage_prove(config: AuditConfig, limit: float) -> Stage:
     for obligation in value.get("obligations", []):
         verdict = obligation.get("status")
         case_status = {"proved": "pass", "counterexample": "fail"}.get(verdict, "unknown")
-        stage.cases.append(Case("proofs", f"{obligation.get('invariant')} / {obligation.get('operation')}",
-                                case_status, verdict or "", float(obligation.get("seconds") or 0.0)))
+        kind = f" ({obligation['kind']})" if obligation.get("kind") else ""
+        stage.cases.append(Case("proofs", f"{obligation.get('invariant')} / {obligation.get('operation')}{kind}",
+                                case_status, str(verdict or ""), float(obligation.get("seconds") or 0.0)))
+    for lemma in value.get("lemmas", []):
+        verdict = lemma.get("status")
+        stage.cases.append(Case("lemmas", str(lemma.get("id")),
+                                {"proved": "pass", "counterexample": "fail"}.get(verdict, "unknown"),
+                                f"{verdict}: {lemma.get('statement', '')}"))
     for check in value.get("vacuity", []):
-        passed = check.get("status") in ("passed", "pass", "ok", "reachable", "falsifiable")
-        stage.cases.append(Case("vacuity", str(check.get("check")), "pass" if passed else "fail",
-                                str(check.get("status"))))
-    agreement = value.get("agreement", {})
-    if agreement:
-        mismatches = agreement.get("mismatches", 0)
-        stage.cases.append(Case("agreement", "model agrees with the reference", "pass" if not mismatches else "fail",
-                                f"{agreement.get('steps', 0)} steps, {mismatches} mismatch(es)"))
+        verdict = check.get("status")
+        stage.cases.append(Case("vacuity", str(check.get("check")), "pass" if verdict == "passed" else "fail",
+                                str(verdict)))
+    agreement = value.get("agreement")
+    if agreement is not None:
+        mismatches = _count(agreement.get("mismatches"))
+        steps = int(agreement.get("steps") or 0)
+        stage.cases.append(Case("agreement", "model agrees with the reference",
+                                "pass" if steps and not mismatches else "fail",
+                                f"{steps} steps, {mismatches} mismatch(es)"))
     bad = [case for case in stage.cases if case.status != "pass"]
-    stage.status = PASSED if stage.cases and not bad else FAILED
+    proofs = [case for case in stage.cases if case.group == "proofs"]
+    stage.status = PASSED if proofs and not bad and value.get("passed") is True else FAILED
     counts = {}
-    for case in stage.cases:
-        if case.group == "proofs":
-            counts[case.status] = counts.get(case.status, 0) + 1
-    stage.detail = (f"{counts.get('pass', 0)} proved, {counts.get('fail', 0)} counterexample(s), "
-                    f"{counts.get('unknown', 0)} unknown; {len(bad)} case(s) not passing")
+    for case in proofs:
+        counts[case.status] = counts.get(case.status, 0) + 1
+    stage.detail = (f"bound {value.get('bound', '?')}: {counts.get('pass', 0)} proved, {counts.get('fail', 0)} "
+                    f"counterexample(s), {counts.get('unknown', 0)} unknown; {len(bad)} case(s) not passing"
+                    + ("" if value.get("passed") is True else "; the prover reports it did not pass"))
     return stage
 
 
@@ -356,14 +381,18 @@ def _clean(stages: list[Stage]) -> tuple[str, ...]:
     return tuple(stage.name for stage in stages if stage.name in ("fuzz", "conform") and stage.status == PASSED)
 
 
-def read_mutmut_summary() -> dict | None:
-    """The last hand-run mutmut score over spec/ (reports/mutmut.json), if present."""
+def read_mutmut_summary(path: Path = REPO_DIR / "reports" / "mutmut.json") -> dict | None:
+    """The figures of the last hand-run mutmut over spec/ (reports/mutmut.json, written by
+    :mod:`properties.mutants.mutmut_triage`), with whether they were measured on the spec/ audited now."""
     import json
 
-    path = REPO_DIR / "reports" / "mutmut.json"
     if not path.exists():
         return None
-    return json.loads(path.read_text())
+    data = json.loads(path.read_text())
+    summary = {key: value for key, value in data.items() if not isinstance(value, dict | list)}
+    summary["equivalence_classes"] = len(data.get("classes", {}))
+    summary["spec_is_current"] = data.get("spec_sha256") == compute_spec_digest()["sha256"]
+    return summary
 
 
 def run_audit(config: AuditConfig, progress: Callable[[str], None] = lambda line: None) -> dict:
@@ -534,7 +563,10 @@ def render_html(report: dict) -> str:
     parts.append(_section_cases("Proofs", stages["prove"], "proofs",
                                 "Init ⇒ Inv and Inv ∧ Step ⇒ Inv′ per (invariant, operation); "
                                 "unknown is never a pass."))
-    parts.append(_section_cases("Vacuity and agreement", stages["prove"], ("vacuity", "agreement"), ""))
+    parts.append(_section_cases("Lemmas", stages["prove"], "lemmas", "Auxiliary facts the proofs use, proved on their own."))
+    parts.append(_section_cases("Vacuity and agreement", stages["prove"], ("vacuity", "agreement"),
+                                "Vacuity: the hypotheses of the proofs are satisfiable (passed / failed). Agreement: the "
+                                "Z3 model accepts exactly what the reference accepts, with the same post-state."))
     parts.append(_section_cases("Conformance vectors", stages["conform"], "conformance",
                                 "Vectors generated from the reference, replayed against the reference."))
     parts.append(_section_mutants(stages["mutants"]))
@@ -607,6 +639,9 @@ def _section_mutmut(mutmut: dict | None) -> str:
     if not mutmut:
         return head + ("<p class='muted'>No mutmut summary (reports/mutmut.json): mutmut is run by hand, "
                        "see reports/mutmut.md.</p>")
-    rows = [[key, value] for key, value in mutmut.items() if not isinstance(value, (dict, list))]
-    return head + "<p class='muted'>From the last run by hand (not re-run by the audit).</p>" + _table(
-        ["measure", "value"], [[html.escape(str(key)), html.escape(str(value))] for key, value in rows])
+    rows = [[key, value] for key, value in mutmut.items() if not isinstance(value, dict | list)]
+    stale = "" if mutmut.get("spec_is_current") else (
+        " <b>Stale: measured on a spec/ other than the one audited here.</b>")
+    return head + ("<p class='muted'>From the last run by hand (not re-run by the audit; reports/mutmut.md lists "
+                   "the equivalent mutants with their reasons)." + stale + "</p>") + _table(
+        ["measure", "value"], [[str(key), str(value)] for key, value in rows])

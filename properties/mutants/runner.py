@@ -24,6 +24,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -217,6 +218,7 @@ def run_mutants(mutants: Sequence[Mutant], checkers: Sequence[Checker], jobs: in
 
 
 def _call_child(function: Callable[[], object], connection: multiprocessing.connection.Connection) -> None:
+    os.setpgid(0, 0)  # its own process group: a time limit ends the function's own workers too
     try:
         connection.send(("ok", function()))
     except BaseException as error:  # noqa: BLE001 - reported to the parent, never raised here
@@ -225,30 +227,42 @@ def _call_child(function: Callable[[], object], connection: multiprocessing.conn
         connection.close()
 
 
+def _kill_group(process: multiprocessing.Process) -> None:
+    """Kill the child and every process it started (its process group), if any is left."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if process.is_alive():
+        process.kill()
+    process.join(timeout=5)
+
+
 def call_with_limit(function: Callable[[], object], limit: float) -> tuple[str, object, float]:
     """Run ``function()`` in a forked child; (status, value or error text, seconds).
 
     Status is ``ok``, ``error`` (it raised or died) or ``timeout`` (killed after ``limit`` seconds).
-    The value must be picklable."""
+    The value must be picklable. The child is not daemonic, so ``function`` may start worker processes
+    of its own (the prover's pool does); it runs in its own process group, and whatever is left of that
+    group when the call ends (a timeout, an interrupt) is killed."""
     context = multiprocessing.get_context("fork")
     parent_end, child_end = context.Pipe(duplex=False)
-    process = context.Process(target=_call_child, args=(function, child_end), daemon=True)
+    process = context.Process(target=_call_child, args=(function, child_end), daemon=False)
     started = time.monotonic()
     process.start()
     child_end.close()
     try:
         if not parent_end.poll(limit):
-            process.kill()
-            process.join(timeout=5)
             return TIMEOUT, f"no result within {limit:g} s", time.monotonic() - started
         try:
             status, value = parent_end.recv()
         except EOFError:
             process.join(timeout=5)
             return ERROR, f"process died (exit code {process.exitcode})", time.monotonic() - started
+        process.join(timeout=5)
     finally:
         parent_end.close()
-    process.join(timeout=5)
+        _kill_group(process)
     return ("ok" if status == "ok" else ERROR), value, time.monotonic() - started
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 
 from properties.cli import main
 from properties.mutants.corpus import get_mutant
 from properties.mutants.patching import is_pristine
-from properties.mutants.runner import Checker, Verdict, run_mutants, summarize
+from properties.mutants.runner import Checker, Verdict, call_with_limit, run_mutants, summarize
 from properties.mutants.witnesses import first_difference, run_scenario
 
 
@@ -96,3 +97,32 @@ def test_mutants_list_json(capsys):
 def test_unknown_mutant_is_a_usage_error(capsys):
     assert main(["mutants", "--only", "no-such-bug"]) == 2
     assert "unknown mutant" in capsys.readouterr().err
+
+
+def test_a_time_limit_also_ends_the_processes_the_function_started(tmp_path):
+    # Given a function that starts a worker process of its own and then hangs
+    pid_file = tmp_path / "worker.pid"
+
+    def start_worker_and_hang():
+        worker = subprocess.Popen(["sleep", "60"])
+        pid_file.write_text(str(worker.pid))
+        time.sleep(60)
+
+    # When it runs out of time
+    status, _, seconds = call_with_limit(start_worker_and_hang, 2)
+    # Then the call is a timeout, and the worker is gone too (not left running for its 60 s)
+    assert status == "timeout" and seconds < 10
+    worker = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and is_running(worker):
+        time.sleep(0.1)
+    assert not is_running(worker)
+
+
+def is_running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
+            return handle.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
