@@ -1,5 +1,5 @@
-"""Tests that pin behaviour mutation testing found unpinned (reports/mutmut.md lists each mutant they
-kill and the equivalent mutants left alive, with reasons), plus spec bugs found while building the
+"""Tests that pin behaviour mutation testing found unpinned (reports/mutmut.md gives the score and lists
+the equivalent mutants left alive, with reasons), plus spec bugs found while building the
 seeded-bug corpus. Given / When / Then, one behaviour per test; Givens are reached through ``apply``
 except where a test reads a pure ``compute_*`` / ``get_*`` function on a hand-built input."""
 
@@ -25,6 +25,7 @@ from spec.operations import (
     BookCapacity,
     BridgeDeposit,
     BridgeWithdraw,
+    ClaimAllocation,
     ClaimLinkRewards,
     Delegate,
     DepositCollateral,
@@ -45,7 +46,14 @@ from spec.operations import (
 )
 from spec.parameters import ICNT, PARAMETER_TABLE, ParameterInfo, Parameters, _param, _table
 from spec.reasons import Reason
-from spec.rewards import compute_capacity_reward, compute_multiplier_bps, get_network_collateral, get_region_usage
+from spec.rewards import (
+    NetworkCollateral,
+    compute_capacity_reward,
+    compute_multiplier_bps,
+    get_network_collateral,
+    get_region_usage,
+    process_hp_rewards,
+)
 from spec.slashing import get_collateral_at_risk
 from spec.state import Cluster, Region
 from spec.transition import apply
@@ -63,6 +71,7 @@ from tests.spec.helpers import (
     ANYONE,
     BUILDER,
     DELEGATOR,
+    DEVCO_BENEFICIARY,
     GOVERNANCE,
     HP,
     LINK_OWNER,
@@ -70,6 +79,7 @@ from tests.spec.helpers import (
     OTHER_DELEGATOR,
     OTHER_HN_OPERATOR,
     OTHER_HP,
+    RESERVATION_PRICE,
     accept,
     add_active_hypernode,
     add_hypernode,
@@ -81,8 +91,10 @@ from tests.spec.helpers import (
     fund,
     genesis,
     mint_link,
+    only_event,
     reject,
     report_down,
+    set_parameter,
     stake,
 )
 
@@ -535,20 +547,26 @@ def test_reports_on_a_hypernode_inactive_at_settlement_do_not_count_and_others_s
 
 
 # --- ScalerNode removal and Link collateral
-def test_removal_schedules_a_withdrawal_only_for_collateral_actually_held():
-    # Given a node whose requirement is covered by a Link, with all its ICNT node collateral withdrawn
-    # and exactly 1 base unit of network collateral
+def removed_node_withdrawals(node_collateral_left: int, network_collateral: int) -> list[tuple]:
+    """(source, amount) of the own-collateral withdrawals scheduled when a 100 TB node whose requirement
+    is covered by a Link, holding ``node_collateral_left`` ICNT node collateral and
+    ``network_collateral`` network collateral, is removed by the operator."""
     state = genesis()
     scaler = add_scalernode(state, capacity_tb=SMALL_TB)
     accept(state, StakeLinkAsCollateral(HP, mint_link(state, owner=HP), scaler))
-    accept(state, RequestCollateralWithdrawal(HP, scaler, CollateralKind.NODE, SMALL_COLLATERAL))
-    fund(state, HP, 1)
-    accept(state, DepositCollateral(HP, scaler, CollateralKind.NETWORK, 1))
-    # When the operator removes it, Then one withdrawal is scheduled: the 1 base unit of network collateral
+    accept(state, RequestCollateralWithdrawal(HP, scaler, CollateralKind.NODE, SMALL_COLLATERAL - node_collateral_left))
+    if network_collateral:
+        fund(state, HP, network_collateral)
+        accept(state, DepositCollateral(HP, scaler, CollateralKind.NETWORK, network_collateral))
+    before = set(state.collateral_withdrawals)
     accept(state, RemoveScalerNode(OPERATOR, scaler))
-    pending = [w for w in state.collateral_withdrawals.values() if w.source is not WithdrawalSource.DELEGATION]
-    assert [(w.source, w.amount) for w in pending] == [(WithdrawalSource.NODE_COLLATERAL, SMALL_COLLATERAL),
-                                                         (WithdrawalSource.NETWORK_COLLATERAL, 1)]
+    return [(state.collateral_withdrawals[key].source, state.collateral_withdrawals[key].amount)
+            for key in sorted(set(state.collateral_withdrawals) - before)]
+
+
+def test_removal_schedules_a_withdrawal_only_for_collateral_actually_held():
+    assert removed_node_withdrawals(0, 1) == [(WithdrawalSource.NETWORK_COLLATERAL, 1)]
+    assert removed_node_withdrawals(1, 0) == [(WithdrawalSource.NODE_COLLATERAL, 1)]
 
 
 def node_backed_by_a_link(withdraw: int, booked: bool) -> tuple:
@@ -673,3 +691,77 @@ def test_multiplier_at_a_requirement_of_one_base_unit_and_with_a_fractional_bonu
 def test_capacity_reward_for_an_empty_and_a_one_terabyte_region():
     assert compute_capacity_reward(10, 1, 0, 0) == 0
     assert compute_capacity_reward(10, 1, 1, 0) == 10
+
+
+# --- survivors of the mutmut run over spec/ at 4d084bc (reports/mutmut.md), pinned here
+def test_a_scalernode_with_no_collateral_requirement_is_registered_from_an_empty_account():
+    # Given governance lowered the node reward per PB to 0 (its lower bound), so a node needs no collateral,
+    # and an HP that holds nothing (no balance entry at all)
+    state = genesis()
+    set_parameter(state, "node_reward_per_pb_month", 0)
+    assert HP not in state.l1_balances
+    # When the HP registers a ScalerNode
+    outcome = accept(state, RegisterScalerNode(HP, 0, SMALL_TB, RESERVATION_PRICE, 360))
+    # Then the debit of 0 leaves the account as it was: no balance is created, nothing is held as collateral
+    scaler = only_event(outcome).as_dict()["scaler"]
+    assert HP not in state.l1_balances
+    assert state.scalernodes[scaler].node_collateral == state.scalernodes[scaler].collateral_required == 0
+
+
+def test_network_capacity_sums_every_verified_node():
+    # Given two verified ScalerNodes of 100 TB and 300 TB
+    state = genesis()
+    small = add_scalernode(state, capacity_tb=SMALL_TB)
+    large = add_scalernode(state, owner=OTHER_HP, capacity_tb=3 * SMALL_TB)
+    # Then the network holds 400 TB, and each node's network collateral is its share of those 400 TB
+    assert get_network_capacity(state) == 4 * SMALL_TB
+    unlocked = get_total_unlocked_supply(state)
+    assert get_network_collateral(state).required == {
+        small: compute_network_collateral_required(state.params, SMALL_TB, 4 * SMALL_TB, unlocked),
+        large: compute_network_collateral_required(state.params, 3 * SMALL_TB, 4 * SMALL_TB, unlocked),
+    }
+
+
+def test_accrual_skips_an_expired_link_and_goes_on_with_the_next_link_of_the_hypernode():
+    # Given a HyperNode with two Links: Link 0 valid for era 0 only, Link 1 for the maximum validity
+    state = genesis()
+    hypernode = add_hypernode(state)
+    short = mint_link(state, validity_eras=1)
+    long = mint_link(state)
+    stake(state, short, hypernode)
+    stake(state, long, hypernode)
+    reward = compute_era_link_reward(state, 0)
+    # When eras 0 and 1 settle (month 0 of the curve)
+    advance(state, 2)
+    # Then the expired Link stops accruing after era 0 while the other accrues in both eras
+    assert state.links[short].accrued == reward > 0
+    assert state.links[long].accrued == 2 * reward
+
+
+def test_after_the_subsidy_ends_an_unbooked_node_earns_nothing():
+    # Given a verified, unbooked ScalerNode holding exactly its network collateral (multiplier 100%)
+    def rewards_of_an_unbooked_node(subsidy_end_era: int) -> tuple[list, int]:
+        state = genesis(subsidy_end_era=subsidy_end_era)
+        scaler = add_scalernode(state, capacity_tb=SMALL_TB)
+        collateral = NetworkCollateral(required={scaler: ICNT}, provided={scaler: ICNT})
+        reserve = state.reward_reserve
+        events = process_hp_rewards(state, state.era, set(), {}, collateral, get_region_usage(state))
+        return [event.as_dict()["amount"] for event in events], reserve - state.reward_reserve
+
+    # When an era is rewarded after the subsidy ended, Then the node earns nothing and the Reserve pays nothing
+    assert rewards_of_an_unbooked_node(subsidy_end_era=0) == ([], 0)
+    # (while the subsidy runs, the same node earns its capacity reward from the Reserve)
+    amounts, paid = rewards_of_an_unbooked_node(subsidy_end_era=1)
+    assert len(amounts) == 1 and amounts[0] == paid > 0
+
+
+def test_allocation_claims_follow_the_genesis_calendar():
+    # Given a genesis 100 days after TGE whose calendar has 15-day months (DevCo's linear unlock runs
+    # twice as fast as with 30-day months)
+    state = genesis(genesis_day=100, days_per_month=15)
+    unlocked = compute_unlocked(Bucket.DEVCO, 100, state.params)
+    assert unlocked > compute_unlocked(Bucket.DEVCO, 100, Parameters())
+    # When DevCo's beneficiary claims everything unlocked on that calendar, Then it is accepted
+    accept(state, ClaimAllocation(DEVCO_BENEFICIARY, Bucket.DEVCO, unlocked))
+    # and not one base unit more
+    reject(state, ClaimAllocation(DEVCO_BENEFICIARY, Bucket.DEVCO, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
