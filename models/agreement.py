@@ -221,7 +221,7 @@ def check_step_solver(state: State, op: Operation, bounds: Bounds, timeout_ms: i
     for (_, variable), (_, term) in zip(iter_leaves(post_vars), iter_leaves(sym.step.post), strict=True):
         solver.add(variable == term)
     solver.add(accepted_var == sym.step.accepted, reason_var == sym.step.reason, sym.step.fits)
-    solver.add(*B.axioms)
+    solver.add(*B.axioms, *B.all_definitions())
     solver.add(op_domain(B, sym.op, bounds))
     # bind pre-state and operation
     for variable, value in substitution(sym.pre, pre_values):

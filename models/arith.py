@@ -18,8 +18,9 @@ conclusion drawn from the axioms alone holds of the real function. It is kept ho
 - ``access_fee(margin, price, tb, days)`` (:func:`spec.bookings.compute_access_fee`):
   ``>= utilisation_total(price, tb, days)`` and ``>= 0``;
 - ``utilisation_due(total, elapsed, duration)`` (:func:`spec.bookings.compute_utilisation_due`):
-  ``0 <= due <= total``, ``= total`` when ``elapsed = duration``, ``= 0`` when ``elapsed = 0``, and
-  monotone in ``elapsed`` for the same total and duration (a two-application axiom);
+  ``0 <= due <= total``, ``= total`` when ``elapsed = duration``, ``= 0`` when ``elapsed = 0``,
+  ``mul(due, duration) <= mul(total, elapsed)``, and monotone in ``elapsed`` for the same total and
+  duration (a two-application axiom);
 - ``slash_amount(at_risk, bps)`` (:func:`spec.slashing.compute_slash_amount`): ``0 <= amount <= at_risk``;
 - ``unlocked_supply(day, curve[0..47])`` (:func:`spec.collateral.get_total_unlocked_supply`): ``>= 0``
   when every curve entry is ``>= 0``;
@@ -33,7 +34,8 @@ conclusion drawn from the axioms alone holds of the real function. It is kept ho
 - ``delegator_return(amount, required, provided, rate)`` (:func:`spec.rewards.compute_delegator_return`): ``>= 0``;
 - ``mul(a, b)`` (``a x b``, e.g. the Link collateral credit ``link_collateral x link_collateral_credit``):
   ``>= 0``, and exactly ``v x b`` (``v x a``) when ``a = v`` (``b = v``) for each count ``v`` in
-  ``0 .. small`` (the backend's bound, ``K``): exact and linear for every count the model can hold.
+  ``0 .. small`` (the backend's bound, ``K``): exact and linear for every count the model can hold;
+  monotone in each factor when the other is the same and non-negative (a two-application axiom).
 
 Each axiom holds under hypotheses on its arguments (non-negative amounts, parameters within their
 bounds), stated in :data:`ABSTRACTIONS`.
@@ -163,7 +165,12 @@ def _fee_axioms(B: Any, args: tuple, value: Any) -> list:
 
 def _due_axioms(B: Any, args: tuple, value: Any) -> list:
     total, elapsed, duration = args
-    return [
+    linked = []
+    if not isinstance(duration, int):
+        # due x duration <= total x elapsed (floor division), in terms of the product abstraction
+        linked.append(B.implies(B.and_(duration > 0, total >= 0, elapsed >= 0),
+                                B.uf("mul", value, duration) <= B.uf("mul", total, elapsed)))
+    return linked + [
         B.implies(B.and_(duration > 0, total >= 0, 0 <= elapsed, elapsed <= duration),
                   B.and_(0 <= value, value <= total)),
         B.implies(B.and_(duration > 0, elapsed == duration), value == total),
@@ -212,6 +219,14 @@ def _gross_axioms(B: Any, args: tuple, value: Any) -> list:
 
 def _no_axioms(B: Any, args: tuple, value: Any) -> list:
     return []
+
+
+def _mul_pair_axioms(B: Any, first: tuple, value1: Any, second: tuple, value2: Any) -> list:
+    """Monotone in each factor when the other is the same and non-negative."""
+    a1, b1 = first
+    a2, b2 = second
+    return [B.implies(B.and_(a1 == a2, a1 >= 0, b1 <= b2), value1 <= value2),
+            B.implies(B.and_(b1 == b2, b1 >= 0, a1 <= a2), value1 <= value2)]
 
 
 def _mul_axioms(B: Any, args: tuple, value: Any) -> list:
@@ -318,7 +333,8 @@ ABSTRACTIONS: dict[str, Abstraction] = {
         Abstraction("utilisation_due", 3, _utilisation_due, _due_axioms,
                     "duration > 0, total >= 0, 0 <= elapsed <= duration",
                     "0 <= due <= total; due = total when elapsed = duration; due = 0 when elapsed = 0; "
-                    "monotone in elapsed (same total and duration)", _def_due, _due_pair_axioms),
+                    "due x duration <= total x elapsed; monotone in elapsed (same total and duration)",
+                    _def_due, _due_pair_axioms),
         Abstraction("slash_amount", 2, _slash_amount, _slash_axioms,
                     "at_risk >= 0, 0 <= bps <= 10,000", "0 <= amount <= at_risk", _def_slash),
         Abstraction("unlocked_supply", 1 + CURVE_ARITY, _unlocked_supply, _unlocked_supply_axioms,
@@ -335,7 +351,8 @@ ABSTRACTIONS: dict[str, Abstraction] = {
         Abstraction("delegator_return", 4, _delegator_return, _nonneg_if(_all_nonneg),
                     "amount, required, provided, rate >= 0", "result >= 0", _def_delegator_return),
         Abstraction("mul", 2, _mul, _mul_axioms, "a, b >= 0; a or b in 0..small",
-                    "result >= 0; result = a x b when a or b is a small count", _def_mul),
+                    "result >= 0; result = a x b when a or b is a small count; monotone in each factor",
+                    _def_mul, _mul_pair_axioms),
     )
 }
 

@@ -72,7 +72,7 @@ class PyBackend:
     def checkpoint(self, value: Any, label: str) -> Any:
         return value
 
-    def hint(self, fact: Any, label: str = "hint") -> None:
+    def hint(self, fact: Any, label: str = "hint", scope: tuple[str, ...] = ()) -> None:
         """A proved fact about the relation's own terms, for the solver; nothing to do on values."""
 
     def ite_record(self, condition: Any, then: Any, otherwise: Any) -> Any:
@@ -101,6 +101,9 @@ class Z3Backend:
         self.false = z3.BoolVal(False)
         self.axioms: list[Any] = []
         self.hints: list[tuple[str, Any]] = []
+        self.hint_scopes: list[tuple[str, ...]] = []
+        self.definitions: dict[str, list[Any]] = {}
+        """Checkpoint label -> the definitions ``constant == term`` it introduced."""
         self._checkpoints = 0
         self.applications: list[tuple[str, Any, tuple[Any, ...]]] = []
         self._functions: dict[str, Any] = {}
@@ -244,6 +247,7 @@ class Z3Backend:
         self._checkpoints += 1
         prefix = f"{label}#{self._checkpoints}"
         counter = [0]
+        definitions = self.definitions.setdefault(label, [])
 
         def name(term: Any) -> Any:
             counter[0] += 1
@@ -254,19 +258,24 @@ class Z3Backend:
                 constant = self.z3.Bool(f"{prefix}.{counter[0]}")
             else:
                 constant = self.z3.Int(f"{prefix}.{counter[0]}")
-            self.axioms.append(constant == term)
+            definitions.append(constant == term)
             return constant
 
         return map_leaves(name, value)
 
-    def hint(self, fact: Any, label: str = "hint") -> None:
+    def hint(self, fact: Any, label: str = "hint", scope: tuple[str, ...] = ()) -> None:
         """Record a fact about the relation's own terms, for the solver (a *cut*).
 
         A hint must be valid: true for every value of the state, the operation and the abstractions
-        (given their axioms). The prover assumes hints only after proving each one on its own
+        (given their axioms and the definitions of the checkpoints named in ``scope``). The prover
+        assumes hints only after proving each one on its own
         (:func:`properties.prove.obligations.check_hints`)."""
         if not (isinstance(fact, bool) and fact):
             self.hints.append((label, fact))
+            self.hint_scopes.append(scope)
+
+    def all_definitions(self) -> list[Any]:
+        return [definition for definitions in self.definitions.values() for definition in definitions]
 
     def mul_small(self, small: Any, factor: Any, limit: int) -> Any:
         """``small * factor``: the abstraction ``mul``, whose axioms make it exact (linear) when either

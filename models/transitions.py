@@ -948,8 +948,19 @@ def _slash_plan(B: Any, s: SState, offender: Any, fault_era: Any) -> tuple[Any, 
         plan.append((kind, index, remaining - after))
         remaining = after
         prefix = prefix + B.ite(flag, value, 0)
-    B.hint(B.implies(B.and_(amount >= 0, *[B.ite(f, v, 0) >= 0 for f, v, _, _ in pieces]),
+    held = [B.ite(f, v, 0) for f, v, _, _ in pieces]
+    B.hint(B.implies(B.and_(amount >= 0, *[value >= 0 for value in held]),
                      remaining == B.max_(amount - prefix, 0)), "greedy-take")
+    # hint slash-contract: what the greedy take amounts to, own collateral first then delegated
+    # (the property the registry's slash-bound-and-order states), when the amount is at most the
+    # collateral at risk
+    own_count = 2 + len(own_pending)
+    own_total = B.sum_(held[:own_count])
+    takes = [take for _, _, take in plan]
+    B.hint(B.implies(B.and_(amount >= 0, amount <= at_risk, *[value >= 0 for value in held]), B.and_(
+        B.sum_(takes[:own_count]) == B.min_(amount, own_total),
+        B.sum_(takes[own_count:]) == B.max_(0, amount - own_total),
+        *[B.and_(0 <= take, take <= value) for take, value in zip(takes, held, strict=True)])), "slash-contract")
     return amount, plan
 
 
@@ -1174,6 +1185,7 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
     subsidised = era < s.param("subsidy_end_era")
     rates = [region.subsidy_per_tb_era for region in post.regions]
     for n in range(K):
+        previous = post
         node = post.scalernodes[n]
         eligible = B.and_(verified[n], B.not_(down[n]))
         capacity_reward = B.ite(subsidised, B.uf(
@@ -1204,6 +1216,12 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
                 diverted_to_collateral=totals.diverted_to_collateral + diverted,
                 rewards_paid=totals.rewards_paid + paid), totals))
         post = add_balance(B, post, L1, node.owner, paid_out, B.and_(paying, paid_out > 0))
+        if B.symbolic:
+            # hint payment-conserves: an HP reward moves tokens from the Treasury and the Reserve to the
+            # owner's balance and the node's collateral, nothing else
+            B.hint(B.and_(B.implies(B.implies(paying, B.and_(0 <= node.owner, node.owner < len(s.l1))),
+                                    get_l1_supply(B, post) == get_l1_supply(B, previous)),
+                          B.implies(previous.reward_reserve >= 0, post.reward_reserve >= 0)), "payment-conserves")
     post = B.checkpoint(post, "after-hp-rewards")
     # delegator returns (spec.rewards.process_delegator_returns)
     network_required = B.sum_(B.ite(verified[n], required[n], 0) for n in range(K))
@@ -1219,6 +1237,7 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
         B.hint(B.implies(B.and_(*[B.implies(verified[n], provided[n] >= 0) for n in range(K)]), network_provided >= 0),
                "network-collateral-sign")
     for index in range(len(post.delegations)):
+        previous = post
         delegation = post.delegations[index]
         eligible = B.and_(delegation.present, delegation.amount != 0, B.select(verified, delegation.scaler, False))
         due = B.uf("delegator_return", delegation.amount, network_required, network_provided, rate)
@@ -1229,6 +1248,13 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
                           totals, reward_reserve_paid=totals.reward_reserve_paid + paid,
                           rewards_paid=B.ite(paid > 0, totals.rewards_paid + paid, totals.rewards_paid)), totals))
         post = add_balance(B, post, L1, delegation.delegator, paid, B.and_(eligible, paid > 0))
+        if B.symbolic:
+            # hint payment-conserves: a delegator return moves tokens from the Reserve to the delegator
+            B.hint(B.implies(B.and_(B.implies(eligible, B.and_(0 <= delegation.delegator,
+                                                               delegation.delegator < len(s.l1), due >= 0)),
+                                    previous.reward_reserve >= 0),
+                             B.and_(get_l1_supply(B, post) == get_l1_supply(B, previous), post.reward_reserve >= 0)),
+                   "payment-conserves")
     return post
 
 
@@ -1273,15 +1299,45 @@ def settle_era(B: Any, s: SState) -> tuple[SState, Any, list[Any]]:
     """Steps 1-5 of :func:`spec.eras.process_era_end`. Returns the state, whether it fits, and the
     ScalerNodes found down."""
     post, down, fits = settle_challenge_results(B, s)
-    post = B.checkpoint(post, "after-challenges")
-    post = settle_overdue_faults(B, post)
-    post = B.checkpoint(post, "after-slashing")
-    post = settle_link_accrual(B, post)
-    post = B.checkpoint(post, "after-accrual")
-    post = settle_bookings_and_rewards(B, post, down)
-    post = B.checkpoint(post, "after-rewards")
-    post = start_next_era(B, post)
+    challenged = B.checkpoint(post, "after-challenges")
+    slashed = B.checkpoint(settle_overdue_faults(B, challenged), "after-slashing")
+    if B.symbolic:
+        # hint stage-slashing: slashing moves collateral to the Protocol Treasury and leaves none negative
+        offenders_exist = [B.implies(B.and_(f.present, f.kind == DOWNTIME),
+                                     B.or_(*[B.and_(f.offender == n, challenged.scalernodes[n].present)
+                                             for n in range(len(challenged.scalernodes))]))
+                           for f in challenged.faults]
+        B.hint(B.implies(B.and_(collateral_non_negative(B, challenged), 0 <= challenged.param("downtime_slash_bps"),
+                                challenged.param("downtime_slash_bps") <= BPS, *offenders_exist),
+                         B.and_(get_l1_supply(B, slashed) == get_l1_supply(B, challenged),
+                                collateral_non_negative(B, slashed))), "stage-slashing", ("after-slashing",))
+    accrued = B.checkpoint(settle_link_accrual(B, slashed), "after-accrual")
+    rewarded = B.checkpoint(settle_bookings_and_rewards(B, accrued, down), "after-rewards")
+    post = start_next_era(B, rewarded)
     return post, fits, down
+
+
+def collateral_non_negative(B: Any, s: SState) -> Any:
+    """Every present ScalerNode's collateral, delegation and pending withdrawal is non-negative."""
+    return B.and_(*[B.implies(n.present, B.and_(n.node_collateral >= 0, n.network_collateral >= 0))
+                    for n in s.scalernodes],
+                  *[B.implies(d.present, d.amount >= 0) for d in s.delegations],
+                  *[B.implies(w.present, w.amount >= 0) for w in s.collateral_withdrawals])
+
+
+def rewards_stage_hypotheses(B: Any, s: SState) -> Any:
+    """What conservation through HP rewards and delegator returns needs of the state before them:
+    non-negative collateral and Reward Reserve (so every payment is >= 0), verified nodes with a
+    capacity (so the network requirement is >= 0), a non-negative curve (so is the unlocked supply),
+    a non-negative return rate, and payees that are addresses of the model."""
+    A = len(s.l1)
+    verified = [B.and_(n.present, n.status == SN_VERIFIED) for n in s.scalernodes]
+    return B.and_(
+        collateral_non_negative(B, s), s.reward_reserve >= 0, s.param("delegator_return_bps_per_year") >= 0,
+        *[B.implies(flag, n.capacity_tb >= 1) for flag, n in zip(verified, s.scalernodes, strict=True)],
+        *[entry >= 0 for entry in s.link_curve],
+        *[B.implies(n.present, B.and_(0 <= n.owner, n.owner < A)) for n in s.scalernodes],
+        *[B.implies(d.present, B.and_(0 <= d.delegator, d.delegator < A)) for d in s.delegations])
 
 
 def relation_advance_era(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:

@@ -191,6 +191,9 @@ class SlotLogic(Logic):
             if not isinstance(bucket, Bucket):
                 raise TypeError("unlocked(bucket, day) needs a Bucket constant")
             return compute_unlocked(self.B, bucket, day)
+        if name == "utilisation_due":
+            # the abstraction of models.arith: the same application the settlement relation builds
+            return self.B.uf("utilisation_due", *args)
         raise KeyError(f"no symbolic reading of function {name!r}")
 
     # --- collections

@@ -106,6 +106,23 @@ def link_stake_periods(L: Any, v: Any) -> Any:
     return L.forall(v.links, holds, lambda i, link: f"Link {i}: {link}")
 
 
+@lemma(
+    "lemma-booking-schedule",
+    "An active booking has released exactly its utilisation schedule for the eras settled since it started: "
+    "utilisation_due(total, min(era - start, duration), duration).",
+    "treasury-covers-bookings, non-negative (totals), era-order: each settlement then releases a "
+    "non-negative amount, because the schedule is monotone",
+)
+def booking_schedule(L: Any, v: Any) -> Any:
+    def holds(booking_id: int, b: Any) -> Any:
+        duration = b.end_era - b.start_era
+        settled = L.min_(v.era - b.start_era, duration)
+        return L.implies(b.active, L.eq(b.utilisation_released, L.fn("utilisation_due", b.utilisation_total,
+                                                                         settled, duration)))
+
+    return L.forall(v.bookings, holds, lambda i, b: f"booking {i}: {b} at era {v.era}")
+
+
 def lemma_ids() -> list[str]:
     return list(LEMMAS)
 

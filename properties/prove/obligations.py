@@ -92,7 +92,8 @@ def check_init(bounds: Bounds, predicates: list, timeout_seconds: float) -> list
     state = initial_state(B, config, bounds)
     goals = [(predicate, predicate.symbolic(B, state, bounds)) for predicate in predicates]
     solver = _new_solver(timeout_seconds)
-    solver.add(config_constraints(B, config, bounds), *B.axioms, *[fact for _, fact in B.hints])
+    solver.add(config_constraints(B, config, bounds), *B.axioms, *B.all_definitions(),
+               *[fact for _, fact in B.hints])
     results = []
     for predicate, goal in goals:
         start = time.perf_counter()
@@ -139,7 +140,7 @@ def build_step_context(
     solver = _new_solver(timeout_seconds)
     solver.add(*assumptions)
     solver.add(op_domain(B, op, bounds), relation.fits)
-    solver.add(*B.axioms)
+    solver.add(*B.axioms, *B.all_definitions())
     solver.add(*[fact for _, fact in B.hints])
     return StepContext(bounds, op_class, B, pre, op, relation, solver, goals)
 
@@ -232,3 +233,85 @@ def initial_config_state(bounds: Bounds) -> tuple[Z3Backend, Any, SState]:
     B = Z3Backend()
     config = fresh_config(bounds)
     return B, config, initial_state(B, config, bounds)
+
+
+@attrs.define
+class HintResult:
+    operation: str
+    label: str
+    count: int
+    status: str
+    seconds: float
+
+    def as_dict(self) -> dict:
+        return {"operation": self.operation, "hint": self.label, "instances": self.count, "status": self.status,
+                "seconds": round(self.seconds, 3)}
+
+
+def check_hints(bounds: Bounds, op_class: type, timeout_seconds: float) -> list[HintResult]:
+    """Prove every hint the relation of ``op_class`` gives the solver (:meth:`models.backend.Z3Backend.hint`)
+    valid on its own: from the relation's definitions and the abstraction axioms alone, with no invariant
+    assumed. Results are grouped by hint label; a label is ``proved`` only if every instance is."""
+    import z3
+
+    B = Z3Backend(small=bounds.K)
+    pre = fresh(bounds, "pre")
+    op = fresh_op(op_class)
+    step(B, pre, op, bounds)
+    index = AxiomIndex(B.axioms)
+    earlier = AxiomIndex([])
+    outcome: dict[str, list] = {}
+    for (label, fact), scope in zip(B.hints, B.hint_scopes, strict=True):
+        start = time.perf_counter()
+        definitions = [definition for name in scope for definition in B.definitions.get(name, [])]
+        context = z3.And(fact, *definitions)
+        solver = _new_solver(timeout_seconds)
+        solver.add(*definitions, *index.cone(context), *earlier.cone(context))
+        solver.add(z3.Not(fact))
+        answer = _status(solver.check())
+        entry = outcome.setdefault(label, [0, "proved", 0.0])
+        entry[0] += 1
+        entry[2] += time.perf_counter() - start
+        if answer != "proved" and entry[1] == "proved":
+            entry[1] = answer
+        # hints are proved in the order they were built; a later hint may use the earlier ones
+        earlier.add(fact)
+    return [HintResult(op_class.__name__, label, count, status, seconds)
+            for label, (count, status, seconds) in outcome.items()]
+
+
+class AxiomIndex:
+    """The abstraction axioms that can matter to a formula: those whose constants all occur in it (an
+    axiom about other terms says nothing about this formula's). Dropping axioms only weakens the
+    assumptions, so a proof from the selection is a proof from all of them."""
+
+    def __init__(self, axioms: list) -> None:
+        self.axioms = list(axioms)
+        self.constants = [_constants(axiom) for axiom in axioms]
+
+    def add(self, axiom: Any) -> None:
+        self.axioms.append(axiom)
+        self.constants.append(_constants(axiom))
+
+    def cone(self, formula: Any) -> list:
+        wanted = _constants(formula)
+        return [axiom for axiom, constants in zip(self.axioms, self.constants, strict=True) if constants <= wanted]
+
+
+def _constants(formula: Any) -> set[str]:
+    import z3
+
+    found: set[str] = set()
+    seen: set[int] = set()
+    stack = [formula]
+    while stack:
+        term = stack.pop()
+        key = term.get_id()
+        if key in seen:
+            continue
+        seen.add(key)
+        if z3.is_const(term) and term.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            found.add(term.decl().name())
+            continue
+        stack.extend(term.children())
+    return found
