@@ -124,17 +124,30 @@ def compute_spec_digest(spec_dir: Path = SPEC_DIR) -> dict:
     return {"sha256": overall.hexdigest(), "files": files}
 
 
+def get_checkouts() -> list[Path]:
+    """Source checkouts this audit speaks for: the directory the package runs from, and the working
+    directory when its ``spec/`` is byte for byte the audited one (after ``pip install .`` the package runs
+    from site-packages while the clone, with its ``reports/`` and git history, is the working directory)."""
+    checkouts = [REPO_DIR]
+    here = Path.cwd().resolve()
+    if here != REPO_DIR.resolve() and (here / "spec").is_dir() \
+            and compute_spec_digest(here / "spec")["sha256"] == compute_spec_digest()["sha256"]:
+        checkouts.append(here)
+    return checkouts
+
+
 def get_git_commit() -> str | None:
-    try:
-        result = subprocess.run(["git", "-C", str(REPO_DIR), "rev-parse", "HEAD"], capture_output=True, text=True,
-                                timeout=10, check=False)
-        dirty = subprocess.run(["git", "-C", str(REPO_DIR), "status", "--porcelain", "--", "spec"],
-                               capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if result.returncode != 0:
-        return None
-    return result.stdout.strip() + (" (spec/ modified)" if dirty.stdout.strip() else "")
+    for checkout in get_checkouts():
+        try:
+            result = subprocess.run(["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True,
+                                    text=True, timeout=10, check=False)
+            dirty = subprocess.run(["git", "-C", str(checkout), "status", "--porcelain", "--", "spec"],
+                                   capture_output=True, text=True, timeout=10, check=False)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if result.returncode == 0:
+            return result.stdout.strip() + (" (spec/ modified)" if dirty.stdout.strip() else "")
+    return None
 
 
 def _probe(module_name: str, *attributes: str):
@@ -381,11 +394,14 @@ def _clean(stages: list[Stage]) -> tuple[str, ...]:
     return tuple(stage.name for stage in stages if stage.name in ("fuzz", "conform") and stage.status == PASSED)
 
 
-def read_mutmut_summary(path: Path = REPO_DIR / "reports" / "mutmut.json") -> dict | None:
-    """The figures of the last hand-run mutmut over spec/ (reports/mutmut.json, written by
+def read_mutmut_summary(path: Path | None = None) -> dict | None:
+    """The figures of the last hand-run mutmut over spec/ (``reports/mutmut.json`` of the checkout, written by
     :mod:`properties.mutants.mutmut_triage`), with whether they were measured on the spec/ audited now."""
     import json
 
+    if path is None:
+        found = [checkout / "reports" / "mutmut.json" for checkout in get_checkouts()]
+        path = next((candidate for candidate in found if candidate.exists()), found[0])
     if not path.exists():
         return None
     data = json.loads(path.read_text())
@@ -563,10 +579,11 @@ def render_html(report: dict) -> str:
     parts.append(_section_cases("Proofs", stages["prove"], "proofs",
                                 "Init ⇒ Inv and Inv ∧ Step ⇒ Inv′ per (invariant, operation); "
                                 "unknown is never a pass."))
-    parts.append(_section_cases("Lemmas", stages["prove"], "lemmas", "Auxiliary facts the proofs use, proved on their own."))
+    parts.append(_section_cases("Lemmas", stages["prove"], "lemmas",
+                                "Auxiliary facts the proofs use, proved on their own."))
     parts.append(_section_cases("Vacuity and agreement", stages["prove"], ("vacuity", "agreement"),
-                                "Vacuity: the hypotheses of the proofs are satisfiable (passed / failed). Agreement: the "
-                                "Z3 model accepts exactly what the reference accepts, with the same post-state."))
+                                "Vacuity: the hypotheses of the proofs are satisfiable (passed / failed). Agreement: "
+                                "the Z3 model accepts exactly what the reference accepts, with the same post-state."))
     parts.append(_section_cases("Conformance vectors", stages["conform"], "conformance",
                                 "Vectors generated from the reference, replayed against the reference."))
     parts.append(_section_mutants(stages["mutants"]))
@@ -633,8 +650,6 @@ def _section_mutants(stage: dict) -> str:
 
 
 def _section_mutmut(mutmut: dict | None) -> str:
-    import html
-
     head = "<h2>mutmut over spec/</h2>"
     if not mutmut:
         return head + ("<p class='muted'>No mutmut summary (reports/mutmut.json): mutmut is run by hand, "

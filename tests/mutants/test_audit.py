@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import shutil
 import sys
 import types
 import xml.etree.ElementTree as ElementTree
@@ -192,3 +193,19 @@ def test_mutmut_summary_says_whether_it_was_measured_on_this_spec(tmp_path):
     path.write_text(json.dumps(dict(report, spec_sha256="0" * 64)))
     assert read_mutmut_summary(path)["spec_is_current"] is False
     assert read_mutmut_summary(tmp_path / "missing.json") is None
+
+
+def test_a_clone_with_the_audited_spec_is_found_from_the_working_directory(tmp_path, monkeypatch):
+    # Given the working directory is a checkout of the very spec/ being audited (as after `pip install .`)
+    shutil.copytree(audit.SPEC_DIR, tmp_path / "same" / "spec", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "same" / "reports").mkdir()
+    (tmp_path / "same" / "reports" / "mutmut.json").write_text(json.dumps({"score": 0.9}))
+    monkeypatch.chdir(tmp_path / "same")
+    monkeypatch.setattr(audit, "REPO_DIR", tmp_path / "installed")
+    # Then it is one of the checkouts the audit speaks for, and its reports are read
+    assert audit.get_checkouts() == [tmp_path / "installed", (tmp_path / "same").resolve()]
+    assert read_mutmut_summary()["score"] == 0.9
+    # Given a working directory whose spec/ differs, Then it is not taken for the audited checkout
+    (tmp_path / "same" / "spec" / "extra.py").write_text("x = 1\n")
+    assert audit.get_checkouts() == [tmp_path / "installed"]
+    assert read_mutmut_summary() is None

@@ -94,7 +94,8 @@ def workdir(tmp_path):
 
 def test_counts_and_score_follow_mutmut_exit_codes(workdir):
     result = triage(str(workdir))
-    assert (result["total"], result["killed"], result["survived"], result["no_tests"], result["timeout"]) == (8, 1, 5, 1, 1)
+    counts = (result["total"], result["killed"], result["survived"], result["no_tests"], result["timeout"])
+    assert counts == (8, 1, 5, 1, 1)
     assert result["score"] == round(1 / 8, 4), "the score is killed / all mutants; a timeout is not a kill"
 
 
