@@ -22,6 +22,7 @@ seeds and a SHA-256 of the ``spec/`` sources.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import importlib
@@ -355,6 +356,9 @@ def stage_mutants(config: AuditConfig, limit: float, progress: Callable[[str], N
         summary = run_campaign(corpus, campaign, scratch, report)
     except Exception as error:  # noqa: BLE001 - a broken campaign is reported, the audit goes on
         return Stage("mutants", ERROR, time.monotonic() - started, f"{type(error).__name__}: {error}")
+    finally:
+        with contextlib.suppress(OSError):
+            os.rmdir(scratch)  # only when the campaign left nothing in it (it reused the conform stage's vectors)
     expected = {mutant.id: mutant for mutant in CORPUS}
     stage = Stage("mutants", seconds=time.monotonic() - started, data=summary)
     for row in summary["mutants"]:
