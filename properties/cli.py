@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "properties.commands.adapter",
     "properties.commands.conform",
     "properties.commands.fuzz",
+    "properties.commands.prove",
 )
 
 

@@ -1,0 +1,132 @@
+"""``icnspec prove``: the Z3 proof obligations, hints, lemmas, vacuity checks, bounded model checking and
+the model/reference agreement check, in parallel processes.
+
+Prints a table (per invariant: how many operations proved, counterexamples, unknown; then lemmas,
+hints, vacuity and agreement) with progress on stderr; ``--json`` prints one object with ``bound``,
+``obligations`` (each ``invariant``, ``operation``, ``status``, ``seconds``), ``lemmas``, ``hints``,
+``vacuity`` (each ``check``, ``status``), ``bmc``, ``agreement`` (``steps``, ``mismatches``). Exit code 1
+when any obligation is not proved, any hint or vacuity check fails, or the model disagrees with the
+reference. ``--out FILE`` also writes the JSON report (e.g. ``reports/prove.json``, read by the docs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from properties.cli import UsageError, non_negative_int, positive_int
+
+NAME = "prove"
+HELP = "prove every invariant inductive (Init and each operation), check vacuity, BMC and model agreement"
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0: {text}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from properties.prove.run import DEFAULT_BOUND, DEFAULT_DEPTH, DEFAULT_TIMEOUT
+
+    parser.add_argument("--bound", type=positive_int, default=DEFAULT_BOUND,
+                        help=f"slots per collection in the model, K (default {DEFAULT_BOUND})")
+    parser.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT,
+                        help=f"seconds per solver query; a timeout is 'unknown', never proved (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--jobs", type=positive_int, default=2, help="parallel processes (default 2)")
+    parser.add_argument("--depth", type=positive_int, default=DEFAULT_DEPTH,
+                        help=f"bounded model checking depth from each start (default {DEFAULT_DEPTH})")
+    parser.add_argument("--agreement-steps", type=non_negative_int, default=None,
+                        help="model/reference agreement steps (default 3,600; the test suite runs 10,800; 0 skips)")
+    parser.add_argument("--no-vacuity", action="store_true", help="skip reachability, falsifiability and BMC")
+    parser.add_argument("--operation", action="append", default=None, metavar="NAME",
+                        help="only the obligations of this operation class (repeatable)")
+    parser.add_argument("--out", default=None, help="also write the JSON report to this file")
+
+
+def _table(report: dict) -> str:
+    lines = [f"icnspec prove: bound K={report['bound']}, depth {report['depth']}, timeout {report['timeout_seconds']:g} s, "
+             f"{report['jobs']} job(s), {report['seconds']:.1f} s", ""]
+    per: dict[str, dict[str, int]] = {}
+    kinds: dict[str, str] = {}
+    for entry in report["obligations"]:
+        counts = per.setdefault(entry["invariant"], {})
+        counts[entry["status"]] = counts.get(entry["status"], 0) + 1
+        kinds[entry["invariant"]] = entry.get("kind", "")
+    lines.append(f"  {'predicate':<44}{'kind':<10}{'proved':>7}{'cex':>5}{'unknown':>8}")
+    for name, counts in per.items():
+        lines.append(f"  {name:<44}{kinds[name]:<10}{counts.get('proved', 0):>7}{counts.get('counterexample', 0):>5}"
+                     f"{counts.get('unknown', 0):>8}")
+    bad = [entry for entry in report["obligations"] if entry["status"] != "proved"]
+    for entry in bad[:20]:
+        lines.append(f"    {entry['status'].upper()}: {entry['invariant']} / {entry['operation']}")
+        replay = (entry.get("counterexample") or {}).get("replay")
+        if replay:
+            lines.append(f"      replayed on the reference: {json.dumps(replay)}")
+    lines.append("")
+    lines.append("  lemmas:")
+    for lemma in report["lemmas"]:
+        lines.append(f"    {lemma['status']:<15}{lemma['id']}")
+    hint_counts = report["hint_counts"]
+    lines.append(f"  hints: {hint_counts.get('proved', 0)} of {len(report['hints'])} proved valid")
+    for entry in report["hints"]:
+        if entry["status"] != "proved":
+            lines.append(f"    {entry['status'].upper()}: {entry['hint']} ({entry['operation']})")
+    vacuity = report["vacuity"]
+    passed = sum(entry["status"] == "passed" for entry in vacuity)
+    lines.append(f"  vacuity: {passed} of {len(vacuity)} checks passed (reachability witnesses replayed on the "
+                 f"reference; every invariant falsifiable)")
+    for entry in vacuity:
+        if entry["status"] != "passed":
+            lines.append(f"    {entry['status'].upper()}: {entry['check']} {entry.get('detail', '')}")
+    bmc = report["bmc"]
+    lines.append(f"  bounded search (depth {report['depth']}): " + (
+        f"{sum(entry['status'] == 'passed' for entry in bmc)} of {len(bmc)} searched invariants without violation"
+        if bmc else report["bmc_note"]))
+    for entry in bmc:
+        if entry["status"] != "passed":
+            lines.append(f"    {entry['status'].upper()}: {entry['check']} {entry.get('detail', '')}")
+    agreement = report["agreement"]
+    lines.append(f"  agreement: {agreement['steps']:,} steps, {agreement['mismatches']} mismatch(es)")
+    for error in report["errors"]:
+        lines.append(f"  ERROR in {error['unit']}: {error['error']}")
+    counts = report["counts"]
+    lines.append("")
+    lines.append(f"  obligations: {counts.get('proved', 0)} proved, {counts.get('counterexample', 0)} counterexample(s), "
+                 f"{counts.get('unknown', 0)} unknown, of {len(report['obligations'])}")
+    lines.append("PASS" if report["passed"] else "FAIL")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from spec.operations import OPERATION_TYPES
+    from properties.prove.run import AGREEMENT_RUNS, AGREEMENT_STEPS_PER_RUN, run_prover
+
+    names = {cls.__name__ for cls in OPERATION_TYPES}
+    for name in args.operation or []:
+        if name not in names:
+            raise UsageError(f"unknown operation {name!r} (one of: {', '.join(sorted(names))})")
+    agreement_steps = (AGREEMENT_RUNS * AGREEMENT_STEPS_PER_RUN if args.agreement_steps is None
+                       else args.agreement_steps)
+    began = time.perf_counter()
+
+    def progress(label: str, done: int, total: int) -> None:
+        sys.stderr.write(f"\r  {done}/{total} units, {time.perf_counter() - began:.0f} s (last: {label})".ljust(78))
+        sys.stderr.flush()
+
+    report = run_prover(bound=args.bound, timeout=args.timeout, jobs=args.jobs, progress=progress,
+                        depth=args.depth, agreement_steps=agreement_steps, vacuity=not args.no_vacuity,
+                        operations=args.operation)
+    sys.stderr.write("\n")
+    text = json.dumps(report, indent=1, sort_keys=False, default=str)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+    print(text if args.json else _table(report))
+    return 0 if report["passed"] else 1

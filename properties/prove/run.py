@@ -1,0 +1,271 @@
+"""The prover's run: every obligation, hint, lemma, vacuity check and the agreement check, in parallel
+processes, gathered into the report behind ``icnspec prove``.
+
+Work is cut into units (``Init``; one unit per operation class, the heavy era settlement split into
+several; the hints of each relation; falsifiability; reachability; bounded invariant search; agreement),
+sorted longest first and run in a process pool of ``jobs`` workers. Each unit builds its own solver,
+so units are independent. A unit that crashes is reported as ``unknown`` for every obligation it owed,
+never as proved.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+from models.symbolic_state import Bounds
+from spec.operations import OPERATION_TYPES, AdvanceEra, ExecuteSlash
+
+DEFAULT_BOUND = 3
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_DEPTH = 4
+AGREEMENT_RUNS = 12
+AGREEMENT_STEPS_PER_RUN = 300
+
+HEAVY = {AdvanceEra.__name__: 6, ExecuteSlash.__name__: 2}
+REACH_CHUNKS = 2
+"""The reachability checks are cut into this many units (witnesses are shared within a unit)."""
+"""Operation classes whose obligations are split into this many units (their relations are the largest)."""
+
+
+# --- the predicates every unit needs (built once per process) -----------------------------------
+_PREDICATES: dict[int, tuple[list, list]] = {}
+
+
+def predicates(bounds: Bounds) -> tuple[list, list]:
+    """(state predicates: domain, lemmas, invariants; step predicates)."""
+    from properties.prove.predicates import domain_predicates, lemma_predicates, registry_predicates
+
+    key = hash(bounds)
+    if key not in _PREDICATES:
+        states, steps = registry_predicates()
+        _PREDICATES[key] = (domain_predicates(bounds) + lemma_predicates() + states, steps)
+    return _PREDICATES[key]
+
+
+def goal_ids(bounds: Bounds) -> list[str]:
+    states, steps = predicates(bounds)
+    return [predicate.id for predicate in states] + [predicate.id for predicate in steps]
+
+
+# --- units ------------------------------------------------------------------------------------------
+def plan_units(bounds: Bounds, timeout: float, depth: int, agreement_steps: int, vacuity: bool,
+               operations: list[str] | None = None) -> list[tuple]:
+    """The units of work, heaviest first. Each is a tuple (kind, *arguments)."""
+    ids = goal_ids(bounds)
+    names = [cls.__name__ for cls in OPERATION_TYPES if operations is None or cls.__name__ in operations]
+    units: list[tuple] = []
+    for name in sorted(names, key=lambda name: -HEAVY.get(name, 1)):
+        parts = HEAVY.get(name, 1)
+        for part in range(parts):
+            units.append(("step", name, tuple(ids[part::parts])))
+    units.append(("init",))
+    units += [("hints", name) for name in names]
+    if vacuity:
+        units[0:0] = [("reach", chunk, REACH_CHUNKS) for chunk in range(REACH_CHUNKS)]
+        units.append(("falsifiable",))
+    if agreement_steps:
+        units.insert(2 if vacuity else 0, ("agreement", agreement_steps))
+    return units
+
+
+def run_unit(unit: tuple, bound: int, timeout: float, depth: int) -> tuple[tuple, dict]:
+    """Run one unit in this process; returns (unit, {section: [entries]})."""
+    bounds = Bounds(K=bound)
+    kind = unit[0]
+    try:
+        if kind == "step":
+            from properties.prove.obligations import check_step, operation_named
+
+            states, steps = predicates(bounds)
+            results = check_step(bounds, operation_named(unit[1]), states, steps, timeout, only=set(unit[2]))
+            return unit, {"obligations": [result.as_dict() for result in results]}
+        if kind == "init":
+            from properties.prove.obligations import check_init
+
+            states, _ = predicates(bounds)
+            return unit, {"obligations": [result.as_dict() for result in check_init(bounds, states, timeout)]}
+        if kind == "hints":
+            from properties.prove.obligations import check_hints, operation_named
+
+            return unit, {"hints": [result.as_dict() for result in
+                                    check_hints(bounds, operation_named(unit[1]), timeout)]}
+        if kind == "reach":
+            from properties.prove.bmc import run_vacuity, vacuity_targets
+
+            checks = [target.check for target in vacuity_targets()][unit[1]::unit[2]]
+            return unit, {"vacuity": [result.as_dict() for result in
+                                      run_vacuity(bounds, depth, timeout, checks=checks)]}
+        if kind == "falsifiable":
+            from properties.prove.bmc import check_falsifiable
+
+            states, _ = predicates(bounds)
+            invariants = [predicate for predicate in states if predicate.kind in ("invariant", "lemma")]
+            return unit, {"vacuity": [result.as_dict() for result in
+                                      check_falsifiable(bounds, invariants, timeout)]}
+        if kind == "bmc":
+            from properties.prove.bmc import search_violations
+
+            states, _ = predicates(bounds)
+            chosen = [predicate for predicate in states if predicate.id == unit[1]]
+            return unit, {"bmc": [result.as_dict() for result in
+                                  search_violations(bounds, depth, chosen, timeout)]}
+        if kind == "agreement":
+            from models.agreement import run_agreement
+
+            runs = max(1, unit[1] // AGREEMENT_STEPS_PER_RUN)
+            report = run_agreement(bounds, runs=runs, steps_per_run=AGREEMENT_STEPS_PER_RUN, seed=11)
+            return unit, {"agreement": [{"steps": report.steps, "mismatches": len(report.mismatches),
+                                         "examples": [str(mismatch) for mismatch in report.mismatches[:3]]}]}
+        raise ValueError(f"unknown unit {unit!r}")
+    except Exception as error:  # reported, never counted as proved
+        return unit, {"errors": [{"unit": list(unit[:2]), "error": f"{type(error).__name__}: {error}"}]}
+
+
+def _run_unit_star(arguments: tuple) -> tuple[tuple, dict]:
+    return run_unit(*arguments)
+
+
+def _unit_owed(unit: tuple, bounds: Bounds) -> list[dict]:
+    """The obligations a failed unit owed, as ``unknown``."""
+    if unit[0] == "step":
+        return [{"invariant": goal, "operation": unit[1], "status": "unknown", "seconds": 0.0, "kind": "?"}
+                for goal in unit[2]]
+    if unit[0] == "init":
+        return [{"invariant": goal, "operation": "Init", "status": "unknown", "seconds": 0.0, "kind": "?"}
+                for goal in goal_ids(bounds)]
+    return []
+
+
+# --- the whole run -------------------------------------------------------------------------------
+def run_prover(bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT, jobs: int = 2,
+               progress: Callable[[str, int, int], None] | None = None, depth: int = DEFAULT_DEPTH,
+               agreement_steps: int = AGREEMENT_RUNS * AGREEMENT_STEPS_PER_RUN, vacuity: bool = True,
+               operations: list[str] | None = None) -> dict:
+    """Run everything; returns the report (see :func:`summarize`). ``progress(label, done, total)`` is
+    called after each unit."""
+    began = time.perf_counter()
+    bounds = Bounds(K=bound)
+    units = plan_units(bounds, timeout, depth, agreement_steps, vacuity, operations)
+    sections: dict[str, list] = {}
+    arguments = [(unit, bound, timeout, depth) for unit in units]
+    done = 0
+
+    def collect(unit: tuple, found: dict) -> None:
+        nonlocal done
+        for section, entries in found.items():
+            sections.setdefault(section, []).extend(entries)
+        if "errors" in found:
+            sections.setdefault("obligations", []).extend(_unit_owed(unit, bounds))
+        done += 1
+        if progress is not None:
+            progress(" ".join(str(part) for part in unit[:2]), done, len(units))
+
+    def execute(arguments: list[tuple]) -> None:
+        if jobs <= 1:
+            for argument in arguments:
+                collect(*run_unit(*argument))
+            return
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with context.Pool(processes=jobs, maxtasksperchild=8) as pool:
+            for unit, found in pool.imap_unordered(_run_unit_star, arguments):
+                collect(unit, found)
+
+    execute(arguments)
+    if vacuity:
+        # bounded search from genesis for the invariants the induction did not prove: a counterexample to
+        # induction is classified reachable (a real violation, with a trace) or not found within the depth
+        states, _ = predicates(bounds)
+        invariant_ids = {predicate.id for predicate in states}
+        open_ids = sorted({entry["invariant"] for entry in sections.get("obligations", [])
+                           if entry["status"] != "proved" and entry["invariant"] in invariant_ids})
+        if open_ids:
+            units.extend(("bmc", name) for name in open_ids)
+            execute([(("bmc", name), bound, timeout, depth) for name in open_ids])
+    return summarize(bounds, timeout, depth, sections, time.perf_counter() - began, jobs)
+
+
+def _vacuity_order(check: str) -> tuple[int, str]:
+    from properties.prove.bmc import vacuity_targets
+
+    order = {target.check: index for index, target in enumerate(vacuity_targets())}
+    return (order.get(check, len(order)), check)
+
+
+def classify_counterexamples(obligations: list[dict], bmc: list[dict]) -> None:
+    """Mark each counterexample reachable (the bounded search from genesis found a violation of its
+    invariant, confirmed on the reference) or not found within the depth."""
+    found = {entry["check"].removeprefix("bmc:"): entry for entry in bmc}
+    for entry in obligations:
+        if entry["status"] != "counterexample" or entry.get("counterexample") is None:
+            continue
+        search = found.get(entry["invariant"])
+        if search is None:
+            entry["counterexample"]["reachable"] = "not searched"
+        elif search["status"] == "failed" and "violated on the reference" in search.get("detail", ""):
+            entry["counterexample"]["reachable"] = "reachable"
+            entry["counterexample"]["reachable_trace"] = search.get("witness")
+        elif search["status"] == "passed":
+            entry["counterexample"]["reachable"] = "unreachable within the depth"
+        else:
+            entry["counterexample"]["reachable"] = "unknown"
+
+
+def summarize(bounds: Bounds, timeout: float, depth: int, sections: dict[str, list], seconds: float,
+              jobs: int) -> dict:
+    from properties.prove.lemmas import LEMMAS
+
+    order = {cls.__name__: index for index, cls in enumerate(OPERATION_TYPES)}
+    obligations = sorted(sections.get("obligations", []),
+                         key=lambda entry: (order.get(entry["operation"], -1), entry["invariant"]))
+    hints = sorted(sections.get("hints", []), key=lambda entry: (order.get(entry["operation"], -1), entry["hint"]))
+    vacuity = sorted(sections.get("vacuity", []), key=lambda entry: _vacuity_order(entry["check"]))
+    bmc = sections.get("bmc", [])
+    classify_counterexamples(obligations, bmc)
+    agreement_entries = sections.get("agreement", [])
+    agreement = agreement_entries[0] if agreement_entries else {"steps": 0, "mismatches": 0}
+    lemmas = []
+    for lemma in LEMMAS.values():
+        mine = [entry for entry in obligations if entry["invariant"] == lemma.id]
+        status = ("proved" if mine and all(entry["status"] == "proved" for entry in mine)
+                  else "counterexample" if any(entry["status"] == "counterexample" for entry in mine) else "unknown")
+        lemmas.append({"id": lemma.id, "statement": lemma.statement, "needed_for": lemma.needed_for, "status": status,
+                       "obligations": len(mine)})
+    counts: dict[str, int] = {}
+    for entry in obligations:
+        counts[entry["status"]] = counts.get(entry["status"], 0) + 1
+    hint_counts: dict[str, int] = {}
+    for entry in hints:
+        hint_counts[entry["status"]] = hint_counts.get(entry["status"], 0) + 1
+    errors = sections.get("errors", [])
+    implied = bool(obligations) and counts.get("proved", 0) == len(obligations)
+    passed = (bool(obligations) and counts.get("proved", 0) == len(obligations)
+              and all(entry["status"] == "proved" for entry in hints)
+              and all(entry["status"] == "passed" for entry in vacuity)
+              and all(entry["status"] == "passed" for entry in bmc)
+              and agreement.get("mismatches", 0) == 0 and not errors)
+    return {
+        "bound": bounds.K,
+        "depth": depth,
+        "timeout_seconds": timeout,
+        "jobs": jobs,
+        "seconds": round(seconds, 2),
+        "obligation_seconds": round(sum(entry["seconds"] for entry in obligations), 2),
+        "passed": passed,
+        "counts": counts,
+        "obligations": obligations,
+        "hints": hints,
+        "hint_counts": hint_counts,
+        "lemmas": lemmas,
+        "vacuity": vacuity,
+        "bmc": bmc,
+        "bmc_note": ("every obligation is proved: Init implies every invariant and every operation preserves "
+                     "them all, so no reachable state violates any, at any depth; the bounded search is run "
+                     "only to classify counterexamples" if implied else
+                     "bounded search from genesis for the invariants with an unproved obligation"),
+        "agreement": agreement,
+        "errors": errors,
+    }
