@@ -1,7 +1,8 @@
 """``icnspec audit``: every checker of the project in one run, within a stated budget, and the report an
 auditor hands to a client.
 
-Stages, in order, each in its own forked process with its own time limit (a share of the budget):
+Stages, in order, each in its own forked process with its own time limit (its share of the budget plus
+what the stages before it left unspent, so the total stays within the budget):
 
 1. ``fuzz`` — the Hypothesis stateful harness, ``ci`` profile: invariants after every step, coverage
    of every operation and rejection reason (:mod:`properties.fuzz`);
@@ -422,18 +423,24 @@ def run_audit(config: AuditConfig, progress: Callable[[str], None] = lambda line
     os.makedirs(config.out_dir, exist_ok=True)
     stages: list[Stage] = []
     runners = {
-        "fuzz": lambda: stage_fuzz(config, budget.fuzz),
-        "prove": lambda: stage_prove(config, budget.prove),
-        "conform": lambda: stage_conform(config, budget.conform),
-        "mutants": lambda: stage_mutants(config, budget.mutants, progress, _vectors_of(stages), _clean(stages)),
+        "fuzz": lambda limit: stage_fuzz(config, limit),
+        "prove": lambda limit: stage_prove(config, limit),
+        "conform": lambda limit: stage_conform(config, limit),
+        "mutants": lambda limit: stage_mutants(config, limit, progress, _vectors_of(stages), _clean(stages)),
     }
+    limits: dict[str, float] = {}
+    unspent = 0.0
     for name in STAGES:
         if name not in config.stages:
             stages.append(Stage(name, NOT_AVAILABLE, detail="not selected for this run"))
             continue
-        progress(f"[{name}] running (limit {getattr(budget, name):.0f} s)")
-        stage = runners[name]()
+        # a stage may use its own share plus what the stages before it left unspent: the total stays
+        # within the budget, and a slow stage (the prover) profits from a quick one (the fuzzer)
+        limits[name] = getattr(budget, name) + unspent
+        progress(f"[{name}] running (limit {limits[name]:.0f} s)")
+        stage = runners[name](limits[name])
         stages.append(stage)
+        unspent = max(0.0, limits[name] - stage.seconds)
         progress(f"[{name}] {stage.status} in {stage.seconds:.1f} s: {stage.detail}")
     for stage in stages:
         if stage.status == NOT_AVAILABLE:
@@ -449,6 +456,7 @@ def run_audit(config: AuditConfig, progress: Callable[[str], None] = lambda line
         "seconds": round(time.monotonic() - started, 3),
         "budget_seconds": config.budget,
         "budget_split": attrs.asdict(budget),
+        "stage_limits": {name: round(limit, 1) for name, limit in limits.items()},
         "jobs": config.jobs,
         "cpu_count": os.cpu_count(),
         "seeds": {"fuzz": config.seed, "vectors": config.seed, "mutants": config.seed},
@@ -595,8 +603,10 @@ def render_html(report: dict) -> str:
     parts.append("<h2>Environment</h2>")
     parts.append(_table(["tool", "version"], [[name, version] for name, version in report["tools"].items()]))
     parts.append(_table(["seed", "value"], [[name, value] for name, value in report["seeds"].items()]))
-    parts.append(_table(["stage", "time limit (s)"],
-                        [[name, f"{value:.0f}"] for name, value in report["budget_split"].items()]))
+    parts.append(_table(["stage", "share of the budget (s)", "time limit, with what earlier stages left (s)"],
+                        [[name, f"{value:.0f}", f"{report['stage_limits'][name]:.0f}"
+                          if name in report["stage_limits"] else "not run"]
+                         for name, value in report["budget_split"].items()]))
     parts.append("<h2>spec/ sources</h2>")
     parts.append(_table(["file", "SHA-256"], [[name, f"<code>{digest}</code>"]
                                              for name, digest in report["spec"]["files"].items()], raw_columns=(1,)))

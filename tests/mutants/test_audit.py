@@ -209,3 +209,24 @@ def test_a_clone_with_the_audited_spec_is_found_from_the_working_directory(tmp_p
     (tmp_path / "same" / "spec" / "extra.py").write_text("x = 1\n")
     assert audit.get_checkouts() == [tmp_path / "installed"]
     assert read_mutmut_summary() is None
+
+
+def test_a_stage_may_use_what_earlier_stages_left_of_their_share(monkeypatch, tmp_path):
+    # Given stages that each take 10 s of their share
+    limits = {}
+
+    def stage(name: str):
+        def run(config, limit, *rest):
+            limits[name] = limit
+            return Stage(name, PASSED, 10.0, "stub", {}, [Case("x", name, "pass")])
+        return run
+
+    for name in ("fuzz", "prove", "conform", "mutants"):
+        monkeypatch.setattr(audit, f"stage_{name}", stage(name))
+    # When the audit runs with 840 s, Then each stage's limit is its share plus what the earlier ones left
+    report = audit.run_audit(AuditConfig(out_dir=str(tmp_path), budget=840))
+    share = Budget.split(840)
+    assert limits["fuzz"] == share.fuzz
+    assert limits["prove"] == pytest.approx(share.prove + share.fuzz - 10)
+    assert limits["mutants"] == pytest.approx(share.fuzz + share.prove + share.conform + share.mutants - 30)
+    assert limits["mutants"] + 30 <= 840 and report["stage_limits"]["prove"] == round(limits["prove"], 1)
