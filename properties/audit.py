@@ -6,11 +6,13 @@ what the stages before it left unspent, so the total stays within the budget):
 
 1. ``fuzz`` — the Hypothesis stateful harness, ``ci`` profile: invariants after every step, coverage
    of every operation and rejection reason (:mod:`properties.fuzz`);
-2. ``prove`` — the Z3 obligations at bound 3, lemmas, vacuity checks and the model/reference
-   agreement check (:mod:`properties.prove.run`);
-3. ``conform`` — conformance vectors generated from the reference, replayed against the reference
+2. ``conform`` — conformance vectors generated from the reference, replayed against the reference
    itself through the in-process driver (:mod:`properties.conformance`);
-4. ``mutants`` — the seeded-bug corpus against the checkers (:mod:`properties.mutants`).
+3. ``mutants`` — the seeded-bug corpus against the checkers (:mod:`properties.mutants`), replaying the
+   vectors of stage 2;
+4. ``prove`` — the Z3 obligations at bound 3, lemmas, vacuity checks and the model/reference
+   agreement check (:mod:`properties.prove.run`). It runs last: its run time depends most on the
+   solver, and it gets whatever the other stages, each bounded by its share, left unspent.
 
 A stage whose checker has not landed (or lacks the public function this module calls) is reported
 ``not available``: it is never counted as passing, and the audit fails. The verdict is PASS only when
@@ -46,7 +48,7 @@ DEFAULT_BUDGET_SECONDS = 840
 PASSED = "passed"
 FAILED = "failed"
 NOT_AVAILABLE = "not available"
-STAGES = ("fuzz", "prove", "conform", "mutants")
+STAGES = ("fuzz", "conform", "mutants", "prove")
 TOOLS = ("hypothesis", "z3-solver", "attrs", "jsonschema", "networkx", "hypothesis-crosshair", "crosshair-tool",
          "pytest", "mutmut", "icn-spec")
 SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"

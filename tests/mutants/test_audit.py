@@ -227,6 +227,6 @@ def test_a_stage_may_use_what_earlier_stages_left_of_their_share(monkeypatch, tm
     report = audit.run_audit(AuditConfig(out_dir=str(tmp_path), budget=840))
     share = Budget.split(840)
     assert limits["fuzz"] == share.fuzz
-    assert limits["prove"] == pytest.approx(share.prove + share.fuzz - 10)
-    assert limits["mutants"] == pytest.approx(share.fuzz + share.prove + share.conform + share.mutants - 30)
-    assert limits["mutants"] + 30 <= 840 and report["stage_limits"]["prove"] == round(limits["prove"], 1)
+    assert limits["conform"] == pytest.approx(share.conform + share.fuzz - 10)
+    assert limits["prove"] == pytest.approx(share.fuzz + share.conform + share.mutants + share.prove - 30)
+    assert limits["prove"] + 30 <= 840 and report["stage_limits"]["prove"] == round(limits["prove"], 1)
