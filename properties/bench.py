@@ -194,3 +194,33 @@ def measure_replay(walks: int) -> dict:
                                        + driver, check=True, capture_output=True, text=True)
             results[key] = json.loads(completed.stdout)
     return results
+
+
+# --- prove ----------------------------------------------------------------------------------------
+def measure_prove(bound: int, jobs: int = 2, operations: list[str] | None = None) -> dict:
+    """Every ``Init`` and step obligation (with the hints' validity) at ``bound``, in ``jobs`` processes:
+    wall time, time per obligation, and whether all were decided (vacuity, BMC and agreement are not
+    obligations and are left out)."""
+    from properties.prove.run import run_prover
+
+    started = time.perf_counter()
+    report = run_prover(bound=bound, jobs=jobs, vacuity=False, agreement_steps=0, operations=operations)
+    seconds = time.perf_counter() - started
+    obligations = report["obligations"]
+    decided = sum(entry["status"] in ("proved", "counterexample") for entry in obligations)
+    slowest = sorted(obligations, key=lambda entry: -entry["seconds"])[:5]
+    return {
+        "bound": bound,
+        "jobs": jobs,
+        "seconds": round(seconds, 2),
+        "obligations": len(obligations),
+        "decided": decided,
+        "proved": report["counts"].get("proved", 0),
+        "solver_seconds": report["obligation_seconds"],
+        "mean_obligation_seconds": round(report["obligation_seconds"] / len(obligations), 4) if obligations else None,
+        "slowest": [{"invariant": entry["invariant"], "operation": entry["operation"], "seconds": entry["seconds"]}
+                    for entry in slowest],
+        "hints_proved": report["hint_counts"].get("proved", 0),
+        "hints": len(report["hints"]),
+    }
+

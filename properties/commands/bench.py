@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
 import platform
 import sys
 
+from properties.cli import UsageError
+from properties.prove.run import DEFAULT_BOUND
 from properties.bench import (
     FULL_SCALE,
     compute_loglog_slope,
     measure_baseline_machine,
     measure_fuzz,
+    measure_prove,
     measure_replay,
     run_settlement_in_subprocess,
     size_for_results,
@@ -19,7 +24,7 @@ from properties.bench import (
 
 NAME = "bench"
 HELP = ("benchmark era settlement (10^4 .. 10^7 challenge results, full ICN scale), fuzz throughput against a "
-        "baseline, vector replay in-process and through the adapter")
+        "baseline, vector replay in-process and through the adapter, proof obligations at bounds 1..4")
 
 FULL_SIZES = (10**4, 10**5, 10**6, 10**7)
 QUICK_SIZES = (10**3, 10**4, 10**5)
@@ -27,6 +32,34 @@ QUICK_SIZES = (10**3, 10**4, 10**5)
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true", help="small smoke run (no full-scale era)")
+    parser.add_argument("--prove-bounds", default=None, metavar="K,K,...",
+                        help="bounds at which to time the proof obligations (default 1,2,3,4; quick: 1)")
+
+
+QUICK_PROVE_OPERATIONS = ["Transfer", "SetLinkTransfers"]
+
+
+def _memory_gib() -> float | None:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def _prove_bounds(args: argparse.Namespace) -> list[int]:
+    if args.prove_bounds is None:
+        return [1] if args.quick else [1, 2, 3, 4]
+    try:
+        bounds = [int(part) for part in args.prove_bounds.split(",") if part.strip()]
+    except ValueError:
+        raise UsageError(f"--prove-bounds: not a list of integers: {args.prove_bounds!r}") from None
+    if not bounds or min(bounds) < 1:
+        raise UsageError("--prove-bounds: each bound must be >= 1")
+    return bounds
 
 
 def _progress(args: argparse.Namespace, text: str) -> None:
@@ -53,10 +86,17 @@ def run(args: argparse.Namespace) -> int:
     baseline = measure_baseline_machine(fuzz_profile)
     _progress(args, "replaying conformance vectors in-process and through `icnspec adapter` ...")
     replay = measure_replay(walks=10 if args.quick else 120)
+    bounds = _prove_bounds(args)
+    prove_points = []
+    for bound in bounds:
+        _progress(args, f"proving every obligation at bound K={bound} (2 processes) ...")
+        prove_points.append(measure_prove(bound, operations=QUICK_PROVE_OPERATIONS if args.quick else None))
+    default_point = next((point for point in prove_points if point["bound"] == DEFAULT_BOUND), None)
     report = {
         "quick": args.quick,
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "processor": platform.machine()},
+                    "processor": platform.machine(), "cores": os.cpu_count(), "memory_gib": _memory_gib()},
         "settle": settle_points,
         "settle_slope": round(slope, 3),
         "settle_full_scale_seconds": full["settle_seconds"] if full else None,
@@ -69,6 +109,9 @@ def run(args: argparse.Namespace) -> int:
         "replay": replay,
         "replay_steps_per_second_inprocess": replay["inprocess"]["steps_per_second"],
         "replay_steps_per_second_subprocess": replay["subprocess"]["steps_per_second"],
+        "prove": prove_points,
+        "prove_seconds": default_point["seconds"] if default_point else None,
+        "prove_all_decided": (default_point["decided"] == default_point["obligations"]) if default_point else None,
     }
     if args.json:
         print(json.dumps(report, indent=2, sort_keys=True))
@@ -87,4 +130,13 @@ def run(args: argparse.Namespace) -> int:
           f"ratio {report['fuzz_baseline_ratio']:.3f}")
     print(f"replay: {replay['inprocess']['steps_per_second']:,} steps/s in-process (target >= 20,000), "
           f"{replay['subprocess']['steps_per_second']:,} steps/s through the adapter (target >= 5,000)")
+    print("\nprove (every Init and step obligation, hints included, 2 processes):")
+    print(f"  {'K':>3} {'obligations':>12} {'decided':>8} {'wall s':>8} {'solver s':>9} {'mean s/obl.':>12}  slowest")
+    for point in prove_points:
+        slowest = point["slowest"][0] if point["slowest"] else None
+        slow = f"{slowest['invariant']} / {slowest['operation']} {slowest['seconds']:.1f} s" if slowest else ""
+        print(f"  {point['bound']:>3} {point['obligations']:>12,} {point['decided']:>8,} {point['seconds']:>8.1f} "
+              f"{point['solver_seconds']:>9.1f} {point['mean_obligation_seconds']:>12.4f}  {slow}")
+    if default_point:
+        print(f"  default bound K={DEFAULT_BOUND}: {default_point['seconds']:.1f} s (target <= 60 s, every obligation decided)")
     return 0

@@ -20,7 +20,7 @@ from models.symbolic_state import Bounds
 from spec.operations import OPERATION_TYPES, AdvanceEra, ExecuteSlash
 
 DEFAULT_BOUND = 3
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 120.0
 DEFAULT_DEPTH = 4
 AGREEMENT_RUNS = 12
 AGREEMENT_STEPS_PER_RUN = 300
@@ -247,7 +247,10 @@ def summarize(bounds: Bounds, timeout: float, depth: int, sections: dict[str, li
               and all(entry["status"] == "passed" for entry in vacuity)
               and all(entry["status"] == "passed" for entry in bmc)
               and agreement.get("mismatches", 0) == 0 and not errors)
+    import datetime
+
     return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "bound": bounds.K,
         "depth": depth,
         "timeout_seconds": timeout,

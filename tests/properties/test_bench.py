@@ -40,3 +40,7 @@ def test_quick_bench_prints_json_report(capsys):
     assert report["replay"]["inprocess"]["mismatches"] == 0
     assert report["replay"]["subprocess"]["mismatches"] == 0
     assert report["replay_steps_per_second_inprocess"] > 0 and report["replay_steps_per_second_subprocess"] > 0
+    # the quick run times the obligations of two operations at K=1; prove_seconds is the default bound's
+    [point] = report["prove"]
+    assert point["bound"] == 1 and point["obligations"] > 0 and point["decided"] == point["obligations"]
+    assert report["prove_seconds"] is None

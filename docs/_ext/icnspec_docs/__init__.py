@@ -61,6 +61,8 @@ def _generate(what: str, argument: str) -> str:
         return pages.invariants_rst()
     if what == "assurance":
         return pages.assurance_rst()
+    if what == "benchmarks":
+        return pages.benchmarks_rst()
     if what == "unlock-curves":
         return tokenomics.unlock_curves_rst()
     if what == "allocation-table":

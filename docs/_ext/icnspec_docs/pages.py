@@ -813,6 +813,95 @@ def assurance_rst() -> str:
             rows = [[literal(item.get("invariant", "?")), literal(item.get("operation", "?")),
                      _status_cell(str(item.get("status", "?")))] for item in unproved]
             out += ["Obligations not proved:", "", list_table(["invariant", "operation", "status"], rows), ""]
+        lemmas = [item for item in data.get("lemmas", []) or [] if isinstance(item, dict)]
+        if lemmas:
+            rows = [[literal(item.get("id", "?")), escape(str(item.get("statement", ""))),
+                     escape(str(item.get("needed_for", ""))), _status_cell(str(item.get("status", "?")))]
+                    for item in lemmas]
+            out += ["Lemmas (auxiliary invariants that make the registry's invariants inductive; each is itself "
+                    "proved for Init and every operation):", "",
+                    list_table(["lemma", "statement", "needed for", "status"], rows, [20, 40, 30, 10]), ""]
+        hints = [item for item in data.get("hints", []) or [] if isinstance(item, dict)]
+        if hints:
+            rows = [[literal(item.get("hint", "?")), literal(item.get("operation", "?")), str(item.get("instances", "")),
+                     _status_cell(str(item.get("status", "?")))] for item in hints]
+            out += ["Solver hints (facts about a relation's own terms given to the solver; each is proved valid "
+                    "on its own, from the relation's definitions and the abstraction axioms, before it is used):",
+                    "", list_table(["hint", "operation", "instances", "status"], rows, [30, 30, 15, 25]), ""]
+        if data.get("bmc_note"):
+            out += [f"Bounded model checking (depth {data.get('depth', '?')}): {escape(str(data['bmc_note']))}.", ""]
+    return "\n".join(out)
+
+
+def benchmarks_rst() -> str:
+    """The figures of ``reports/bench.json``: the machine, each measurement against its target."""
+    bench = registry.load_report("bench")
+    out = []
+    if bench.data is None:
+        return f"Benchmark report {bench.note}\n"
+    data = bench.data
+    machine = data.get("machine") or {}
+    out += [f":Report: ``{bench.path}``, dated {escape(bench.date)}",
+            f":Command: ``{bench.command}``",
+            f":Machine: {escape(str(machine.get('cores', '?')))} cores, "
+            f"{escape(str(machine.get('memory_gib', '?')))} GiB, {escape(str(machine.get('platform', '?')))}, "
+            f"Python {escape(str(machine.get('python', '?')))}", ""]
+
+    def fmt(value, digits: int = 3) -> str:
+        if value is None:
+            return "not measured"
+        if isinstance(value, float):
+            return f"{value:,.{digits}f}"
+        return f"{value:,}" if isinstance(value, int) else escape(str(value))
+
+    def verdict(ok) -> str:
+        return ":icn-unknown:`not measured`" if ok is None else (":icn-ok:`met`" if ok else ":icn-bad:`missed`")
+
+    def at_most(value, limit):
+        return None if value is None else value <= limit
+
+    def at_least(value, limit):
+        return None if value is None else value >= limit
+
+    rows = [
+        ["full-scale era settled (5,000 HyperNodes x 2,500 ScalerNodes, 55,000 Links, 12.5M results)",
+         fmt(data.get("settle_full_scale_seconds")) + " s", "<= 10 s",
+         verdict(at_most(data.get("settle_full_scale_seconds"), 10))],
+        ["peak memory of that settlement", fmt(data.get("settle_full_scale_peak_mib"), 1) + " MiB", "<= 2,048 MiB",
+         verdict(at_most(data.get("settle_full_scale_peak_mib"), 2048))],
+        ["log-log slope of settlement time (10^4 .. 10^7 results)", fmt(data.get("settle_slope")), "<= 1.15",
+         verdict(at_most(data.get("settle_slope"), 1.15))],
+        ["fuzz steps per second, every invariant after every step", fmt(data.get("fuzz_steps_per_second"), 0),
+         ">= 1,000", verdict(at_least(data.get("fuzz_steps_per_second"), 1000))],
+        ["fuzz throughput / trivial baseline machine (same Hypothesis settings)", fmt(data.get("fuzz_baseline_ratio")),
+         "reported", ""],
+        ["vector replay, in-process (steps/s)", fmt(data.get("replay_steps_per_second_inprocess"), 0), ">= 20,000",
+         verdict(at_least(data.get("replay_steps_per_second_inprocess"), 20000))],
+        ["vector replay through ``icnspec adapter`` (steps/s)", fmt(data.get("replay_steps_per_second_subprocess"), 0),
+         ">= 5,000", verdict(at_least(data.get("replay_steps_per_second_subprocess"), 5000))],
+        ["every proof obligation at the default bound (2 processes)", fmt(data.get("prove_seconds"), 1) + " s",
+         "<= 60 s", verdict(at_most(data.get("prove_seconds"), 60))],
+    ]
+    out += [list_table(["measurement", "value", "target", "verdict"], rows, [52, 18, 14, 16]), ""]
+    settle = [item for item in data.get("settle", []) or [] if isinstance(item, dict)]
+    if settle:
+        rows = [[fmt(item.get("results")), fmt(item.get("hypernodes")), fmt(item.get("scalernodes")),
+                 fmt(item.get("settle_seconds"), 4), fmt(item.get("peak_mib"), 1)] for item in settle]
+        out += ["Settlement time by size (each in a fresh process):", "",
+                list_table(["challenge results", "HyperNodes", "ScalerNodes", "settle (s)", "peak (MiB)"], rows), ""]
+    prove = [item for item in data.get("prove", []) or [] if isinstance(item, dict)]
+    if prove:
+        rows = []
+        for item in prove:
+            slowest = (item.get("slowest") or [{}])[0]
+            rows.append([str(item.get("bound", "?")), fmt(item.get("obligations")), fmt(item.get("decided")),
+                         fmt(item.get("seconds"), 1), fmt(item.get("mean_obligation_seconds"), 4),
+                         escape(f"{slowest.get('invariant', '')} / {slowest.get('operation', '')} "
+                                f"({slowest.get('seconds', '')} s)")])
+        out += ["Proof obligations by bound K (slots per collection): wall time with 2 processes, mean solver "
+                "time per obligation, and the slowest obligation:", "",
+                list_table(["K", "obligations", "decided", "wall (s)", "mean (s)", "slowest"], rows,
+                           [6, 12, 10, 10, 10, 52]), ""]
     return "\n".join(out)
 
 

@@ -148,6 +148,7 @@ def load_registry() -> RegistryResult:
 REPORTS = {
     "fuzz": ("reports/fuzz.json", "icnspec fuzz --profile ci --json"),
     "prove": ("reports/prove.json", "icnspec prove --json"),
+    "bench": ("reports/bench.json", "icnspec bench --json"),
 }
 
 
