@@ -162,20 +162,59 @@ def check_step(
         if only is not None and predicate.id not in only:
             continue
         start = time.perf_counter()
-        context.solver.push()
-        context.solver.add(z3.Not(goal))
-        answer = context.solver.check()
+        answer, model = check_goal(context.solver, goal)
         counterexample = None
-        if answer == z3.sat:
-            counterexample = extract_counterexample(context, context.solver.model(), predicate)
-        context.solver.pop()
+        if answer == "counterexample":
+            counterexample = extract_counterexample(context, model, predicate)
         kind = getattr(predicate, "kind", "step")
         results.append(
             ObligationResult(
-                predicate.id, op_class.__name__, _status(answer), time.perf_counter() - start, kind, counterexample
+                predicate.id, op_class.__name__, answer, time.perf_counter() - start, kind, counterexample
             )
         )
     return results
+
+
+SPLIT_LIMIT = 64
+"""A goal that is a conjunction of at most this many parts is checked part by part."""
+
+
+def conjuncts(goal: Any) -> list:
+    """The parts of a (nested) top-level conjunction; ``[goal]`` otherwise."""
+    import z3
+
+    if not z3.is_and(goal):
+        return [goal]
+    parts = []
+    for child in goal.children():
+        parts += conjuncts(child)
+    return parts
+
+
+def check_goal(solver: Any, goal: Any) -> tuple[str, Any]:
+    """Is ``goal`` implied by what ``solver`` holds? ``(status, model)``.
+
+    A conjunction is checked one part at a time (each part's negation is a smaller query than the
+    negated whole, which the solver must split itself): ``proved`` when every part is, a
+    ``counterexample`` (with the model) as soon as one part has one, ``unknown`` otherwise. Each query
+    gets the solver's own timeout. Splitting is sound: the whole holds iff each part does."""
+    import z3
+
+    parts = conjuncts(goal)
+    if len(parts) > SPLIT_LIMIT:
+        parts = [goal]
+    status = "proved"
+    for part in parts:
+        solver.push()
+        solver.add(z3.Not(part))
+        answer = solver.check()
+        model = solver.model() if answer == z3.sat else None
+        solver.pop()
+        if answer == z3.sat:
+            return "counterexample", model
+        if answer != z3.unsat:
+            status = "unknown"
+    return status, None
 
 
 def extract_counterexample(context: StepContext, model: Any, predicate: Any) -> dict:
