@@ -13,7 +13,6 @@ slashed; beyond that share, it is found down (brief section 9; spec/eras.py).
 
 from __future__ import annotations
 
-import copy
 
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, multiple, rule
@@ -145,8 +144,8 @@ class _CoreRules(RuleBasedStateMachine):
         case = getattr(self, "_case", None)
         if case is not None and case[0] == rule:
             self.checker.coverage.tried.setdefault(rule, set()).add(case[1])
-        before = copy.deepcopy(self.state)
         outcome = self.do(rule, op)
+        before = self.checker.last_pre  # the checker's clone of the state before op
         problem = None
         if outcome.accepted:
             problem = f"{op} was accepted; expected rejection {reason.value}"

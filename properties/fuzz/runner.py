@@ -141,11 +141,13 @@ class Checker:
         self.state = state if state is not None else fuzz_genesis()
         self.coverage = coverage if coverage is not None else Coverage()
         self.trace: list[Operation] = []
+        self.last_pre: State | None = None
+        """The state before the last step (a clone), for callers that compare before and after."""
 
     def step(self, op: Operation, rule: str | None = None) -> tuple[Outcome, list[Violation]]:
         timing = TIMING
         started = perf_counter()
-        pre = clone(self.state)
+        pre = self.last_pre = clone(self.state)
         cloned = perf_counter()
         outcome = apply(self.state, op)
         applied = perf_counter()
