@@ -9,8 +9,6 @@ import os
 import platform
 import sys
 
-from properties.cli import UsageError
-from properties.prove.run import DEFAULT_BOUND
 from properties.bench import (
     FULL_SCALE,
     compute_loglog_slope,
@@ -21,6 +19,8 @@ from properties.bench import (
     run_settlement_in_subprocess,
     size_for_results,
 )
+from properties.cli import UsageError
+from properties.prove.run import DEFAULT_BOUND
 
 NAME = "bench"
 HELP = ("benchmark era settlement (10^4 .. 10^7 challenge results, full ICN scale), fuzz throughput against a "
@@ -138,5 +138,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {point['bound']:>3} {point['obligations']:>12,} {point['decided']:>8,} {point['seconds']:>8.1f} "
               f"{point['solver_seconds']:>9.1f} {point['mean_obligation_seconds']:>12.4f}  {slow}")
     if default_point:
-        print(f"  default bound K={DEFAULT_BOUND}: {default_point['seconds']:.1f} s (target <= 60 s, every obligation decided)")
+        print(f"  default bound K={DEFAULT_BOUND}: {default_point['seconds']:.1f} s "
+              "(target <= 60 s, every obligation decided)")
     return 0

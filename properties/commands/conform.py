@@ -7,21 +7,11 @@ import json
 import shlex
 import sys
 
-from properties.cli import non_negative_int, positive_int
+from properties.cli import non_negative_int, positive_float, positive_int
 
 NAME = "conform"
 HELP = ("replay conformance vectors against an implementation (--impl MODULE:CLASS or --impl-cmd COMMAND) "
         "and report the first divergence of each; --fuzz: differential fuzzing with shrinking")
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0: {value}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     impl = parser.add_mutually_exclusive_group(required=True)
     impl.add_argument("--impl", metavar="MODULE:CLASS", help="Python driver (reset/apply/project), in-process")
     impl.add_argument("--impl-cmd", metavar="COMMAND", help="subprocess speaking the JSON-lines adapter protocol")
-    parser.add_argument("--timeout", type=_positive_float, default=10.0,
+    parser.add_argument("--timeout", type=positive_float, default=10.0,
                         help="seconds the adapter has to answer each request (default 10)")
     parser.add_argument("--report", metavar="FILE", help="JSON report, rewritten after every vector")
     parser.add_argument("--junit", metavar="FILE", help="JUnit XML report, rewritten after every vector")

@@ -16,20 +16,10 @@ import json
 import sys
 import time
 
-from properties.cli import UsageError, non_negative_int, positive_int
+from properties.cli import UsageError, non_negative_int, positive_float, positive_int
 
 NAME = "prove"
 HELP = "prove every invariant inductive (Init and each operation), check vacuity, BMC and model agreement"
-
-
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0: {text}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bound", type=positive_int, default=DEFAULT_BOUND,
                         help=f"slots per collection in the model, K (default {DEFAULT_BOUND})")
     parser.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT,
-                        help=f"seconds per solver query; a timeout is 'unknown', never proved (default {DEFAULT_TIMEOUT:g})")
+                        help=f"seconds per solver query; a timeout is 'unknown', never proved "
+                             f"(default {DEFAULT_TIMEOUT:g})")
     parser.add_argument("--jobs", type=positive_int, default=2, help="parallel processes (default 2)")
     parser.add_argument("--depth", type=positive_int, default=DEFAULT_DEPTH,
                         help=f"bounded model checking depth from each start (default {DEFAULT_DEPTH})")
@@ -51,8 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _table(report: dict) -> str:
-    lines = [f"icnspec prove: bound K={report['bound']}, depth {report['depth']}, timeout {report['timeout_seconds']:g} s, "
-             f"{report['jobs']} job(s), {report['seconds']:.1f} s", ""]
+    lines = [f"icnspec prove: bound K={report['bound']}, depth {report['depth']}, "
+             f"timeout {report['timeout_seconds']:g} s, {report['jobs']} job(s), {report['seconds']:.1f} s", ""]
     per: dict[str, dict[str, int]] = {}
     kinds: dict[str, str] = {}
     for entry in report["obligations"]:
@@ -98,15 +89,16 @@ def _table(report: dict) -> str:
         lines.append(f"  ERROR in {error['unit']}: {error['error']}")
     counts = report["counts"]
     lines.append("")
-    lines.append(f"  obligations: {counts.get('proved', 0)} proved, {counts.get('counterexample', 0)} counterexample(s), "
+    lines.append(f"  obligations: {counts.get('proved', 0)} proved, "
+                 f"{counts.get('counterexample', 0)} counterexample(s), "
                  f"{counts.get('unknown', 0)} unknown, of {len(report['obligations'])}")
     lines.append("PASS" if report["passed"] else "FAIL")
     return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
-    from spec.operations import OPERATION_TYPES
     from properties.prove.run import AGREEMENT_RUNS, AGREEMENT_STEPS_PER_RUN, run_prover
+    from spec.operations import OPERATION_TYPES
 
     names = {cls.__name__ for cls in OPERATION_TYPES}
     for name in args.operation or []:

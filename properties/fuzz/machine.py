@@ -13,7 +13,6 @@ slashed; beyond that share, it is found down (brief section 9; spec/eras.py).
 
 from __future__ import annotations
 
-
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, multiple, rule
 
@@ -108,6 +107,8 @@ class _CoreRules(RuleBasedStateMachine):
         self.next_key = 1
         self.booted = False
         self.aims: dict[str, int] = {}
+        self._case: tuple[str, int] | None = None
+        """(rule, case) chosen by the last steer(), marked tried when that rule's expect() runs."""
 
     # --- plumbing -----------------------------------------------------------------------------
     @property
@@ -141,9 +142,8 @@ class _CoreRules(RuleBasedStateMachine):
 
     def expect(self, rule: str, op: Operation, reason: Reason) -> None:
         """An operation that must be rejected with exactly ``reason`` and leave the state unchanged."""
-        case = getattr(self, "_case", None)
-        if case is not None and case[0] == rule:
-            self.checker.coverage.tried.setdefault(rule, set()).add(case[1])
+        if self._case is not None and self._case[0] == rule:
+            self.checker.coverage.tried.setdefault(rule, set()).add(self._case[1])
         outcome = self.do(rule, op)
         before = self.checker.last_pre  # the checker's clone of the state before op
         problem = None

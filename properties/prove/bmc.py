@@ -50,12 +50,13 @@ import attrs
 
 from models import arith
 from models.backend import Z3Backend
-from models.codes import StringTable, reason_code, reason_of
+from models.codes import StringTable, reason_code
 from models.genesis import config_constraints, fresh_config, initial_state
 from models.ops import decode_op, field_names, fresh_op, op_domain
 from models.symbolic_state import Bounds, SState, concretize, evaluate, fresh, substitution, to_state
 from models.transitions import step
 from spec.operations import (
+    OPERATION_TYPES,
     AdvanceEra,
     BookCapacity,
     BridgeDeposit,
@@ -67,7 +68,6 @@ from spec.operations import (
     DepositCollateral,
     MintLink,
     Operation,
-    OPERATION_TYPES,
     RegisterHyperNode,
     RegisterScalerNode,
     RequestCollateralWithdrawal,
@@ -76,10 +76,10 @@ from spec.operations import (
     Transfer,
     VerifyScalerNode,
 )
+from spec.parameters import ICNT as ICNT_UNIT
 from spec.reasons import Reason
 from spec.state import State
 from spec.transition import NEVER_ACCEPTED, apply
-from spec.parameters import ICNT as ICNT_UNIT
 from spec.types import Bucket, Chain, CollateralKind
 
 DEFAULT_DEPTH = 4
@@ -508,7 +508,6 @@ def reach(unrollings: list, target: Target, known: list[Witness] | None = None) 
     ``known``: witnesses already confirmed on the reference. If one of them (cut after some step)
     reaches the target, that is the witness and no solver call is needed; a new confirmed witness is
     appended to it."""
-    import z3
 
     began = time.perf_counter()
     for witness in known or []:
@@ -610,21 +609,16 @@ def search_violations(bounds: Bounds, depth: int, predicates: list, timeout_seco
         for unrolling in unrollings:
             B = unrolling.backend
             states = [unrolling.s0] + [choice.post for choice in unrolling.steps]
-            solver = unrolling.solver
-            solver.push()
-            solver.add(z3.Or(*[z3.Not(predicate.symbolic(B, state, bounds)) for state in states]))
-            answer = solver.check()
-            model = solver.model() if answer == z3.sat else None
-            solver.pop()
-            if answer == z3.sat:
-                witness = decode_witness(unrolling, model)
+            goal = z3.Or(*[z3.Not(predicate.symbolic(B, state, bounds)) for state in states])
+            answer, witness = _search(unrolling, goal, exact=False, last=unrolling.depth - 1)
+            if witness is not None:
                 broken = [index for index, state in enumerate(witness.states)
                           if predicate.concrete(state, bounds) is False]
                 status, where, witness_data = "failed", unrolling.start, witness.as_dict()
                 detail = (f"violated on the reference after {broken[0]} step(s)" if broken
                           else "violation not confirmed on the reference")
                 break
-            if answer != z3.unsat:
+            if answer == "unknown":
                 status, detail = "unknown", f"timeout (start: {unrolling.start})"
         result = CheckResult(f"bmc:{predicate.id}", status, time.perf_counter() - began, where, detail,
                              witness_data)
@@ -635,4 +629,4 @@ def search_violations(bounds: Bounds, depth: int, predicates: list, timeout_seco
 
 
 __all__ = ["DEFAULT_DEPTH", "CheckResult", "check_falsifiable", "run_vacuity", "search_violations",
-           "setup_script", "setup_state", "reason_of"]
+           "setup_script", "setup_state"]

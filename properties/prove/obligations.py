@@ -85,8 +85,6 @@ def _new_solver(timeout_seconds: float) -> Any:
 
 def check_init(bounds: Bounds, predicates: list, timeout_seconds: float) -> list[ObligationResult]:
     """``Init => P`` for each predicate."""
-    import z3
-
     B = Z3Backend()
     config = fresh_config(bounds)
     state = initial_state(B, config, bounds)
@@ -97,18 +95,10 @@ def check_init(bounds: Bounds, predicates: list, timeout_seconds: float) -> list
     results = []
     for predicate, goal in goals:
         start = time.perf_counter()
-        solver.push()
-        solver.add(z3.Not(goal))
-        answer = solver.check()
-        counterexample = None
-        if answer == z3.sat:
-            model = solver.model()
-            counterexample = {"state": sparse(evaluate(model, state))}
-        solver.pop()
+        answer, model = check_goal(solver, goal)
+        counterexample = {"state": sparse(evaluate(model, state))} if model is not None else None
         results.append(
-            ObligationResult(
-                predicate.id, INIT, _status(answer), time.perf_counter() - start, predicate.kind, counterexample
-            )
+            ObligationResult(predicate.id, INIT, answer, time.perf_counter() - start, predicate.kind, counterexample)
         )
     return results
 
@@ -154,7 +144,6 @@ def check_step(
     only: set[str] | None = None,
 ) -> list[ObligationResult]:
     """``Inv_all /\\ Step => P'`` for each predicate P (and each step predicate) of ``op_class``."""
-    import z3
 
     context = build_step_context(bounds, op_class, predicates, step_predicates, timeout_seconds)
     results = []

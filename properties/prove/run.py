@@ -14,7 +14,6 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable
-from typing import Any
 
 from models.symbolic_state import Bounds
 from spec.operations import OPERATION_TYPES, AdvanceEra, ExecuteSlash
@@ -32,18 +31,17 @@ REACH_CHUNKS = 2
 
 
 # --- the predicates every unit needs (built once per process) -----------------------------------
-_PREDICATES: dict[int, tuple[list, list]] = {}
+_PREDICATES: dict[Bounds, tuple[list, list]] = {}
 
 
 def predicates(bounds: Bounds) -> tuple[list, list]:
     """(state predicates: domain, lemmas, invariants; step predicates)."""
     from properties.prove.predicates import domain_predicates, lemma_predicates, registry_predicates
 
-    key = hash(bounds)
-    if key not in _PREDICATES:
+    if bounds not in _PREDICATES:
         states, steps = registry_predicates()
-        _PREDICATES[key] = (domain_predicates(bounds) + lemma_predicates() + states, steps)
-    return _PREDICATES[key]
+        _PREDICATES[bounds] = (domain_predicates(bounds) + lemma_predicates() + states, steps)
+    return _PREDICATES[bounds]
 
 
 def goal_ids(bounds: Bounds) -> list[str]:
@@ -52,7 +50,7 @@ def goal_ids(bounds: Bounds) -> list[str]:
 
 
 # --- units ------------------------------------------------------------------------------------------
-def plan_units(bounds: Bounds, timeout: float, depth: int, agreement_steps: int, vacuity: bool,
+def plan_units(bounds: Bounds, agreement_steps: int, vacuity: bool,
                operations: list[str] | None = None) -> list[tuple]:
     """The units of work, heaviest first. Each is a tuple (kind, *arguments)."""
     ids = goal_ids(bounds)
@@ -134,9 +132,9 @@ def _unit_owed(unit: tuple, bounds: Bounds) -> list[dict]:
     if unit[0] == "step":
         return [{"invariant": goal, "operation": unit[1], "status": "unknown", "seconds": 0.0, "kind": "?"}
                 for goal in unit[2]]
-    if unit[0] == "init":
-        return [{"invariant": goal, "operation": "Init", "status": "unknown", "seconds": 0.0, "kind": "?"}
-                for goal in goal_ids(bounds)]
+    if unit[0] == "init":  # Init owes the state predicates only
+        return [{"invariant": predicate.id, "operation": "Init", "status": "unknown", "seconds": 0.0,
+                 "kind": predicate.kind} for predicate in predicates(bounds)[0]]
     return []
 
 
@@ -149,7 +147,7 @@ def run_prover(bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT, job
     called after each unit."""
     began = time.perf_counter()
     bounds = Bounds(K=bound)
-    units = plan_units(bounds, timeout, depth, agreement_steps, vacuity, operations)
+    units = plan_units(bounds, agreement_steps, vacuity, operations)
     sections: dict[str, list] = {}
     arguments = [(unit, bound, timeout, depth) for unit in units]
     done = 0

@@ -823,8 +823,8 @@ def assurance_rst() -> str:
                     list_table(["lemma", "statement", "needed for", "status"], rows, [20, 40, 30, 10]), ""]
         hints = [item for item in data.get("hints", []) or [] if isinstance(item, dict)]
         if hints:
-            rows = [[literal(item.get("hint", "?")), literal(item.get("operation", "?")), str(item.get("instances", "")),
-                     _status_cell(str(item.get("status", "?")))] for item in hints]
+            rows = [[literal(item.get("hint", "?")), literal(item.get("operation", "?")),
+                     str(item.get("instances", "")), _status_cell(str(item.get("status", "?")))] for item in hints]
             out += ["Solver hints (facts about a relation's own terms given to the solver; each is proved valid "
                     "on its own, from the relation's definitions and the abstraction axioms, before it is used):",
                     "", list_table(["hint", "operation", "instances", "status"], rows, [30, 30, 15, 25]), ""]
