@@ -97,8 +97,11 @@ class Z3Backend:
         self.z3 = z3
         self.small = small
         """Counts up to ``small`` are multiplied exactly (see the ``mul`` abstraction)."""
+        self._ctx = z3.main_ctx()
         self.true = z3.BoolVal(True)
         self.false = z3.BoolVal(False)
+        self._true_id = self.true.get_id()
+        self._false_id = self.false.get_id()
         self.axioms: list[Any] = []
         self.hints: list[tuple[str, Any]] = []
         self.hint_scopes: list[tuple[str, ...]] = []
@@ -109,49 +112,48 @@ class Z3Backend:
         self._functions: dict[str, Any] = {}
         self._seen: dict[Any, Any] = {}
 
-    # --- connectives, with constant folding so that frames stay small
-    def and_(self, *items: Any) -> Any:
+    # --- connectives, with constant folding so that frames stay small. Building the relations is
+    # dominated by these calls, so they test for the constants by AST id and build terms through the
+    # C API directly (the same terms ``z3.And``/``z3.Or``/``z3.Not`` build, without their coercions).
+    def _fold(self, items: tuple, absorbing: bool) -> Any:
+        """``And`` (absorbing False) or ``Or`` (absorbing True) of ``items``, constants folded."""
         z3 = self.z3
+        unit_id, absorbing_id = (self._false_id, self._true_id) if absorbing else (self._true_id, self._false_id)
         kept = []
         for item in items:
             if isinstance(item, bool):
-                if not item:
-                    return self.false
+                if item is absorbing:
+                    return self.true if absorbing else self.false
                 continue
-            if z3.is_true(item):
+            key = item.get_id()
+            if key == unit_id:
                 continue
-            if z3.is_false(item):
-                return self.false
+            if key == absorbing_id:
+                return self.true if absorbing else self.false
             kept.append(item)
         if not kept:
-            return self.true
-        return kept[0] if len(kept) == 1 else z3.And(*kept)
+            return self.false if absorbing else self.true
+        if len(kept) == 1:
+            return kept[0]
+        array = (z3.Ast * len(kept))(*[item.as_ast() for item in kept])
+        make = z3.Z3_mk_or if absorbing else z3.Z3_mk_and
+        return z3.BoolRef(make(self._ctx.ref(), len(kept), array), self._ctx)
+
+    def and_(self, *items: Any) -> Any:
+        return self._fold(items, False)
 
     def or_(self, *items: Any) -> Any:
-        z3 = self.z3
-        kept = []
-        for item in items:
-            if isinstance(item, bool):
-                if item:
-                    return self.true
-                continue
-            if z3.is_false(item):
-                continue
-            if z3.is_true(item):
-                return self.true
-            kept.append(item)
-        if not kept:
-            return self.false
-        return kept[0] if len(kept) == 1 else z3.Or(*kept)
+        return self._fold(items, True)
 
     def not_(self, item: Any) -> Any:
         if isinstance(item, bool):
-            return self.z3.BoolVal(not item)
-        if self.z3.is_true(item):
+            return self.false if item else self.true
+        key = item.get_id()
+        if key == self._true_id:
             return self.false
-        if self.z3.is_false(item):
+        if key == self._false_id:
             return self.true
-        return self.z3.Not(item)
+        return self.z3.BoolRef(self.z3.Z3_mk_not(self._ctx.ref(), item.as_ast()), self._ctx)
 
     def implies(self, antecedent: Any, consequent: Any) -> Any:
         return self.or_(self.not_(antecedent), consequent)
@@ -169,14 +171,19 @@ class Z3Backend:
         z3 = self.z3
         if isinstance(condition, bool):
             return then if condition else otherwise
-        if z3.is_true(condition):
+        key = condition.get_id()
+        if key == self._true_id:
             return then
-        if z3.is_false(condition):
+        if key == self._false_id:
             return otherwise
         if self._same(then, otherwise):
             return then
         if isinstance(then, bool) and isinstance(otherwise, bool):
             return condition if then else self.not_(condition)
+        if isinstance(then, z3.ArithRef) and isinstance(otherwise, z3.ArithRef) and then.is_int() and otherwise.is_int():
+            # both integer terms: the term z3.If builds, without its coercions
+            return z3.ArithRef(z3.Z3_mk_ite(self._ctx.ref(), condition.as_ast(), then.as_ast(), otherwise.as_ast()),
+                               self._ctx)
         return z3.If(condition, then, otherwise)
 
     def min_(self, a: Any, b: Any) -> Any:
