@@ -75,11 +75,20 @@ def _status(answer: Any) -> str:
     return "unknown"
 
 
+SOLVER_PARAMETERS = {"arith.solver": 2}
+"""Z3 settings of every proof solver. ``arith.solver=2`` picks Z3's older simplex-based arithmetic
+solver; both are decision procedures for linear integer arithmetic, so a proof with either is a
+proof. On these obligations it halves the solver time of era settlement (measured: 61 s to 30 s for
+AdvanceEra's obligations at K=3)."""
+
+
 def _new_solver(timeout_seconds: float) -> Any:
     import z3
 
     solver = z3.Solver()
     solver.set("timeout", max(1, int(timeout_seconds * 1000)))
+    for name, value in SOLVER_PARAMETERS.items():
+        solver.set(name, value)
     return solver
 
 

@@ -84,10 +84,20 @@ def domain_predicates(bounds: Bounds) -> list[Predicate]:
     for name in names:
 
         def function(B: Any, s: SState, b: Bounds, name: str = name) -> Any:
-            return dict(domain(B, s, b))[name]
+            return _domain_of(B, s, b)[name]
 
         predicates.append(slot_predicate(name, DOMAIN_STATEMENTS.get(name, name), "domain", function))
     return predicates
+
+
+def _domain_of(B: Any, s: SState, bounds: Bounds) -> dict[str, Any]:
+    """Every domain constraint of ``s``, computed once per (backend, state): the nine domain predicates
+    each pick theirs from the same evaluation (kept on the backend, with the state it is for)."""
+    cache = B.__dict__.setdefault("_domain_cache", {})
+    entry = cache.get(id(s))
+    if entry is None or entry[0] is not s or entry[1] != bounds:
+        entry = cache[id(s)] = (s, bounds, dict(domain(B, s, bounds)))
+    return entry[2]
 
 
 _PROBES: dict[Bounds, SState] = {}
