@@ -112,6 +112,22 @@ def check_init(bounds: Bounds, predicates: list, timeout_seconds: float) -> list
     return results
 
 
+_PRE_STATES: dict[Bounds, SState] = {}
+
+
+def symbolic_pre_state(bounds: Bounds) -> SState:
+    """The symbolic pre-state, built once per process and shared by every relation built in it.
+
+    Its constants are the same terms either way (Z3 terms are identified by name), but if they are
+    freed with one relation and created again for the next, Z3 gives them new internal ids, and the
+    solver's heuristics (which order variables by id) were measured 4 to 5 times slower on the
+    following relations of the same process (35 operations in sequence: 40.7 s of solving against
+    9.5 s with the pre-state kept)."""
+    if bounds not in _PRE_STATES:
+        _PRE_STATES[bounds] = fresh(bounds, "pre")
+    return _PRE_STATES[bounds]
+
+
 @attrs.define
 class StepContext:
     """One operation class's relation, with every assumption of ``Inv_all`` asserted."""
@@ -130,7 +146,7 @@ def build_step_context(
     bounds: Bounds, op_class: type, predicates: list, step_predicates: list, timeout_seconds: float
 ) -> StepContext:
     B = Z3Backend(small=bounds.K)
-    pre = fresh(bounds, "pre")
+    pre = symbolic_pre_state(bounds)
     op = fresh_op(op_class)
     relation = step(B, pre, op, bounds)
     assumptions = [predicate.symbolic(B, pre, bounds) for predicate in predicates]
@@ -292,7 +308,7 @@ def check_hints(bounds: Bounds, op_class: type, timeout_seconds: float) -> list[
     import z3
 
     B = Z3Backend(small=bounds.K)
-    pre = fresh(bounds, "pre")
+    pre = symbolic_pre_state(bounds)
     op = fresh_op(op_class)
     step(B, pre, op, bounds)
     index = AxiomIndex(B.axioms)

@@ -60,8 +60,11 @@ def plan_units(bounds: Bounds, agreement_steps: int, vacuity: bool,
         parts = HEAVY.get(name, 1)
         for part in range(parts):
             units.append(("step", name, tuple(ids[part::parts])))
+    # the hints of a heavy relation take as long as one of its step units: they go first too
+    heavy_hints = [("hints", name) for name in names if name in HEAVY]
+    units[0:0] = heavy_hints
     units.append(("init",))
-    units += [("hints", name) for name in names]
+    units += [("hints", name) for name in names if name not in HEAVY]
     if vacuity:
         units[0:0] = [("reach", chunk, REACH_CHUNKS) for chunk in range(REACH_CHUNKS)]
         units.append(("falsifiable",))
