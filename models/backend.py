@@ -182,8 +182,8 @@ class Z3Backend:
             return condition if then else self.not_(condition)
         if isinstance(then, z3.ArithRef) and isinstance(otherwise, z3.ArithRef) and then.is_int() and otherwise.is_int():
             # both integer terms: the term z3.If builds, without its coercions
-            return z3.ArithRef(z3.Z3_mk_ite(self._ctx.ref(), condition.as_ast(), then.as_ast(), otherwise.as_ast()),
-                               self._ctx)
+            term = z3.Z3_mk_ite(self._ctx.ref(), condition.as_ast(), then.as_ast(), otherwise.as_ast())
+            return z3.ArithRef(term, self._ctx)
         return z3.If(condition, then, otherwise)
 
     def min_(self, a: Any, b: Any) -> Any:
