@@ -180,7 +180,8 @@ class Z3Backend:
             return then
         if isinstance(then, bool) and isinstance(otherwise, bool):
             return condition if then else self.not_(condition)
-        if isinstance(then, z3.ArithRef) and isinstance(otherwise, z3.ArithRef) and then.is_int() and otherwise.is_int():
+        integers = isinstance(then, z3.ArithRef) and isinstance(otherwise, z3.ArithRef)
+        if integers and then.is_int() and otherwise.is_int():
             # both integer terms: the term z3.If builds, without its coercions
             term = z3.Z3_mk_ite(self._ctx.ref(), condition.as_ast(), then.as_ast(), otherwise.as_ast())
             return z3.ArithRef(term, self._ctx)
