@@ -139,8 +139,12 @@ def measure_fuzz(profile_name: str) -> dict:
     from properties.fuzz.harness import run_fuzz
 
     report = run_fuzz(profile_name, seed=0, regressions=None)
+    throughput = report["throughput"]
     return {"profile": profile_name, "steps": report["steps"], "seconds": report["seconds"],
-            "steps_per_second": report["steps_per_second"], "passed": report["passed"]}
+            "steps_per_second": report["steps_per_second"], "passed": report["passed"],
+            "checked_steps_per_second": throughput["checked_steps_per_second"],
+            "seconds_in_checked_steps": throughput["seconds_in_checked_steps"],
+            "checked_step_seconds": throughput["seconds"]}
 
 
 def measure_baseline_machine(profile_name: str) -> dict:

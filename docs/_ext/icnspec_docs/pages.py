@@ -875,6 +875,8 @@ def benchmarks_rst() -> str:
          ">= 1,000", verdict(at_least(data.get("fuzz_steps_per_second"), 1000))],
         ["fuzz throughput / trivial baseline machine (same Hypothesis settings)", fmt(data.get("fuzz_baseline_ratio")),
          "reported", ""],
+        ["fuzz: the checked step alone (clone, apply, every invariant; Hypothesis and rule code left out), "
+         "steps/s", fmt((data.get("fuzz") or {}).get("checked_steps_per_second"), 0), "reported", ""],
         ["vector replay, in-process (steps/s)", fmt(data.get("replay_steps_per_second_inprocess"), 0), ">= 20,000",
          verdict(at_least(data.get("replay_steps_per_second_inprocess"), 20000))],
         ["vector replay through ``icnspec adapter`` (steps/s)", fmt(data.get("replay_steps_per_second_subprocess"), 0),
