@@ -147,6 +147,18 @@ def measure_fuzz(profile_name: str) -> dict:
             "checked_step_seconds": throughput["seconds"]}
 
 
+def measure_fuzz_parallel(profile_name: str, jobs: int = 2) -> dict:
+    """The same profile's examples split across ``jobs`` processes (``icnspec fuzz --jobs``): aggregate
+    steps per second over the wall time, and whether the union of the workers' runs covered everything."""
+    from properties.fuzz.harness import run_fuzz_parallel
+
+    report = run_fuzz_parallel(profile_name, jobs=jobs, seed=0, regressions=None)
+    return {"profile": profile_name, "jobs": report.get("jobs", 1), "steps": report["steps"],
+            "seconds": report["seconds"], "steps_per_second": report["steps_per_second"],
+            "passed": report["passed"], "coverage_gaps": report["coverage_gaps"],
+            "workers": report.get("workers", [])}
+
+
 def measure_baseline_machine(profile_name: str) -> dict:
     """Steps per second of a trivial RuleBasedStateMachine (one counter, one rule, one invariant) run
     with the fuzz profile's examples and steps: what Hypothesis itself costs per step on this machine."""

@@ -14,6 +14,7 @@ from properties.bench import (
     compute_loglog_slope,
     measure_baseline_machine,
     measure_fuzz,
+    measure_fuzz_parallel,
     measure_prove,
     measure_replay,
     run_settlement_in_subprocess,
@@ -82,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
     fuzz_profile = "dev" if args.quick else "ci"
     _progress(args, f"fuzzing ({fuzz_profile} profile, every invariant after every step) ...")
     fuzz = measure_fuzz(fuzz_profile)
+    _progress(args, "fuzzing the same profile split across 2 processes (icnspec fuzz --jobs 2) ...")
+    fuzz_parallel = measure_fuzz_parallel(fuzz_profile, jobs=2)
     _progress(args, "timing a trivial baseline state machine with the same Hypothesis settings ...")
     baseline = measure_baseline_machine(fuzz_profile)
     _progress(args, "replaying conformance vectors in-process and through `icnspec adapter` ...")
@@ -106,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
         "fuzz_baseline": baseline,
         "fuzz_steps_per_second": fuzz["steps_per_second"],
         "fuzz_baseline_ratio": round(fuzz["steps_per_second"] / baseline["steps_per_second"], 4),
+        "fuzz_parallel": fuzz_parallel,
+        "fuzz_parallel_steps_per_second": fuzz_parallel["steps_per_second"],
         "replay": replay,
         "replay_steps_per_second_inprocess": replay["inprocess"]["steps_per_second"],
         "replay_steps_per_second_subprocess": replay["subprocess"]["steps_per_second"],
@@ -128,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nfuzz ({fuzz_profile}): {fuzz['steps']:,} steps, {fuzz['steps_per_second']:,.0f} steps/s "
           f"(target >= 1,000); trivial baseline {baseline['steps_per_second']:,.0f} steps/s; "
           f"ratio {report['fuzz_baseline_ratio']:.3f}")
+    gaps = fuzz_parallel["coverage_gaps"]
+    print(f"fuzz ({fuzz_profile}) split across {fuzz_parallel['jobs']} processes: {fuzz_parallel['steps']:,} steps, "
+          f"{fuzz_parallel['steps_per_second']:,.0f} steps/s aggregate; "
+          + ("coverage complete" if not gaps else f"coverage gaps: {'; '.join(gaps)}"))
     print(f"replay: {replay['inprocess']['steps_per_second']:,} steps/s in-process (target >= 20,000), "
           f"{replay['subprocess']['steps_per_second']:,} steps/s through the adapter (target >= 5,000)")
     print("\nprove (every Init and step obligation, hints included, 2 processes):")

@@ -15,6 +15,7 @@ Profiles (``icnspec fuzz --profile NAME``):
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import json
@@ -105,9 +106,13 @@ def run_fuzz(
     seed: int | None = None,
     progress: Callable[[int, float], None] | None = None,
     regressions: pathlib.Path | None = REGRESSIONS,
+    max_examples: int | None = None,
 ) -> dict[str, Any]:
-    """Run one profile; returns the report (the JSON of ``icnspec fuzz --json``)."""
+    """Run one profile; returns the report (the JSON of ``icnspec fuzz --json``). ``max_examples``
+    overrides the profile's number of examples (a worker of :func:`run_fuzz_parallel` runs its share)."""
     profile = PROFILES[profile_name]
+    if max_examples is not None:
+        profile = attrs.evolve(profile, max_examples=max_examples)
     coverage = Coverage()
     machine.COVERAGE = coverage
     machine.LAST_FAILURE.clear()
@@ -174,6 +179,129 @@ def run_fuzz(
         "passed": not violations and not (gaps and profile.enforce_coverage),
         "hypothesis_output": hypothesis_output[-20:],
     }
+
+
+# --- several processes -----------------------------------------------------------------------------
+def worker_seeds(profile: Profile, jobs: int, seed: int | None) -> list[int | None]:
+    """The seed of each worker: ``seed + i`` (``seed`` defaults to 0 for a derandomized profile, so the
+    run is the same every time); ``None`` (random) for every worker of a random profile run without
+    ``--seed``."""
+    if seed is None and not profile.derandomize:
+        return [None] * jobs
+    base = seed or 0
+    return [base + index for index in range(jobs)]
+
+
+def _share(total: int, jobs: int, index: int) -> int:
+    return total // jobs + (1 if index < total % jobs else 0)
+
+
+_SHARED_STEPS: Any = None
+
+
+def _worker(arguments: tuple) -> dict[str, Any]:
+    profile_name, seed, examples, regressions = arguments
+    counter = _SHARED_STEPS
+
+    def progress(steps: int, seconds: float) -> None:
+        if counter is not None:
+            with counter.get_lock():
+                counter.value += 200  # Coverage calls back every 200 steps
+
+    return run_fuzz(profile_name, seed=seed, progress=progress, regressions=regressions, max_examples=examples)
+
+
+def _set_counter(counter: Any) -> None:
+    global _SHARED_STEPS
+    _SHARED_STEPS = counter
+
+
+def merge_reports(reports: list[dict[str, Any]], seconds: float, profile: Profile) -> dict[str, Any]:
+    """One report for a run split across processes: counts summed, coverage judged on the union,
+    every violation kept, throughput over the wall time."""
+    def merged_counts(key: str) -> dict[str, dict]:
+        table: dict[str, dict] = {}
+        for report in reports:
+            for name, count in report[key].items():
+                entry = table.setdefault(name, {"accepted": 0, "rejected": 0, "reasons": {}})
+                entry["accepted"] += count["accepted"]
+                entry["rejected"] += count["rejected"]
+                for reason, n in count["reasons"].items():
+                    entry["reasons"][reason] = entry["reasons"].get(reason, 0) + n
+        return {name: {**entry, "reasons": dict(sorted(entry["reasons"].items()))}
+                for name, entry in sorted(table.items())}
+
+    operations = merged_counts("operations")
+    coverage = Coverage()
+    for name, count in operations.items():
+        coverage.operations[name] = runner.Count(count["accepted"], count["rejected"],
+                                                 collections.Counter(count["reasons"]))
+    gaps = coverage.gaps()
+    violations = [violation for report in reports for violation in report["violations"]]
+    steps = sum(report["steps"] for report in reports)
+    checked = sum(report["throughput"]["checked_steps"] for report in reports)
+    checked_seconds = sum(report["throughput"]["seconds_in_checked_steps"] for report in reports)
+    parts = {part: round(sum(report["throughput"]["seconds"][part] for report in reports), 3)
+             for part in reports[0]["throughput"]["seconds"]}
+    return {
+        "profile": profile.name,
+        "seed": reports[0]["seed"],
+        "jobs": len(reports),
+        "workers": [{"seed": report["seed"], "steps": report["steps"], "seconds": report["seconds"],
+                     "steps_per_second": report["steps_per_second"], "violations": len(report["violations"])}
+                    for report in reports],
+        "steps": steps,
+        "seconds": round(seconds, 3),
+        "steps_per_second": round(steps / seconds, 1) if seconds else None,
+        "throughput": {
+            "steps_per_second_end_to_end": round(steps / seconds, 1) if seconds else None,
+            "checked_steps": checked,
+            "seconds_in_checked_steps": round(checked_seconds, 3),
+            "checked_steps_per_second": round(checked / checked_seconds, 1) if checked_seconds else None,
+            "seconds": parts,
+        },
+        "rules": merged_counts("rules"),
+        "operations": operations,
+        "invariants": reports[0]["invariants"],
+        "violations": violations,
+        "coverage_gaps": gaps,
+        "coverage_enforced": profile.enforce_coverage,
+        "passed": not violations and not (gaps and profile.enforce_coverage),
+        "hypothesis_output": [line for report in reports for line in report["hypothesis_output"]][-20:],
+    }
+
+
+def run_fuzz_parallel(
+    profile_name: str = "ci",
+    jobs: int = 2,
+    seed: int | None = None,
+    progress: Callable[[int, float], None] | None = None,
+    regressions: pathlib.Path | None = REGRESSIONS,
+) -> dict[str, Any]:
+    """The profile's examples split across ``jobs`` processes, each with its own seed
+    (:func:`worker_seeds`); the reports are merged (:func:`merge_reports`). ``jobs=1`` is
+    :func:`run_fuzz` itself. Each worker checks every invariant after every step and writes its own
+    shrunk failures; coverage is judged on the union of the workers' runs."""
+    if jobs <= 1:
+        return run_fuzz(profile_name, seed=seed, progress=progress, regressions=regressions)
+    import multiprocessing
+
+    profile = PROFILES[profile_name]
+    seeds = worker_seeds(profile, jobs, seed)
+    arguments = [(profile_name, worker_seed, _share(profile.max_examples, jobs, index), regressions)
+                 for index, worker_seed in enumerate(seeds)]
+    arguments = [argument for argument in arguments if argument[2] > 0]
+    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    counter = context.Value("q", 0)
+    started = time.perf_counter()
+    with context.Pool(processes=len(arguments), initializer=_set_counter, initargs=(counter,)) as pool:
+        pending = pool.map_async(_worker, arguments)
+        while not pending.ready():
+            pending.wait(1.0)
+            if progress is not None:
+                progress(counter.value, time.perf_counter() - started)
+        reports = pending.get()
+    return merge_reports(reports, time.perf_counter() - started, profile)
 
 
 def report_json(report: dict[str, Any]) -> str:

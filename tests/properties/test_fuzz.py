@@ -211,3 +211,60 @@ def test_fuzz_command_prints_json_and_exits_1_when_incomplete(monkeypatch, capsy
     report.update(coverage_gaps=[], passed=True)
     assert main(["fuzz", "--profile", "dev"]) == 0
     assert "PASS" in capsys.readouterr().out
+
+
+def _worker_report(seed: int, operations: dict, steps: int, violations: list | None = None) -> dict:
+    return {
+        "profile": "ci", "seed": seed, "steps": steps, "seconds": 1.0, "steps_per_second": float(steps),
+        "throughput": {"checked_steps": steps, "seconds_in_checked_steps": 0.5,
+                       "seconds": {"clone_pre_state": 0.1, "apply": 0.1, "step_invariants": 0.1,
+                                   "state_invariants": 0.2}},
+        "rules": {name: dict(count) for name, count in operations.items()}, "operations": operations,
+        "invariants": list(REGISTRY), "violations": violations or [], "hypothesis_output": [],
+    }
+
+
+def test_split_reports_merge_counts_and_judge_coverage_on_the_union():
+    from properties.fuzz.harness import PROFILES, merge_reports
+    from spec.operations import OPERATION_TYPES
+    from spec.transition import NEVER_ACCEPTED
+
+    # worker 0 saw every operation accepted, worker 1 saw every one rejected with every expected reason
+    accepted = {cls.__name__: {"accepted": 0 if cls in NEVER_ACCEPTED else 2, "rejected": 0, "reasons": {}}
+                for cls in OPERATION_TYPES}
+    reasons = {reason.value: 1 for reason in EXPECTED_REASONS}
+    rejected = {cls.__name__: {"accepted": 0, "rejected": 1, "reasons": {}} for cls in OPERATION_TYPES}
+    rejected["Transfer"] = {"accepted": 0, "rejected": len(reasons) + 1, "reasons": {**reasons, "X": 1}}
+    first, second = _worker_report(3, accepted, 100), _worker_report(4, rejected, 50)
+    assert first["violations"] == [] and second["violations"] == []
+    merged = merge_reports([first, second], 2.0, PROFILES["ci"])
+    assert merged["coverage_gaps"] == [] and merged["passed"]
+    assert merged["steps"] == 150 and merged["steps_per_second"] == 75.0
+    assert merged["operations"]["Transfer"]["accepted"] == 2
+    assert merged["operations"]["Transfer"]["reasons"]["X"] == 1
+    assert [worker["seed"] for worker in merged["workers"]] == [3, 4]
+    assert merged["throughput"]["checked_steps_per_second"] == 150.0
+    # alone, either worker's run is incomplete; a violation in one worker fails the merged run
+    assert merge_reports([first], 1.0, PROFILES["ci"])["coverage_gaps"]
+    broken = _worker_report(4, rejected, 50, violations=[{"invariant": "supply-cap", "message": "m",
+                                                          "trace": None, "steps": 3}])
+    merged = merge_reports([first, broken], 2.0, PROFILES["ci"])
+    assert not merged["passed"] and merged["violations"][0]["invariant"] == "supply-cap"
+
+
+def test_a_run_split_across_processes_gives_each_worker_its_seed_and_share():
+    from properties.fuzz.harness import PROFILES, run_fuzz_parallel, worker_seeds
+
+    report = run_fuzz_parallel("dev", jobs=2, seed=5, regressions=None)
+    assert report["jobs"] == 2
+    assert [worker["seed"] for worker in report["workers"]] == [5, 6]
+    assert report["steps"] == sum(worker["steps"] for worker in report["workers"]) > 0
+    assert report["violations"] == [] and report["invariants"] == list(REGISTRY)
+    assert worker_seeds(PROFILES["ci"], 3, None) == [0, 1, 2]
+    assert worker_seeds(PROFILES["dev"], 2, None) == [None, None]
+
+
+def test_fuzz_command_rejects_a_non_positive_job_count(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["fuzz", "--jobs", "0"])
+    assert raised.value.code == 2

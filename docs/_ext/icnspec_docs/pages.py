@@ -833,6 +833,14 @@ def assurance_rst() -> str:
     return "\n".join(out)
 
 
+def _coverage_note(run: dict | None) -> str:
+    """How the union of a split fuzz run's workers covered the protocol (for the benchmark table)."""
+    if not isinstance(run, dict):
+        return ""
+    gaps = run.get("coverage_gaps") or []
+    return "; coverage complete" if not gaps else "; coverage gaps: " + escape("; ".join(gaps))
+
+
 def benchmarks_rst() -> str:
     """The figures of ``reports/bench.json``: the machine, each measurement against its target."""
     bench = registry.load_report("bench")
@@ -877,6 +885,9 @@ def benchmarks_rst() -> str:
          "reported", ""],
         ["fuzz: the checked step alone (clone, apply, every invariant; Hypothesis and rule code left out), "
          "steps/s", fmt((data.get("fuzz") or {}).get("checked_steps_per_second"), 0), "reported", ""],
+        ["fuzz: the same examples split across 2 processes (``icnspec fuzz --jobs 2``), aggregate steps/s"
+         + _coverage_note(data.get("fuzz_parallel")),
+         fmt(data.get("fuzz_parallel_steps_per_second"), 0), "reported", ""],
         ["vector replay, in-process (steps/s)", fmt(data.get("replay_steps_per_second_inprocess"), 0), ">= 20,000",
          verdict(at_least(data.get("replay_steps_per_second_inprocess"), 20000))],
         ["vector replay through ``icnspec adapter`` (steps/s)", fmt(data.get("replay_steps_per_second_subprocess"), 0),
