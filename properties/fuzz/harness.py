@@ -202,11 +202,13 @@ _SHARED_STEPS: Any = None
 def _worker(arguments: tuple) -> dict[str, Any]:
     profile_name, seed, examples, regressions = arguments
     counter = _SHARED_STEPS
+    reported = [0]
 
     def progress(steps: int, seconds: float) -> None:
         if counter is not None:
             with counter.get_lock():
-                counter.value += 200  # Coverage calls back every 200 steps
+                counter.value += steps - reported[0]
+            reported[0] = steps
 
     return run_fuzz(profile_name, seed=seed, progress=progress, regressions=regressions, max_examples=examples)
 
