@@ -398,6 +398,18 @@ def empty(bounds: Bounds) -> SState:
     return build(bounds, _zero)
 
 
+@functools.cache
+def shared_fresh(bounds: Bounds, prefix: str) -> SState:
+    """:func:`fresh`, built once per process for each (bounds, prefix) and then shared.
+
+    The constants are the same Z3 terms either way (they are identified by name), but when they are
+    freed and created again, Z3 gives them new internal ids, and the solver's heuristics order
+    variables by id: proofs over relations built on a pre-state recreated for each operation were
+    measured 4 to 5 times slower than on a kept one (35 operations in sequence in one process: 40.7 s
+    of solving against 9.5 s)."""
+    return fresh(bounds, prefix)
+
+
 def fresh(bounds: Bounds, prefix: str = "s") -> SState:
     """A symbolic state: one fresh Z3 constant per leaf, named ``prefix.path``."""
     import z3

@@ -23,7 +23,7 @@ import attrs
 from models.backend import Z3Backend
 from models.genesis import config_constraints, fresh_config, initial_state
 from models.ops import decode_op, field_names, fresh_op, op_domain
-from models.symbolic_state import Bounds, SState, evaluate, fresh, iter_leaves, normalize, to_state
+from models.symbolic_state import Bounds, SState, evaluate, iter_leaves, normalize, shared_fresh, to_state
 from models.transitions import step
 from spec.operations import OPERATION_TYPES
 from spec.transition import apply
@@ -112,20 +112,11 @@ def check_init(bounds: Bounds, predicates: list, timeout_seconds: float) -> list
     return results
 
 
-_PRE_STATES: dict[Bounds, SState] = {}
-
-
 def symbolic_pre_state(bounds: Bounds) -> SState:
-    """The symbolic pre-state, built once per process and shared by every relation built in it.
-
-    Its constants are the same terms either way (Z3 terms are identified by name), but if they are
-    freed with one relation and created again for the next, Z3 gives them new internal ids, and the
-    solver's heuristics (which order variables by id) were measured 4 to 5 times slower on the
-    following relations of the same process (35 operations in sequence: 40.7 s of solving against
-    9.5 s with the pre-state kept)."""
-    if bounds not in _PRE_STATES:
-        _PRE_STATES[bounds] = fresh(bounds, "pre")
-    return _PRE_STATES[bounds]
+    """The symbolic pre-state every relation of this process is built on: kept, not rebuilt per
+    relation, which keeps the solver's variable order and its speed
+    (:func:`models.symbolic_state.shared_fresh`)."""
+    return shared_fresh(bounds, "pre")
 
 
 @attrs.define

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from models.backend import PyBackend
-from models.symbolic_state import Bounds, OutOfBound, SState, concretize, domain
+from models.symbolic_state import Bounds, OutOfBound, SState, concretize, domain, shared_fresh
 from spec.state import State
 
 
@@ -79,7 +79,7 @@ DOMAIN_STATEMENTS: dict[str, str] = {
 def domain_predicates(bounds: Bounds) -> list[Predicate]:
     from models.backend import Z3Backend
 
-    names = [name for name, _ in domain(Z3Backend(), _probe_state(bounds), bounds)]
+    names = [name for name, _ in domain(Z3Backend(), shared_fresh(bounds, "probe"), bounds)]
     predicates = []
     for name in names:
 
@@ -98,17 +98,6 @@ def _domain_of(B: Any, s: SState, bounds: Bounds) -> dict[str, Any]:
     if entry is None or entry[0] is not s or entry[1] != bounds:
         entry = cache[id(s)] = (s, bounds, dict(domain(B, s, bounds)))
     return entry[2]
-
-
-_PROBES: dict[Bounds, SState] = {}
-
-
-def _probe_state(bounds: Bounds) -> SState:
-    from models.symbolic_state import fresh
-
-    if bounds not in _PROBES:
-        _PROBES[bounds] = fresh(bounds, "probe")
-    return _PROBES[bounds]
 
 
 # --- the registry, read through models.view ---------------------------------------------------
