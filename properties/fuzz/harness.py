@@ -15,7 +15,6 @@ Profiles (``icnspec fuzz --profile NAME``):
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import hashlib
 import json
@@ -221,24 +220,18 @@ def _set_counter(counter: Any) -> None:
 def merge_reports(reports: list[dict[str, Any]], seconds: float, profile: Profile) -> dict[str, Any]:
     """One report for a run split across processes: counts summed, coverage judged on the union,
     every violation kept, throughput over the wall time."""
-    def merged_counts(key: str) -> dict[str, dict]:
-        table: dict[str, dict] = {}
+    def merged_counts(key: str) -> dict[str, runner.Count]:
+        table: dict[str, runner.Count] = {}
         for report in reports:
             for name, count in report[key].items():
-                entry = table.setdefault(name, {"accepted": 0, "rejected": 0, "reasons": {}})
-                entry["accepted"] += count["accepted"]
-                entry["rejected"] += count["rejected"]
-                for reason, n in count["reasons"].items():
-                    entry["reasons"][reason] = entry["reasons"].get(reason, 0) + n
-        return {name: {**entry, "reasons": dict(sorted(entry["reasons"].items()))}
-                for name, entry in sorted(table.items())}
+                entry = table.setdefault(name, runner.Count())
+                entry.accepted += count["accepted"]
+                entry.rejected += count["rejected"]
+                entry.reasons.update(count["reasons"])
+        return dict(sorted(table.items()))
 
     operations = merged_counts("operations")
-    coverage = Coverage()
-    for name, count in operations.items():
-        coverage.operations[name] = runner.Count(count["accepted"], count["rejected"],
-                                                 collections.Counter(count["reasons"]))
-    gaps = coverage.gaps()
+    gaps = Coverage(operations=operations).gaps()
     violations = [violation for report in reports for violation in report["violations"]]
     steps = sum(report["steps"] for report in reports)
     checked = sum(report["throughput"]["checked_steps"] for report in reports)
@@ -262,8 +255,8 @@ def merge_reports(reports: list[dict[str, Any]], seconds: float, profile: Profil
             "checked_steps_per_second": round(checked / checked_seconds, 1) if checked_seconds else None,
             "seconds": parts,
         },
-        "rules": merged_counts("rules"),
-        "operations": operations,
+        "rules": {name: count.as_dict() for name, count in merged_counts("rules").items()},
+        "operations": {name: count.as_dict() for name, count in operations.items()},
         "invariants": reports[0]["invariants"],
         "violations": violations,
         "coverage_gaps": gaps,
