@@ -1,10 +1,22 @@
 """The Hypothesis state machine over the whole protocol (issue 3).
 
-Bundles hold accounts, HyperNodes, ScalerNodes, Links and bookings. Every operation has a rule that draws
-mostly valid arguments from the current state (and sometimes perturbed ones, which the reference must
-reject); ``invalid_*`` rules attempt operations that must be rejected with one exact reason and must leave
-the state exactly as it was (compared with a deep copy). After every step, every step invariant and every
-state invariant is checked (:class:`properties.fuzz.runner.Checker`).
+Every operation has an *action* that chooses mostly valid arguments from the current state (and sometimes
+perturbed ones, which the reference must reject); ``invalid_*`` actions attempt operations that must be
+rejected with one exact reason and must leave the state exactly as it was. After every operation, every
+step invariant and every state invariant is checked (:class:`properties.fuzz.runner.Checker`).
+
+How a run is generated. Hypothesis runs :class:`ProtocolMachine`, a ``RuleBasedStateMachine`` with one
+``initialize`` rule and one ``rule``. ``boot`` builds the live network (once per run, then cloned) and
+chooses which actions this example may use: swarm testing, as Hypothesis does for its own rules (a share
+``p`` drawn per example, then each action off with probability ``p``; shrinking turns them back on).
+``step`` then chooses one enabled action and its arguments and runs it. Every choice is made on the
+example's choice sequence (:mod:`properties.fuzz.draws`), so Hypothesis replays, mutates and shrinks runs
+exactly as with one rule per action. The actions are declared with :func:`action`: their arguments are
+drawn from specs (a sequence or enum to choose from, :func:`between` for an int range, ``bool``, or a
+:class:`Pool` of the records in the state), then the body draws whatever depends on the state.
+
+Why actions rather than one Hypothesis rule each: with 58 rules, Hypothesis' rule selection and argument
+strategies cost more than the protocol step they drive (the Benchmarks page has the measurements).
 
 ``settle_with_dishonest_reports`` checks the adversary bound of the downtime rule: HyperNodes holding at
 most ``downtime_quorum_bps`` of the active Link weight that report an honest ScalerNode down never get it
@@ -13,11 +25,17 @@ slashed; beyond that share, it is found down (brief section 9; spec/eras.py).
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable
+from typing import Any
+
+import attrs
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, multiple, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from properties.fuzz import config as actors
 from properties.fuzz.clone import clone
+from properties.fuzz.draws import draws_for
 from properties.fuzz.runner import Checker, Coverage, InvariantViolation
 from properties.fuzz.traces import encode_operation
 from spec.curve import compute_link_curve_entitlement
@@ -94,16 +112,62 @@ LOCATIONS = sorted(ISO_3166_ALPHA2)[:6]
 SETUP_GRANT = 200_000 * ICNT
 
 
-class _CoreRules(RuleBasedStateMachine):
-    accounts = Bundle("accounts")
-    hypernodes = Bundle("hypernodes")
-    scalernodes = Bundle("scalernodes")
-    links = Bundle("links")
-    bookings = Bundle("bookings")
+# --- actions and the specs of their arguments ---------------------------------------------------------
+@attrs.frozen
+class between:  # noqa: N801  (reads as a spec: ``amount=between(1, 10)``)
+    """An int in ``[lo, hi]`` (``st.integers(lo, hi)``)."""
 
+    lo: int
+    hi: int
+
+
+@attrs.frozen
+class Pool:
+    """The keys of one of the state's record dicts, in sorted order (an action needing one is skipped while
+    the dict is empty)."""
+
+    field: str
+
+
+ACCOUNTS = actors.ACCOUNTS
+HYPERNODES, LINKS, SCALERNODES = Pool("hypernodes"), Pool("links"), Pool("scalernodes")
+
+ACTION_MARKER = "_fuzz_action_specs"
+
+
+def action(**specs: Any) -> Callable:
+    """Declare a method an action of the machine, with a spec per argument (drawn in this order)."""
+    for name, spec in specs.items():
+        if isinstance(spec, type) and issubclass(spec, enum.Enum):
+            specs[name] = tuple(spec)
+        elif not (spec is bool or isinstance(spec, (between, Pool, tuple, list))):
+            raise TypeError(f"argument {name}: unsupported spec {spec!r}")
+
+    def mark(function: Callable) -> Callable:
+        setattr(function, ACTION_MARKER, specs)
+        return function
+
+    return mark
+
+
+def actions_of(cls: type) -> list[tuple[str, dict[str, Any]]]:
+    """(name, argument specs) of every action of ``cls``, sorted by name (the order choices index)."""
+    found = []
+    for name in sorted(dir(cls)):
+        specs = getattr(getattr(cls, name), ACTION_MARKER, None)
+        if specs is not None:
+            found.append((name, specs))
+    return found
+
+
+class _CoreRules(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.checker = Checker(coverage=globals()["COVERAGE"])
+        self.draw: Any = None
+        """The choices of the current example (:mod:`properties.fuzz.draws`), set by ``boot``."""
+        self.enabled: list[tuple[str, dict[str, Any]]] = []
+        """This example's actions (swarm testing), set by ``boot``."""
         self.next_key = 1
         self.booted = False
         self.aims: dict[str, int] = {}
@@ -167,25 +231,25 @@ class _CoreRules(RuleBasedStateMachine):
         record = self.state.links.get(link)
         return record.owner if record is not None else actors.OUTSIDER
 
-    def amount(self, data, have: int) -> int:
-        kind = data.draw(st.integers(0, 19), label="amount kind")
+    def amount(self, have: int) -> int:
+        kind = self.draw.integer(0, 19)
         if kind == 0:
-            return data.draw(st.integers(-2, 0), label="amount")
+            return self.draw.integer(-2, 0)
         if kind == 1:
-            return have + data.draw(st.integers(1, ICNT), label="excess")
+            return have + self.draw.integer(1, ICNT)
         if have <= 0:
-            return data.draw(st.integers(1, 1_000 * ICNT), label="amount")
+            return self.draw.integer(1, 1_000 * ICNT)
         if kind == 2:
             return have
-        return data.draw(st.integers(1, have), label="amount")
+        return self.draw.integer(1, have)
 
-    def pick(self, data, items, label: str, unknown: int | None = None):
+    def pick(self, items, unknown: int | None = None):
         items = sorted(items)
-        if unknown is not None and (not items or data.draw(st.integers(0, 19), label=f"{label} unknown?") == 0):
+        if unknown is not None and (not items or self.draw.integer(0, 19) == 0):
             return unknown
         if not items:
             return None
-        return data.draw(st.sampled_from(items), label=label)
+        return self.draw.choice(items)
 
     def balance(self, account: int, chain: Chain = Chain.L1) -> int:
         balances = self.state.l1_balances if chain is Chain.L1 else self.state.l2_balances
@@ -196,7 +260,7 @@ class _CoreRules(RuleBasedStateMachine):
         """A small live network, built with accepted operations before any rule runs: actors funded from the
         unlocked half of the DevCo bucket, two HyperNodes with three Links staked, two verified ScalerNodes
         and one registered, a delegation, a pending collateral withdrawal and an L2 -> L1 withdrawal.
-        Runs once, from whichever ``initialize`` rule comes first."""
+        Built once per run, by the first example, then cloned."""
         if self.booted:
             return
         self.booted = True
@@ -225,25 +289,33 @@ class _CoreRules(RuleBasedStateMachine):
         self.do("setup", BridgeWithdraw(actors.HPS[2], 300 * ICNT))
         BOOT.update(state=clone(self.state), trace=list(self.checker.trace))
 
-    @initialize(target=accounts)
-    def setup_accounts(self):
+    @initialize(data=st.data())
+    def boot(self, data):
+        """Build the network, then choose this example's actions (swarm testing)."""
+        self.draw = draws_for(data)
         self.bootstrap()
-        return multiple(*actors.ACCOUNTS)
+        every = actions_of(type(self))
+        share = self.draw.integer(0, 254) / 255
+        self.enabled = [entry for entry in every if not self.draw.boolean(share)] or every
 
-    @initialize(target=hypernodes)
-    def setup_hypernodes(self):
-        self.bootstrap()
-        return multiple(*sorted(self.state.hypernodes))
-
-    @initialize(target=links)
-    def setup_links(self):
-        self.bootstrap()
-        return multiple(*sorted(self.state.links))
-
-    @initialize(target=scalernodes)
-    def setup_scalernodes(self):
-        self.bootstrap()
-        return multiple(*sorted(self.state.scalernodes))
+    @rule()
+    def step(self):
+        """One action of this example's, with its arguments."""
+        name, specs = self.draw.choice(self.enabled)
+        arguments = {}
+        for argument, spec in specs.items():
+            if isinstance(spec, Pool):
+                keys = sorted(getattr(self.state, spec.field))
+                if not keys:
+                    return
+                arguments[argument] = self.draw.choice(keys)
+            elif isinstance(spec, between):
+                arguments[argument] = self.draw.integer(spec.lo, spec.hi)
+            elif spec is bool:
+                arguments[argument] = self.draw.boolean()
+            else:
+                arguments[argument] = self.draw.choice(spec)
+        getattr(self, name)(**arguments)
 
     def aim(self, label: str, value: int) -> None:
         """Record a value to steer toward (deep profile); reported once per example, at teardown."""
@@ -256,116 +328,105 @@ class _CoreRules(RuleBasedStateMachine):
             for label in sorted(self.aims):
                 target(float(self.aims[label]), label=label)
 
-    def valid(self, data, label: str = "valid?") -> bool:
+    def valid(self) -> bool:
         """Most draws aim at an operation the reference accepts; one in ten perturbs an argument."""
-        return data.draw(st.integers(0, 9), label=label) > 0
+        return self.draw.integer(0, 9) > 0
 
     # --- ledger and bridge --------------------------------------------------------------------
-    @rule(sender=accounts, to=accounts, chain=st.sampled_from(Chain), data=st.data())
-    def transfer(self, sender, to, chain, data):
-        self.do("transfer", Transfer(sender, chain, to, self.amount(data, self.balance(sender, chain))))
+    @action(sender=ACCOUNTS, to=ACCOUNTS, chain=Chain)
+    def transfer(self, sender, to, chain):
+        self.do("transfer", Transfer(sender, chain, to, self.amount(self.balance(sender, chain))))
 
-    @rule(sender=accounts, data=st.data())
-    def bridge_deposit(self, sender, data):
-        self.do("bridge_deposit", BridgeDeposit(sender, self.amount(data, self.balance(sender) // 10)))
+    @action(sender=ACCOUNTS)
+    def bridge_deposit(self, sender):
+        self.do("bridge_deposit", BridgeDeposit(sender, self.amount(self.balance(sender) // 10)))
 
-    @rule(sender=accounts, data=st.data())
-    def bridge_withdraw(self, sender, data):
+    @action(sender=ACCOUNTS)
+    def bridge_withdraw(self, sender):
         holders = [account for account, amount in self.state.l2_balances.items() if amount > 0]
-        if holders and self.valid(data):
-            sender = data.draw(st.sampled_from(sorted(holders)), label="L2 holder")
-        self.do("bridge_withdraw", BridgeWithdraw(sender, self.amount(data, self.balance(sender, Chain.L2))))
+        if holders and self.valid():
+            sender = self.draw.choice(sorted(holders))
+        self.do("bridge_withdraw", BridgeWithdraw(sender, self.amount(self.balance(sender, Chain.L2))))
 
-    @rule(sender=accounts, data=st.data())
-    def finalize_bridge_withdrawal(self, sender, data):
+    @action(sender=ACCOUNTS)
+    def finalize_bridge_withdrawal(self, sender):
         ready = sorted(i for i, w in self.state.bridge_withdrawals.items() if w.ready_era <= self.state.era)
-        if ready and self.valid(data, "a ready one?"):
-            withdrawal = data.draw(st.sampled_from(ready), label="ready withdrawal")
+        if ready and self.valid():  # a ready one?
+            withdrawal = self.draw.choice(ready)
         else:
-            withdrawal = self.pick(data, self.state.bridge_withdrawals, "withdrawal", unknown=10_000)
+            withdrawal = self.pick(self.state.bridge_withdrawals, unknown=10_000)
         self.do("finalize_bridge_withdrawal", FinalizeBridgeWithdrawal(sender, withdrawal))
 
-    @rule(bucket=st.sampled_from(Bucket), data=st.data())
-    def claim_allocation(self, bucket, data):
+    @action(bucket=Bucket)
+    def claim_allocation(self, bucket):
         beneficiary = self.state.allocations[bucket].beneficiary if bucket in self.state.allocations else actors.DEVCO
-        if data.draw(st.integers(0, 9), label="wrong beneficiary?") == 0:
+        if self.draw.integer(0, 9) == 0:
             beneficiary = actors.OUTSIDER
-        self.do("claim_allocation", ClaimAllocation(beneficiary, bucket, self.amount(data, 1_000_000 * ICNT)))
+        self.do("claim_allocation", ClaimAllocation(beneficiary, bucket, self.amount(1_000_000 * ICNT)))
 
     # --- roles and governance -----------------------------------------------------------------
-    @rule(role=st.sampled_from(Role), account=accounts, admin=st.booleans())
+    @action(role=Role, account=ACCOUNTS, admin=bool)
     def grant_role(self, role, account, admin):
         if account == actors.OUTSIDER:
             return  # the outsider never holds a role: invalid_wrong_role relies on it
         self.do("grant_role", GrantRole(actors.ADMIN if admin else account, role, account))
 
-    @rule(role=st.sampled_from(Role), account=accounts, admin=st.booleans(), data=st.data())
-    def revoke_role(self, role, account, admin, data):
+    @action(role=Role, account=ACCOUNTS, admin=bool)
+    def revoke_role(self, role, account, admin):
         granted = [
             (held, holder)
             for held, holders in self.state.roles.items()
             for holder in holders
             if DEFAULT_ROLE_HOLDERS.get(held) != holder
         ]
-        if granted and self.valid(data):
-            role, account = data.draw(st.sampled_from(sorted(granted, key=lambda pair: (pair[0].value, pair[1]))))
+        if granted and self.valid():
+            role, account = self.draw.choice(sorted(granted, key=lambda pair: (pair[0].value, pair[1])))
         if DEFAULT_ROLE_HOLDERS.get(role) == account:
             return  # keep the genesis holders (revoking them is valid but ends every privileged path)
         self.do("revoke_role", RevokeRole(actors.ADMIN if admin else account, role, account))
 
-    @rule(source=st.sampled_from(Treasury), destination=st.sampled_from(Treasury), data=st.data())
-    def governance_transfer(self, source, destination, data):
-        if self.valid(data, "valid route?"):
-            source, destination = data.draw(st.sampled_from(GOVERNANCE_ROUTES), label="route")
+    @action(source=Treasury, destination=Treasury)
+    def governance_transfer(self, source, destination):
+        if self.valid():  # valid route?
+            source, destination = self.draw.choice(GOVERNANCE_ROUTES)
         owed = sum(b.utilisation_total - b.utilisation_released for b in self.state.bookings.values() if b.active)
         free = self.state.treasury - owed
-        if owed > 0 and data.draw(st.integers(0, 3), label="into committed funds?") == 0:
-            amount = free + data.draw(st.integers(1, owed), label="committed")
+        if owed > 0 and self.draw.integer(0, 3) == 0:
+            amount = free + self.draw.integer(1, owed)
         else:
-            amount = self.amount(data, free)
+            amount = self.amount(free)
         self.do("governance_transfer", GovernanceTransfer(actors.GOVERNANCE, source, destination, amount))
 
-    @rule(name=st.sampled_from(CHANGEABLE_PARAMETERS), data=st.data())
-    def propose_parameter_change(self, name, data):
+    @action(name=CHANGEABLE_PARAMETERS)
+    def propose_parameter_change(self, name):
         info = PARAMETER_TABLE[name]
-        if self.valid(data):
-            value = data.draw(
-                st.one_of(
-                    st.integers(info.lower, min(info.upper, info.lower + 10)), st.integers(info.lower, info.upper)
-                ),
-                label="value",
-            )
+        if self.valid():
+            value = self.draw.one_of((info.lower, min(info.upper, info.lower + 10)), (info.lower, info.upper))
         else:
             value = info.upper + 1
         holder = actors.ADMIN if info.changeable_by is Role.ADMIN else actors.GOVERNANCE
         self.do("propose_parameter_change", ProposeParameterChange(holder, name, value))
 
-    @rule(cluster=st.integers(0, 3), price=st.integers(0, 5 * ICNT))
+    @action(cluster=between(0, 3), price=between(0, 5 * ICNT))
     def set_cluster_max_price(self, cluster, price):
         self.do("set_cluster_max_price", SetClusterMaxPrice(actors.OPERATOR, cluster, price))
 
-    @rule(enabled=st.booleans())
+    @action(enabled=bool)
     def set_link_transfers(self, enabled):
         self.do("set_link_transfers", SetLinkTransfers(actors.ADMIN, enabled))
 
     # --- HyperNodes ---------------------------------------------------------------------------
-    @rule(target=hypernodes, operator=st.sampled_from(actors.HYPERNODE_OPERATORS), data=st.data())
-    def register_hypernode(self, operator, data):
+    @action(operator=actors.HYPERNODE_OPERATORS)
+    def register_hypernode(self, operator):
         keys = [hypernode.public_key for hypernode in self.state.hypernodes.values()]
-        key = (
-            data.draw(st.sampled_from(keys), label="reused key")
-            if keys and data.draw(st.integers(0, 9), label="reuse key?") == 0
-            else self.next_key
-        )
+        key = self.draw.choice(keys) if keys and self.draw.integer(0, 9) == 0 else self.next_key
         self.next_key += 1
-        location = data.draw(st.sampled_from(LOCATIONS if self.valid(data) else ["XX"]), label="location")
-        endpoint = "https://hn.example" if self.valid(data) else " "
-        new_id = self.state.next_id.get("hypernode", 0)
-        outcome = self.do("register_hypernode", RegisterHyperNode(actors.OPERATOR, operator, key, location, endpoint))
-        return new_id if outcome.accepted else multiple()
+        location = self.draw.choice(LOCATIONS if self.valid() else ["XX"])
+        endpoint = "https://hn.example" if self.valid() else " "
+        self.do("register_hypernode", RegisterHyperNode(actors.OPERATOR, operator, key, location, endpoint))
 
-    @rule(hypernode=hypernodes, data=st.data())
-    def remove_hypernode(self, hypernode, data):
+    @action(hypernode=HYPERNODES)
+    def remove_hypernode(self, hypernode):
         linked = {
             link.target
             for link in self.state.links.values()
@@ -374,36 +435,35 @@ class _CoreRules(RuleBasedStateMachine):
         idle = sorted(
             h for h, hn in self.state.hypernodes.items() if hn.status is HyperNodeStatus.REGISTERED and h not in linked
         )
-        if idle and self.valid(data, "an idle HyperNode?"):
-            hypernode = data.draw(st.sampled_from(idle), label="idle HyperNode")
+        if idle and self.valid():  # an idle HyperNode?
+            hypernode = self.draw.choice(idle)
         self.do("remove_hypernode", RemoveHyperNode(actors.OPERATOR, hypernode))
 
     # --- Links --------------------------------------------------------------------------------
-    @rule(target=links, owner=st.sampled_from(actors.LINK_OWNERS + actors.HPS), data=st.data())
-    def mint_link(self, owner, data):
+    @action(owner=actors.LINK_OWNERS + actors.HPS)
+    def mint_link(self, owner):
         existing = sorted(self.state.links)
         link = existing[-1] + 1 if existing else 0
-        if existing and data.draw(st.integers(0, 9), label="reuse id?") == 0:
-            link = data.draw(st.sampled_from(existing), label="existing link")
-        validity = data.draw(st.integers(1, self.state.params.link_max_validity_eras), label="validity")
-        outcome = self.do("mint_link", MintLink(actors.LINK_MINTER, link, owner, validity))
-        return link if outcome.accepted else multiple()
+        if existing and self.draw.integer(0, 9) == 0:
+            link = self.draw.choice(existing)
+        validity = self.draw.integer(1, self.state.params.link_max_validity_eras)
+        self.do("mint_link", MintLink(actors.LINK_MINTER, link, owner, validity))
 
-    @rule(link=links, to=accounts, data=st.data())
-    def transfer_link(self, link, to, data):
+    @action(link=LINKS, to=ACCOUNTS)
+    def transfer_link(self, link, to):
         free = sorted(i for i, record in self.state.links.items() if record.status is LinkStatus.FREE)
-        if free and self.valid(data, "a free Link, transfers on?"):
-            link = data.draw(st.sampled_from(free), label="free Link")
+        if free and self.valid():  # a free Link, transfers on?
+            link = self.draw.choice(free)
             if not self.state.link_transfers_enabled:
                 self.do("set_link_transfers", SetLinkTransfers(actors.ADMIN, True))
         self.do("transfer_link", TransferLink(self.owner_of_link(link), link, to))
 
-    @rule(link=links, hypernode=hypernodes)
+    @action(link=LINKS, hypernode=HYPERNODES)
     def stake_link(self, link, hypernode):
         self.do("stake_link", StakeLink(self.owner_of_link(link), link, hypernode))
 
-    @rule(link=links, scaler=scalernodes, data=st.data())
-    def stake_link_as_collateral(self, link, scaler, data):
+    @action(link=LINKS, scaler=SCALERNODES)
+    def stake_link_as_collateral(self, link, scaler):
         pairs = [
             (link_id, scaler_id)
             for link_id, record in self.state.links.items()
@@ -411,178 +471,168 @@ class _CoreRules(RuleBasedStateMachine):
             for scaler_id, node in self.state.scalernodes.items()
             if node.owner == record.owner and node.status is not ScalerNodeStatus.REMOVED
         ]
-        if pairs and self.valid(data):
-            link, scaler = data.draw(st.sampled_from(pairs), label="Link and node of one HP")
+        if pairs and self.valid():
+            link, scaler = self.draw.choice(pairs)
         self.do("stake_link_as_collateral", StakeLinkAsCollateral(self.owner_of_link(link), link, scaler))
 
-    @rule(link=links, data=st.data())
-    def request_unstake_link(self, link, data):
-        link = self.prefer_link(data, link, (LinkStatus.STAKED_HYPERNODE, LinkStatus.STAKED_COLLATERAL))
+    @action(link=LINKS)
+    def request_unstake_link(self, link):
+        link = self.prefer_link(link, (LinkStatus.STAKED_HYPERNODE, LinkStatus.STAKED_COLLATERAL))
         self.do("request_unstake_link", RequestUnstakeLink(self.owner_of_link(link), link))
 
-    def prefer_link(self, data, link: int, statuses: tuple) -> int:
-        """Usually a Link in one of ``statuses`` (when any), else the Link drawn from the bundle."""
+    def prefer_link(self, link: int, statuses: tuple) -> int:
+        """Usually a Link in one of ``statuses`` (when any), else the Link drawn for the action."""
         matching = sorted(i for i, record in self.state.links.items() if record.status in statuses)
-        if matching and self.valid(data, "prefer status?"):
-            return data.draw(st.sampled_from(matching), label="Link by status")
+        if matching and self.valid():  # prefer status?
+            return self.draw.choice(matching)
         return link
 
-    @rule(link=links, data=st.data())
-    def complete_unstake_link(self, link, data):
-        link = self.prefer_link(data, link, (LinkStatus.UNSTAKING_HYPERNODE, LinkStatus.UNSTAKING_COLLATERAL))
+    @action(link=LINKS)
+    def complete_unstake_link(self, link):
+        link = self.prefer_link(link, (LinkStatus.UNSTAKING_HYPERNODE, LinkStatus.UNSTAKING_COLLATERAL))
         self.do("complete_unstake_link", CompleteUnstakeLink(self.owner_of_link(link), link))
 
-    @rule(link=links)
+    @action(link=LINKS)
     def claim_link_upfront(self, link):
         self.do("claim_link_upfront", ClaimLinkUpfront(self.owner_of_link(link), link))
 
-    @rule(link=links, data=st.data())
-    def claim_link_rewards(self, link, data):
+    @action(link=LINKS)
+    def claim_link_rewards(self, link):
         record = self.state.links.get(link)
         available = record.accrued - record.claimed if record is not None else 0
-        self.do("claim_link_rewards", ClaimLinkRewards(self.owner_of_link(link), link, self.amount(data, available)))
+        self.do("claim_link_rewards", ClaimLinkRewards(self.owner_of_link(link), link, self.amount(available)))
 
-    @rule(data=st.data())
-    def raise_reward_curve(self, data):
+    @action()
+    def raise_reward_curve(self):
         curve = self.state.link_curve
         current = (self.state.genesis_day + self.state.era // self.state.params.eras_per_day) // 30
         slack = compute_link_curve_entitlement(self.state.params) - sum(curve)
-        if self.valid(data) and current + 1 < len(curve) and slack > 0:
-            month = data.draw(st.integers(current + 1, len(curve) - 1), label="month")
-            amount = curve[month] + data.draw(st.integers(1, slack), label="raise")
+        if self.valid() and current + 1 < len(curve) and slack > 0:
+            month = self.draw.integer(current + 1, len(curve) - 1)
+            amount = curve[month] + self.draw.integer(1, slack)
         else:
-            month = data.draw(st.sampled_from([-1, len(curve), current, max(0, current - 1), len(curve) - 1]))
+            month = self.draw.choice([-1, len(curve), current, max(0, current - 1), len(curve) - 1])
             old = curve[month] if 0 <= month < len(curve) else 0
-            amount = old + data.draw(st.sampled_from([-1, 0, 10**30]), label="bad raise")
+            amount = old + self.draw.choice([-1, 0, 10**30])
         self.do("raise_reward_curve", RaiseRewardCurve(actors.OPERATOR, month, amount))
 
     # --- ScalerNodes, collateral, delegation ---------------------------------------------------
-    @rule(target=scalernodes, owner=st.sampled_from(actors.HPS), data=st.data())
-    def register_scalernode(self, owner, data):
-        valid = self.valid(data)
-        cluster = data.draw(st.integers(0, 2) if valid else st.integers(-1, 3), label="cluster")
-        capacity = data.draw(st.sampled_from([10, 20] if valid else [0, 10, 20_000]), label="capacity")
-        price = data.draw(st.sampled_from([2 * ICNT, 3 * ICNT] if valid else [0, 2 * ICNT]), label="price")
-        max_days = data.draw(st.sampled_from([5, 10, 30] if valid else [3, 5]), label="max booking days")
-        new_id = self.state.next_id.get("scalernode", 0)
-        outcome = self.do("register_scalernode", RegisterScalerNode(owner, cluster, capacity, price, max_days))
-        return new_id if outcome.accepted else multiple()
+    @action(owner=actors.HPS)
+    def register_scalernode(self, owner):
+        valid = self.valid()
+        cluster = self.draw.integer(0, 2) if valid else self.draw.integer(-1, 3)
+        capacity = self.draw.choice([10, 20] if valid else [0, 10, 20_000])
+        price = self.draw.choice([2 * ICNT, 3 * ICNT] if valid else [0, 2 * ICNT])
+        max_days = self.draw.choice([5, 10, 30] if valid else [3, 5])
+        self.do("register_scalernode", RegisterScalerNode(owner, cluster, capacity, price, max_days))
 
-    @rule(scaler=scalernodes)
+    @action(scaler=SCALERNODES)
     def verify_scalernode(self, scaler):
         self.do("verify_scalernode", VerifyScalerNode(actors.OPERATOR, scaler))
 
-    @rule(scaler=scalernodes, data=st.data())
-    def remove_scalernode(self, scaler, data):
+    @action(scaler=SCALERNODES)
+    def remove_scalernode(self, scaler):
         booked = sorted(i for i, node in self.state.scalernodes.items() if node.booking >= 0)
-        if booked and data.draw(st.integers(0, 2), label="a booked node?") == 0:
-            scaler = data.draw(st.sampled_from(booked), label="booked node")
+        if booked and self.draw.integer(0, 2) == 0:
+            scaler = self.draw.choice(booked)
         self.do("remove_scalernode", RemoveScalerNode(actors.OPERATOR, scaler))
 
     def node_owner(self, scaler: int) -> int:
         node = self.state.scalernodes.get(scaler)
         return node.owner if node is not None else actors.OUTSIDER
 
-    @rule(scaler=scalernodes)
+    @action(scaler=SCALERNODES)
     def extend_commitment(self, scaler):
         self.do("extend_commitment", ExtendCommitment(self.node_owner(scaler), scaler))
 
-    @rule(scaler=scalernodes, kind=st.sampled_from(CollateralKind), data=st.data())
-    def deposit_collateral(self, scaler, kind, data):
+    @action(scaler=SCALERNODES, kind=CollateralKind)
+    def deposit_collateral(self, scaler, kind):
         owner = self.node_owner(scaler)
-        self.do(
-            "deposit_collateral", DepositCollateral(owner, scaler, kind, self.amount(data, self.balance(owner) // 4))
-        )
+        self.do("deposit_collateral", DepositCollateral(owner, scaler, kind, self.amount(self.balance(owner) // 4)))
 
-    @rule(scaler=scalernodes, kind=st.sampled_from(CollateralKind), data=st.data())
-    def request_collateral_withdrawal(self, scaler, kind, data):
+    @action(scaler=SCALERNODES, kind=CollateralKind)
+    def request_collateral_withdrawal(self, scaler, kind):
         node = self.state.scalernodes.get(scaler)
         if node is None:
             held = 0
         elif kind is CollateralKind.NODE:
             credit = node.node_collateral + node.link_collateral * self.state.params.link_collateral_credit
             held = max(0, min(node.node_collateral, credit - node.collateral_required))
-            if node.commitment_end_era <= self.state.era or not self.valid(data, "within the free part?"):
+            if node.commitment_end_era <= self.state.era or not self.valid():  # within the free part?
                 held = node.node_collateral
         else:
             held = node.network_collateral
         self.do(
             "request_collateral_withdrawal",
-            RequestCollateralWithdrawal(self.node_owner(scaler), scaler, kind, self.amount(data, held)),
+            RequestCollateralWithdrawal(self.node_owner(scaler), scaler, kind, self.amount(held)),
         )
 
-    @rule(sender=st.sampled_from(actors.DELEGATORS), scaler=scalernodes, data=st.data())
-    def delegate(self, sender, scaler, data):
-        self.do("delegate", Delegate(sender, scaler, self.amount(data, self.balance(sender) // 4)))
+    @action(sender=actors.DELEGATORS, scaler=SCALERNODES)
+    def delegate(self, sender, scaler):
+        self.do("delegate", Delegate(sender, scaler, self.amount(self.balance(sender) // 4)))
 
-    @rule(data=st.data())
-    def request_undelegation(self, data):
-        delegation = self.pick(data, self.state.delegations, "delegation", unknown=10_000)
+    @action()
+    def request_undelegation(self):
+        delegation = self.pick(self.state.delegations, unknown=10_000)
         record = self.state.delegations.get(delegation)
         sender = record.delegator if record is not None else actors.OUTSIDER
-        if data.draw(st.integers(0, 9), label="wrong delegator?") == 0:
+        if self.draw.integer(0, 9) == 0:
             sender = actors.OUTSIDER
         self.do("request_undelegation", RequestUndelegation(sender, delegation))
 
-    @rule(data=st.data())
-    def complete_withdrawal(self, data):
+    @action()
+    def complete_withdrawal(self):
         ready = sorted(i for i, w in self.state.collateral_withdrawals.items() if w.ready_era <= self.state.era)
-        if ready and self.valid(data, "a ready one?"):
-            withdrawal = data.draw(st.sampled_from(ready), label="ready withdrawal")
+        if ready and self.valid():  # a ready one?
+            withdrawal = self.draw.choice(ready)
         else:
-            withdrawal = self.pick(data, self.state.collateral_withdrawals, "withdrawal", unknown=10_000)
+            withdrawal = self.pick(self.state.collateral_withdrawals, unknown=10_000)
         record = self.state.collateral_withdrawals.get(withdrawal)
         sender = record.owner if record is not None else actors.OUTSIDER
-        if data.draw(st.integers(0, 9), label="wrong owner?") == 0:
+        if self.draw.integer(0, 9) == 0:
             sender = actors.OUTSIDER
         self.do("complete_withdrawal", CompleteWithdrawal(sender, withdrawal))
 
     # --- bookings ------------------------------------------------------------------------------
-    @rule(target=bookings, builder=st.sampled_from(actors.BUILDERS), data=st.data())
-    def book_capacity(self, builder, data):
+    @action(builder=actors.BUILDERS)
+    def book_capacity(self, builder):
         nodes = [node for node in self.state.scalernodes.values() if node.status is ScalerNodeStatus.VERIFIED]
-        if nodes and data.draw(st.integers(0, 4), label="fit a node?"):
-            node = data.draw(st.sampled_from(nodes), label="node")
+        if nodes and self.draw.integer(0, 4):
+            node = self.draw.choice(nodes)
             cluster, capacity = node.cluster, node.capacity_tb
             remaining_days = (node.commitment_end_era - self.state.era) // self.state.params.eras_per_day
-            duration = data.draw(
-                st.integers(
-                    max(1, self.state.params.booking_min_days - 1),
-                    max(2, min(node.max_booking_days, remaining_days) + 1),
-                ),
-                label="days",
+            duration = self.draw.integer(
+                max(1, self.state.params.booking_min_days - 1), max(2, min(node.max_booking_days, remaining_days) + 1)
             )
         else:
-            cluster = data.draw(st.integers(-1, 3), label="cluster")
-            capacity = data.draw(st.sampled_from([10, 20]), label="capacity")
-            duration = data.draw(st.integers(1, 40), label="days")
+            cluster = self.draw.integer(-1, 3)
+            capacity = self.draw.choice([10, 20])
+            duration = self.draw.integer(1, 40)
         if TARGETS["enabled"] and nodes:
             self.aim("booking duration (days)", duration)
-        new_id = self.state.next_id.get("booking", 0)
-        outcome = self.do("book_capacity", BookCapacity(builder, cluster, capacity, duration))
-        return new_id if outcome.accepted else multiple()
+        self.do("book_capacity", BookCapacity(builder, cluster, capacity, duration))
 
     # --- eras, reports, slashing -----------------------------------------------------------------
     def hypernode_operator(self, hypernode: int) -> int:
         record = self.state.hypernodes.get(hypernode)
         return record.operator if record is not None else actors.OUTSIDER
 
-    @rule(hypernode=hypernodes, scaler=scalernodes, up=st.booleans(), honest_sender=st.integers(0, 9))
+    @action(hypernode=HYPERNODES, scaler=SCALERNODES, up=bool, honest_sender=between(0, 9))
     def report_scalernode(self, hypernode, scaler, up, honest_sender):
         sender = self.hypernode_operator(hypernode) if honest_sender else actors.OUTSIDER
         self.do("report_scalernode", ReportScalerNode(sender, hypernode, scaler, self.state.era, up))
 
-    @rule(hypernode=hypernodes, scaler=scalernodes, answered=st.booleans(), honest_sender=st.integers(0, 9))
+    @action(hypernode=HYPERNODES, scaler=SCALERNODES, answered=bool, honest_sender=between(0, 9))
     def report_hypernode(self, hypernode, scaler, answered, honest_sender):
         sender = self.node_owner(scaler) if honest_sender else actors.OUTSIDER
         self.do("report_hypernode", ReportHyperNode(sender, scaler, hypernode, self.state.era, answered))
 
-    @rule(eras=st.integers(1, 6), sender=accounts)
+    @action(eras=between(1, 6), sender=ACCOUNTS)
     def advance_era(self, eras, sender):
         self.advance(eras, sender)
 
-    @rule(data=st.data())
-    def advance_past_a_commitment(self, data):
+    @action()
+    def advance_past_a_commitment(self):
         """Settle eras until a ScalerNode's commitment has ended (every era is a checked step)."""
         running = sorted(
             node.commitment_end_era
@@ -600,17 +650,17 @@ class _CoreRules(RuleBasedStateMachine):
             self.aim("slashed", self.state.totals.slashed)
             self.aim("rewards paid", self.state.totals.link_pool_paid + self.state.totals.reward_reserve_paid)
 
-    @rule(data=st.data())
-    def execute_slash(self, data):
+    @action()
+    def execute_slash(self):
         keys = sorted(self.state.faults, key=lambda key: (key[2], key[0].value, key[1]))
         pending = [key for key in keys if not self.state.faults[key].executed]
-        if pending and self.valid(data, "a pending fault?"):
-            kind, offender, era = data.draw(st.sampled_from(pending), label="pending fault")
-        elif keys and data.draw(st.integers(0, 5), label="known fault?"):
-            kind, offender, era = data.draw(st.sampled_from(keys), label="fault")
+        if pending and self.valid():  # a pending fault?
+            kind, offender, era = self.draw.choice(pending)
+        elif keys and self.draw.integer(0, 5):
+            kind, offender, era = self.draw.choice(keys)
         else:
-            kind = data.draw(st.sampled_from(FaultKind), label="kind")
-            offender, era = data.draw(st.integers(0, 3), label="offender"), data.draw(st.integers(0, 5), label="era")
+            kind = self.draw.choice(tuple(FaultKind))
+            offender, era = self.draw.integer(0, 3), self.draw.integer(0, 5)
         self.do("execute_slash", ExecuteSlash(actors.OUTSIDER, kind, offender, era))
         if TARGETS["enabled"]:
             self.aim("slashed", self.state.totals.slashed)
@@ -630,16 +680,16 @@ class _CoreRules(RuleBasedStateMachine):
                 weights[link.target] = weights.get(link.target, 0) + 1
         return weights
 
-    @rule(data=st.data())
-    def settle_with_dishonest_reports(self, data):
+    @action()
+    def settle_with_dishonest_reports(self):
         """Some active HyperNodes report an honest (up) ScalerNode down, the rest report it up; settle.
         It is found down iff the down reporters hold strictly more than the quorum share of Link weight."""
         verified = [s for s, node in self.state.scalernodes.items() if node.status is ScalerNodeStatus.VERIFIED]
         weights = self.active_weights()
         if not verified or not weights:
             return
-        scaler = data.draw(st.sampled_from(sorted(verified)), label="honest ScalerNode")
-        dishonest = data.draw(st.sets(st.sampled_from(sorted(weights))), label="dishonest HyperNodes")
+        scaler = self.draw.choice(sorted(verified))
+        dishonest = {hypernode for hypernode in sorted(weights) if self.draw.boolean()}
         reported = self.state.reports.scaler_reported.get(scaler, 0)
         era = self.state.era
         for hypernode in sorted(weights):
@@ -657,7 +707,7 @@ class _CoreRules(RuleBasedStateMachine):
         end = self.state.era_start_block + self.state.params.era_length_blocks
         self.do("settle_with_dishonest_reports", AdvanceEra(actors.OUTSIDER, end))
         found_down = (FaultKind.SCALERNODE_DOWNTIME, scaler, era) in self.state.faults
-        if found_down and self.valid(data, "execute at once?"):
+        if found_down and self.valid():  # execute at once?
             self.do("execute_slash", ExecuteSlash(actors.OUTSIDER, FaultKind.SCALERNODE_DOWNTIME, scaler, era))
         beyond = down_weight * BPS > total * quorum
         if found_down != beyond:
@@ -669,7 +719,7 @@ class _CoreRules(RuleBasedStateMachine):
             raise AssertionError(problem)
 
     # --- invalid operations: exact reason, unchanged state ------------------------------------
-    @rule(kind=st.integers(0, 12), account=accounts)
+    @action(kind=between(0, 12), account=ACCOUNTS)
     def invalid_wrong_role(self, kind, account):
         kind = self.steer("invalid_wrong_role", kind, 13)
         sender = actors.OUTSIDER
@@ -690,7 +740,7 @@ class _CoreRules(RuleBasedStateMachine):
         ][kind]
         self.expect("invalid_wrong_role", op, Reason.UNAUTHORIZED)
 
-    @rule(kind=st.integers(0, 9), offset=st.integers(0, 3))
+    @action(kind=between(0, 9), offset=between(0, 3))
     def invalid_unknown_id(self, kind, offset):
         kind = self.steer("invalid_unknown_id", kind, 10)
         state = self.state
@@ -718,7 +768,7 @@ class _CoreRules(RuleBasedStateMachine):
         op, reason = cases[kind]
         self.expect("invalid_unknown_id", op, reason)
 
-    @rule(sender=accounts, amount=st.integers(-3, 0), kind=st.integers(0, 3))
+    @action(sender=ACCOUNTS, amount=between(-3, 0), kind=between(0, 3))
     def invalid_amount(self, sender, amount, kind):
         kind = self.steer("invalid_amount", kind, 4)
         reason = Reason.ZERO_AMOUNT if amount == 0 else Reason.NEGATIVE_VALUE
@@ -730,19 +780,17 @@ class _CoreRules(RuleBasedStateMachine):
         ][kind]
         self.expect("invalid_amount", op, Reason.INVALID_ADDRESS if kind == 3 else reason)
 
-    @rule(kind=st.integers(0, 4), data=st.data())
-    def invalid_out_of_bounds(self, kind, data):
+    @action(kind=between(0, 4))
+    def invalid_out_of_bounds(self, kind):
         params = self.state.params
         # Every case's value is drawn whatever the case: steer() picks the case from what this run has
         # already tried (state outside the example), so the draws must not depend on it, or Hypothesis sees
         # the same choices lead to different draws and reports its data generation as flaky.
-        days = data.draw(st.integers(-5, params.booking_min_days - 1), label="days")
-        validity = data.draw(
-            st.one_of(st.integers(-3, 0), st.integers(params.link_max_validity_eras + 1, 10**6)), label="validity"
-        )
-        link = data.draw(st.one_of(st.integers(-5, -1), st.integers(params.link_count, params.link_count + 5)))
-        max_days = data.draw(st.integers(0, params.node_max_booking_min_days - 1), label="max days")
-        capacity = data.draw(st.one_of(st.integers(-2, 0), st.integers(params.max_capacity_tb + 1, 10**6)))
+        days = self.draw.integer(-5, params.booking_min_days - 1)
+        validity = self.draw.one_of((-3, 0), (params.link_max_validity_eras + 1, 10**6))
+        link = self.draw.one_of((-5, -1), (params.link_count, params.link_count + 5))
+        max_days = self.draw.integer(0, params.node_max_booking_min_days - 1)
+        capacity = self.draw.one_of((-2, 0), (params.max_capacity_tb + 1, 10**6))
         kind = self.steer("invalid_out_of_bounds", kind, 5)
         if kind == 0:
             self.expect(
@@ -773,18 +821,18 @@ class _CoreRules(RuleBasedStateMachine):
                 Reason.INVALID_CAPACITY,
             )
 
-    @rule(data=st.data())
-    def invalid_second_slash(self, data):
+    @action()
+    def invalid_second_slash(self):
         executed = sorted(
             (key for key, fault in self.state.faults.items() if fault.executed),
             key=lambda key: (key[2], key[0].value, key[1]),
         )
         if not executed:
             return
-        kind, offender, era = data.draw(st.sampled_from(executed), label="executed fault")
+        kind, offender, era = self.draw.choice(executed)
         self.expect("invalid_second_slash", ExecuteSlash(actors.OUTSIDER, kind, offender, era), Reason.ALREADY_SLASHED)
 
-    @rule(link=links, excess=st.integers(1, 10**20))
+    @action(link=LINKS, excess=between(1, 10**20))
     def invalid_claim_above_accrual(self, link, excess):
         record = self.state.links[link]
         available = record.accrued - record.claimed
@@ -794,13 +842,13 @@ class _CoreRules(RuleBasedStateMachine):
             Reason.CLAIM_EXCEEDS_ACCRUAL,
         )
 
-    @rule(link=links, other=accounts)
+    @action(link=LINKS, other=ACCOUNTS)
     def invalid_not_link_owner(self, link, other):
         if self.state.links[link].owner == other:
             return
         self.expect("invalid_not_link_owner", ClaimLinkUpfront(other, link), Reason.NOT_LINK_OWNER)
 
-    @rule(kind=st.integers(0, 2), value=st.integers(-10, 10))
+    @action(kind=between(0, 2), value=between(-10, 10))
     def invalid_parameter_change(self, kind, value):
         kind = self.steer("invalid_parameter_change", kind, 3)
         if kind == 0:
@@ -824,17 +872,17 @@ class _CoreRules(RuleBasedStateMachine):
                 Reason.PARAMETER_OUT_OF_BOUNDS,
             )
 
-    @rule(offset=st.integers(1, 3), later=st.booleans())
+    @action(offset=between(1, 3), later=bool)
     def invalid_report_wrong_era(self, offset, later):
         era = self.state.era + offset if later else self.state.era - offset
         self.expect("invalid_report_wrong_era", ReportScalerNode(actors.OUTSIDER, 0, 0, era, False), Reason.WRONG_ERA)
 
-    @rule(early=st.integers(1, 10**6))
+    @action(early=between(1, 10**6))
     def invalid_early_advance(self, early):
         end = self.state.era_start_block + self.state.params.era_length_blocks
         self.expect("invalid_early_advance", AdvanceEra(actors.OUTSIDER, end - early), Reason.ERA_NOT_OVER)
 
-    @rule(chain=st.sampled_from(Chain), amount=st.integers(1, 10**24), by_authority=st.booleans(), to=accounts)
+    @action(chain=Chain, amount=between(1, 10**24), by_authority=bool, to=ACCOUNTS)
     def mint(self, chain, amount, by_authority, to):
         """Every mint path is rejected: no state accepts a Mint (spec.transition.NEVER_ACCEPTED)."""
         if chain is Chain.L2:
@@ -853,7 +901,7 @@ def trace_json(operations: list[Operation]) -> list[dict]:
 class _MoreInvalidRules:
     """More invalid-operation rules (exact reason, unchanged state), for reasons random arguments rarely reach."""
 
-    @rule(kind=st.integers(0, 5))
+    @action(kind=between(0, 5))
     def invalid_governance_route(self, kind):
         kind = self.steer("invalid_governance_route", kind, 6)
         valid = set(GOVERNANCE_ROUTES)
@@ -865,20 +913,20 @@ class _MoreInvalidRules:
             Reason.INVALID_ROUTE,
         )
 
-    @rule(data=st.data())
-    def invalid_committed_treasury(self, data):
+    @action()
+    def invalid_committed_treasury(self):
         owed = sum(b.utilisation_total - b.utilisation_released for b in self.state.bookings.values() if b.active)
         free = self.state.treasury - owed
         if owed <= 0:
             return
-        amount = free + data.draw(st.integers(1, owed), label="into committed funds")
+        amount = free + self.draw.integer(1, owed)
         self.expect(
             "invalid_committed_treasury",
             GovernanceTransfer(actors.GOVERNANCE, Treasury.TREASURY, Treasury.PROTOCOL_TREASURY, amount),
             Reason.TREASURY_FUNDS_COMMITTED,
         )
 
-    @rule(kind=st.integers(0, 2), operator=st.sampled_from(actors.HYPERNODE_OPERATORS))
+    @action(kind=between(0, 2), operator=actors.HYPERNODE_OPERATORS)
     def invalid_hypernode_registration(self, kind, operator):
         kind = self.steer("invalid_hypernode_registration", kind, 3)
         keys = sorted(hypernode.public_key for hypernode in self.state.hypernodes.values())
@@ -893,7 +941,7 @@ class _MoreInvalidRules:
             op, reason = RegisterHyperNode(actors.OPERATOR, operator, -7, "DE", "  "), Reason.INVALID_ENDPOINT
         self.expect("invalid_hypernode_registration", op, reason)
 
-    @rule(kind=st.integers(0, 3))
+    @action(kind=between(0, 3))
     def invalid_curve_raise(self, kind):
         kind = self.steer("invalid_curve_raise", kind, 4)
         curve = self.state.link_curve
@@ -914,12 +962,12 @@ class _MoreInvalidRules:
             op, reason = RaiseRewardCurve(actors.OPERATOR, month, curve[month]), Reason.CURVE_DECREASE
         self.expect("invalid_curve_raise", op, reason)
 
-    @rule(data=st.data())
-    def invalid_repeated_undelegation(self, data):
+    @action()
+    def invalid_repeated_undelegation(self):
         withdrawn = sorted(i for i, d in self.state.delegations.items() if d.withdrawn)
         if not withdrawn:
             return
-        delegation = data.draw(st.sampled_from(withdrawn), label="withdrawn delegation")
+        delegation = self.draw.choice(withdrawn)
         sender = self.state.delegations[delegation].delegator
         self.expect(
             "invalid_repeated_undelegation", RequestUndelegation(sender, delegation), Reason.DELEGATION_WITHDRAWN
@@ -929,7 +977,7 @@ class _MoreInvalidRules:
 class _PreconditionRules:
     """One invalid operation per precondition that random arguments reach only by luck (exact reason)."""
 
-    @rule(kind=st.integers(0, 17))
+    @action(kind=between(0, 17))
     def invalid_precondition(self, kind):
         kind = self.steer("invalid_precondition", kind, 18)
         state = self.state
@@ -1005,7 +1053,7 @@ class _StateRejectionRules:
                 return key
         return None
 
-    @rule(kind=st.integers(0, 13))
+    @action(kind=between(0, 13))
     def invalid_in_state(self, kind):
         kind = self.steer("invalid_in_state", kind, 14)
         state, links, nodes = self.state, self.state.links, self.state.scalernodes
@@ -1114,7 +1162,7 @@ class _StateRejectionRules:
 class _LifecycleRules:
     """Multi-step lifecycles (every step checked) that random rule sequences complete only by luck."""
 
-    @rule(sender=st.sampled_from(actors.FUNDED), amount=st.integers(1, 1_000 * ICNT))
+    @action(sender=actors.FUNDED, amount=between(1, 1_000 * ICNT))
     def bridge_round_trip(self, sender, amount):
         """Deposit to L2, withdraw back, wait out the bridge delay, finalise on L1."""
         if self.balance(sender) < amount:
@@ -1126,8 +1174,8 @@ class _LifecycleRules:
             self.advance(1, actors.OUTSIDER)
         self.do("bridge_round_trip", FinalizeBridgeWithdrawal(actors.OUTSIDER, withdrawal))
 
-    @rule(data=st.data())
-    def collateral_withdrawal_round_trip(self, data):
+    @action()
+    def collateral_withdrawal_round_trip(self):
         """Request a network collateral withdrawal, wait out the delay, complete it."""
         nodes = sorted(
             i
@@ -1136,7 +1184,7 @@ class _LifecycleRules:
         )
         if not nodes:
             return
-        scaler = data.draw(st.sampled_from(nodes), label="node with network collateral")
+        scaler = self.draw.choice(nodes)
         node = self.state.scalernodes[scaler]
         self.do(
             "collateral_withdrawal_round_trip",
