@@ -15,8 +15,11 @@ from hypothesis import strategies as st
 from models.logic import ConcreteLogic, ConcreteView
 from properties.cli import main
 from properties.fuzz import config as actors
+from properties.fuzz import machine, runner
 from properties.fuzz.clone import clone
+from properties.fuzz.draws import Draws, StrategyDraws
 from properties.fuzz.harness import run_fuzz
+from properties.fuzz.machine import actions_of
 from properties.fuzz.runner import EXPECTED_REASONS, UNREACHABLE_REASONS, Checker, Coverage, replay
 from properties.fuzz.scenario import run_scenario
 from properties.fuzz.traces import decode_trace, encode_trace, read_trace
@@ -36,7 +39,7 @@ from spec.operations import (
     VerifyScalerNode,
 )
 from spec.parameters import BPS, ICNT
-from spec.reasons import Reason
+from spec.reasons import Reason, Rejection
 from spec.transition import Outcome
 from spec.types import Bucket, Chain, FaultKind
 
@@ -127,6 +130,106 @@ def test_dishonest_hypernodes_within_the_quorum_share_never_get_an_honest_node_s
         assert not found_down
     else:
         assert found_down
+
+
+# --- the machine's choices and the checker's contract ----------------------------------------
+@pytest.mark.parametrize("kind", [Draws, StrategyDraws], ids=["primitives", "strategies"])
+def test_draws_make_choices_within_their_ranges(kind):
+    found = {"integers": set(), "choices": set(), "booleans": set(), "one_of": set()}
+
+    @settings(max_examples=80, deadline=None, derandomize=True, database=None)
+    @given(data=st.data())
+    def run(data):
+        draw = kind(data)
+        found["integers"].add(draw.integer(-2, 2))
+        found["choices"].add(draw.choice(("a", "b", "c")))
+        found["booleans"].add(draw.boolean())
+        found["one_of"].add(draw.one_of((0, 1), (10, 11)))
+        wide = draw.integer(0, 10**20)
+        assert 0 <= wide <= 10**20
+        with pytest.raises(ValueError):
+            draw.integer(3, 2)
+        with pytest.raises((ValueError, TypeError)):
+            draw.choice(())
+
+    run()
+    # Then every value lies in its range, and every small range is reached
+    assert found["integers"] == {-2, -1, 0, 1, 2}
+    assert found["choices"] == {"a", "b", "c"}
+    assert found["booleans"] == {False, True}
+    assert found["one_of"] <= {0, 1, 10, 11} and found["one_of"] & {0, 1} and found["one_of"] & {10, 11}
+
+
+def test_draws_refuse_an_enum_class_where_a_sequence_is_needed():
+    @settings(max_examples=1, deadline=None, database=None)
+    @given(data=st.data())
+    def run(data):
+        with pytest.raises(TypeError):
+            Draws(data).choice(Chain)
+
+    run()
+
+
+def test_actions_declare_only_supported_argument_specs():
+    actions = actions_of(machine.ProtocolMachine)
+    assert len(actions) >= 50
+    assert all(name.islower() for name, _ in actions)
+    with pytest.raises(TypeError):
+        machine.action(amount=st.integers(0, 1))
+
+
+def test_an_unchanged_rejected_state_takes_the_verdict_of_the_state_before():
+    # Given a checker whose state passed every state invariant
+    checker = Checker()
+    checker.run(ClaimAllocation(actors.DEVCO, Bucket.DEVCO, 1_000 * ICNT))
+    before = runner.TIMING.state_checks_reused
+    # When an operation is rejected and leaves the state as it was, the verdict is reused
+    outcome = checker.run(Transfer(actors.OUTSIDER, Chain.L1, actors.HPS[0], 1))
+    assert not outcome.accepted
+    assert runner.TIMING.state_checks_reused == before + 1
+    # and an accepted one is checked in full
+    checker.run(Transfer(actors.DEVCO, Chain.L1, actors.HPS[0], 1))
+    assert runner.TIMING.state_checks_reused == before + 1
+    # and a new state forgets the verdict
+    checker.state = clone(checker.state)
+    checker.run(Transfer(actors.OUTSIDER, Chain.L1, actors.HPS[0], 1))
+    assert runner.TIMING.state_checks_reused == before + 1
+
+
+def test_a_rejection_that_changes_the_state_is_checked_against_every_state_invariant(monkeypatch):
+    # Given a Transfer handler that credits the recipient, then rejects
+    def leaky(state, op):
+        state.l1_balances[op.to] = state.l1_balances.get(op.to, 0) + 1
+        raise Rejection(Reason.INSUFFICIENT_BALANCE)
+
+    checker = Checker()
+    checker.run(ClaimAllocation(actors.DEVCO, Bucket.DEVCO, 1_000 * ICNT))
+    monkeypatch.setitem(transition.HANDLERS, Transfer, leaky)
+    # When it runs, Then the state invariants are evaluated and report the created token too
+    _, violations = checker.step(Transfer(actors.OUTSIDER, Chain.L1, actors.HPS[0], 1))
+    found = {violation.invariant for violation in violations}
+    assert "rejection-leaves-state-unchanged" in found
+    assert "supply-conservation" in found
+
+
+def test_the_machine_changes_the_checker_state_only_through_steps(monkeypatch):
+    # The reuse above holds only if nothing changes the state between steps: check that the machine never does
+    original = Checker.step
+    compared = []
+
+    def watched(self, op, rule=None):
+        last = getattr(self, "watch", None)
+        if last is not None and last[0] is self.state:
+            assert self.state == last[1], f"the state changed between steps, before {op}"
+            compared.append(op)
+        result = original(self, op, rule)
+        self.watch = (self.state, clone(self.state))
+        return result
+
+    monkeypatch.setattr(Checker, "step", watched)
+    report = run_fuzz("ci", regressions=None, max_examples=30)
+    assert report["violations"] == []  # a change between steps would fail the example here
+    assert len(compared) > 1_000
 
 
 # --- building blocks -------------------------------------------------------------------------
