@@ -185,6 +185,15 @@ class _CoreRules(RuleBasedStateMachine):
         except InvariantViolation as failure:
             self._remember(str(failure), sorted({violation.invariant for violation in failure.violations}))
             raise
+        except Exception as error:
+            # the reference raised instead of accepting or rejecting: keep the trace through this operation
+            step = len(self.checker.trace) + 1
+            self._remember(
+                f"step {step}: {type(op).__name__} raised {type(error).__name__}: {error}",
+                ["reference-crash"],
+                trace=[*self.checker.trace, op],
+            )
+            raise
 
     def steer(self, rule: str, kind: int, cases: int) -> int:
         """The case a case-list rule runs: the drawn ``kind``, unless that case was already exercised this
@@ -221,10 +230,12 @@ class _CoreRules(RuleBasedStateMachine):
             self._remember(problem)
             raise AssertionError(problem)
 
-    def _remember(self, message: str, invariants: list[str] | None = None) -> None:
+    def _remember(self, message: str, invariants: list[str] | None = None, trace: list | None = None) -> None:
         LAST_FAILURE.clear()
         LAST_FAILURE.update(
-            trace=list(self.checker.trace), message=message, invariants=invariants or ["harness-exact-rejection"]
+            trace=list(self.checker.trace if trace is None else trace),
+            message=message,
+            invariants=invariants or ["harness-exact-rejection"],
         )
 
     def owner_of_link(self, link: int) -> int:

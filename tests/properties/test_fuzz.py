@@ -87,6 +87,22 @@ def test_a_violation_is_shrunk_written_as_a_trace_and_replays(tmp_path, monkeypa
     assert failures and {v.invariant for v in failures[0][1]} == {"supply-conservation"}
 
 
+def test_a_crash_of_the_reference_is_reported_with_the_trace_through_the_crashing_operation(tmp_path, monkeypatch):
+    # Given a Transfer handler that raises instead of accepting or rejecting
+    def crashing(state, op):
+        raise KeyError("boom")
+
+    monkeypatch.setitem(transition.HANDLERS, Transfer, crashing)
+    # When the dev profile runs
+    report = run_fuzz("dev", seed=1, regressions=tmp_path)
+    # Then it fails as a reference crash, and the saved trace ends with the crashing Transfer
+    assert not report["passed"]
+    assert [violation["invariant"] for violation in report["violations"]] == ["reference-crash"]
+    assert "Transfer raised KeyError" in report["violations"][0]["message"]
+    operations = read_trace(pathlib.Path(report["violations"][0]["trace"]))
+    assert isinstance(operations[-1], Transfer)
+
+
 @pytest.mark.parametrize("path", sorted(REGRESSIONS.glob("*.json")), ids=lambda path: path.name)
 def test_regression_corpus_replays_without_violation(path):
     operations = read_trace(path)
