@@ -12,8 +12,8 @@ import sys
 from properties.bench import (
     FULL_SCALE,
     compute_loglog_slope,
-    measure_baseline_machine,
-    measure_fuzz,
+    measure_baseline_median,
+    measure_fuzz_median,
     measure_fuzz_parallel,
     measure_prove,
     measure_replay,
@@ -29,6 +29,10 @@ HELP = ("benchmark era settlement (10^4 .. 10^7 challenge results, full ICN scal
 
 FULL_SIZES = (10**4, 10**5, 10**6, 10**7)
 QUICK_SIZES = (10**3, 10**4, 10**5)
+
+
+FUZZ_RUNS, FUZZ_RUNS_QUICK = 3, 1
+"""Runs of the fuzz profile (and of the baseline machine) per bench; the median run is reported."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -81,12 +85,12 @@ def run(args: argparse.Namespace) -> int:
                                             FULL_SCALE["links"])
     slope = compute_loglog_slope([(point["results"], point["settle_seconds"]) for point in settle_points])
     fuzz_profile = "dev" if args.quick else "ci"
-    _progress(args, f"fuzzing ({fuzz_profile} profile, every invariant after every step) ...")
-    fuzz = measure_fuzz(fuzz_profile)
+    _progress(args, f"fuzzing ({fuzz_profile} profile, every invariant after every step; median of runs) ...")
+    fuzz = measure_fuzz_median(fuzz_profile, runs=FUZZ_RUNS_QUICK if args.quick else FUZZ_RUNS)
     _progress(args, "fuzzing the same profile split across 2 processes (icnspec fuzz --jobs 2) ...")
     fuzz_parallel = measure_fuzz_parallel(fuzz_profile, jobs=2)
     _progress(args, "timing a trivial baseline state machine with the same Hypothesis settings ...")
-    baseline = measure_baseline_machine(fuzz_profile)
+    baseline = measure_baseline_median(fuzz_profile, runs=FUZZ_RUNS_QUICK if args.quick else FUZZ_RUNS)
     _progress(args, "replaying conformance vectors in-process and through `icnspec adapter` ...")
     replay = measure_replay(walks=10 if args.quick else 120)
     bounds = _prove_bounds(args)
@@ -130,8 +134,9 @@ def run(args: argparse.Namespace) -> int:
     if full:
         print(f"  full scale: {full['settle_seconds']:.3f} s (target <= 10 s), "
               f"peak {full['peak_mib']:.0f} MiB (target <= 2,048 MiB)")
+    runs = ", ".join(f"{value:,.0f}" for value in fuzz["runs_steps_per_second"])
     print(f"\nfuzz ({fuzz_profile}): {fuzz['steps']:,} steps, {fuzz['steps_per_second']:,.0f} steps/s "
-          f"(target >= 1,000); trivial baseline {baseline['steps_per_second']:,.0f} steps/s; "
+          f"(median of runs at {runs}; target >= 1,000); trivial baseline {baseline['steps_per_second']:,.0f} steps/s; "
           f"ratio {report['fuzz_baseline_ratio']:.3f}")
     gaps = fuzz_parallel["coverage_gaps"]
     print(f"fuzz ({fuzz_profile}) split across {fuzz_parallel['jobs']} processes: {fuzz_parallel['steps']:,} steps, "

@@ -11,7 +11,8 @@ chooses which actions this example may use: swarm testing, as Hypothesis does fo
 ``p`` drawn per example, then each action off with probability ``p``; shrinking turns them back on).
 ``step`` then chooses one enabled action and its arguments and runs it. Every choice is made on the
 example's choice sequence (:mod:`properties.fuzz.draws`), so Hypothesis replays, mutates and shrinks runs
-exactly as with one rule per action. The actions are declared with :func:`action`: their arguments are
+as usual: a shrink that deletes a step deletes one action, and smaller choices mean earlier actions, smaller
+ints and ``False``. The actions are declared with :func:`action`: their arguments are
 drawn from specs (a sequence or enum to choose from, :func:`between` for an int range, ``bool``, or a
 :class:`Pool` of the records in the state), then the body draws whatever depends on the state.
 

@@ -148,3 +148,19 @@ def test_icnspec_prove_rejects_bad_input(argv, capsys):
     assert raised.value.code == 2
     assert "error" in capsys.readouterr().err
 
+
+
+def test_reachability_units_share_the_solver_work_and_cover_every_target_once():
+    from properties.prove.bmc import vacuity_targets
+    from properties.prove.run import REACH_SECONDS, reach_chunks
+
+    checks = [target.check for target in vacuity_targets()]
+    # the measured weights name real targets (a renamed target would otherwise fall out of the balance)
+    assert set(REACH_SECONDS) <= set(checks)
+    chunks = reach_chunks(checks, 2)
+    assert sorted(check for chunk in chunks for check in chunk) == sorted(checks)
+    loads = [sum(REACH_SECONDS.get(check, 0.0) for check in chunk) for chunk in chunks]
+    assert abs(loads[0] - loads[1]) <= max(REACH_SECONDS.values())
+    heaviest = sorted(REACH_SECONDS, key=REACH_SECONDS.get)[-2:]
+    assert [any(check in chunk for chunk in chunks[:1]) for check in heaviest].count(True) == 1
+    assert abs(len(chunks[0]) - len(chunks[1])) <= len(REACH_SECONDS)

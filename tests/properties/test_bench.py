@@ -36,6 +36,7 @@ def test_quick_bench_prints_json_report(capsys):
     assert len(report["settle"]) == 3
     assert "settle_slope" in report and report["settle_full_scale_seconds"] is None
     assert report["fuzz"]["steps"] > 0 and report["fuzz_baseline"]["steps"] > 0
+    assert report["fuzz"]["runs_steps_per_second"] == [report["fuzz"]["steps_per_second"]]
     assert report["fuzz_baseline_ratio"] > 0
     assert report["replay"]["inprocess"]["mismatches"] == 0
     assert report["replay"]["subprocess"]["mismatches"] == 0
@@ -44,3 +45,13 @@ def test_quick_bench_prints_json_report(capsys):
     [point] = report["prove"]
     assert point["bound"] == 1 and point["obligations"] > 0 and point["decided"] == point["obligations"]
     assert report["prove_seconds"] is None
+
+
+def test_the_fuzz_figure_is_the_median_run_and_every_run_is_kept(monkeypatch):
+    from properties import bench
+
+    figures = iter([900.0, 1_400.0, 1_300.0])
+    monkeypatch.setattr(bench, "measure_fuzz", lambda profile: {"profile": profile, "steps_per_second": next(figures)})
+    result = bench.measure_fuzz_median("ci", runs=3)
+    assert result["steps_per_second"] == 1_300.0
+    assert result["runs_steps_per_second"] == [900.0, 1_400.0, 1_300.0]
