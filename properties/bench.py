@@ -16,6 +16,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 from spec.eras import process_era_end
 from spec.genesis import build_genesis
@@ -148,14 +149,19 @@ def measure_fuzz(profile_name: str) -> dict:
             "checked_step_seconds": throughput["seconds"]}
 
 
-def measure_fuzz_median(profile_name: str, runs: int) -> dict:
-    """:func:`measure_fuzz` ``runs`` times (the same seed, so the same examples); the run with the median
-    steps per second, with every run's figure under ``runs_steps_per_second``. Another process on the same
-    cores slows a run by a third or more; one disturbed run then moves the median little."""
-    results = [measure_fuzz(profile_name) for _ in range(runs)]
+def median_run(measure: Callable[[], dict], runs: int) -> dict:
+    """``measure()`` ``runs`` times; the run with the median ``steps_per_second``, with every run's figure
+    under ``runs_steps_per_second``. Another process on the same cores slows a run by a third or more; one
+    disturbed run then moves the median little."""
+    results = [measure() for _ in range(runs)]
     median = dict(sorted(results, key=lambda result: result["steps_per_second"])[len(results) // 2])
     median["runs_steps_per_second"] = [result["steps_per_second"] for result in results]
     return median
+
+
+def measure_fuzz_median(profile_name: str, runs: int) -> dict:
+    """:func:`measure_fuzz` (the same seed each time, so the same examples), median of ``runs``."""
+    return median_run(lambda: measure_fuzz(profile_name), runs)
 
 
 def measure_fuzz_parallel(profile_name: str, jobs: int = 2) -> dict:
@@ -171,11 +177,8 @@ def measure_fuzz_parallel(profile_name: str, jobs: int = 2) -> dict:
 
 
 def measure_baseline_median(profile_name: str, runs: int) -> dict:
-    """:func:`measure_baseline_machine` ``runs`` times; the median run, with every run's figure."""
-    results = [measure_baseline_machine(profile_name) for _ in range(runs)]
-    median = dict(sorted(results, key=lambda result: result["steps_per_second"])[len(results) // 2])
-    median["runs_steps_per_second"] = [result["steps_per_second"] for result in results]
-    return median
+    """:func:`measure_baseline_machine`, median of ``runs``."""
+    return median_run(lambda: measure_baseline_machine(profile_name), runs)
 
 
 def measure_baseline_machine(profile_name: str) -> dict:
