@@ -170,7 +170,6 @@ class _CoreRules(RuleBasedStateMachine):
         self.enabled: list[tuple[str, dict[str, Any]]] = []
         """This example's actions (swarm testing), set by ``boot``."""
         self.next_key = 1
-        self.booted = False
         self.aims: dict[str, int] = {}
         self._case: tuple[str, int] | None = None
         """(rule, case) chosen by the last steer(), marked tried when that rule's expect() runs."""
@@ -272,10 +271,7 @@ class _CoreRules(RuleBasedStateMachine):
         """A small live network, built with accepted operations before any rule runs: actors funded from the
         unlocked half of the DevCo bucket, two HyperNodes with three Links staked, two verified ScalerNodes
         and one registered, a delegation, a pending collateral withdrawal and an L2 -> L1 withdrawal.
-        Built once per run, by the first example, then cloned."""
-        if self.booted:
-            return
-        self.booted = True
+        Built once per run, by the first example, then cloned; ``boot`` calls it once per example."""
         if BOOT:
             self.checker.state = clone(BOOT["state"])
             self.checker.trace = list(BOOT["trace"])
