@@ -31,6 +31,18 @@ WIDE = 127
 """Ranges wider than this get the boundary weights of ``st.integers`` (bounds 2/128, neighbours 1/128)."""
 
 
+def _check_range(lo: int, hi: int) -> None:
+    if lo > hi:
+        raise ValueError(f"empty range [{lo}, {hi}]")
+
+
+def _check_items(items: Sequence[Any]) -> None:
+    if not isinstance(items, Sequence):
+        raise TypeError(f"choice needs a sequence, not {type(items).__name__}")
+    if not items:
+        raise ValueError("choice from an empty sequence")
+
+
 def _boundary_weights(lo: int, hi: int) -> dict[int, float] | None:
     if hi - lo <= WIDE:
         return None
@@ -49,16 +61,12 @@ class Draws:
 
     def integer(self, lo: int, hi: int) -> int:
         """An int in ``[lo, hi]``."""
-        if lo > hi:
-            raise ValueError(f"empty range [{lo}, {hi}]")
+        _check_range(lo, hi)
         return self._integer(lo, hi, weights=_boundary_weights(lo, hi))
 
     def choice(self, items: Sequence[Any]) -> Any:
         """One of ``items`` (a non-empty sequence; pass an enum as ``tuple(Enum)``)."""
-        if not isinstance(items, Sequence):
-            raise TypeError(f"choice needs a sequence, not {type(items).__name__}")
-        if not items:
-            raise ValueError("choice from an empty sequence")
+        _check_items(items)
         return items[self._integer(0, len(items) - 1)] if len(items) > 1 else items[0]
 
     def boolean(self, p: float = 0.5) -> bool:
@@ -81,13 +89,11 @@ class StrategyDraws:
         self._data = data
 
     def integer(self, lo: int, hi: int) -> int:
-        if lo > hi:
-            raise ValueError(f"empty range [{lo}, {hi}]")
+        _check_range(lo, hi)
         return self._data.draw(st.integers(lo, hi))
 
     def choice(self, items: Sequence[Any]) -> Any:
-        if not items:
-            raise ValueError("choice from an empty sequence")
+        _check_items(items)
         return self._data.draw(st.sampled_from(list(items)))
 
     def boolean(self, p: float = 0.5) -> bool:

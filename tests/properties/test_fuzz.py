@@ -176,12 +176,13 @@ def test_draws_make_choices_within_their_ranges(kind):
     assert found["one_of"] <= {0, 1, 10, 11} and found["one_of"] & {0, 1} and found["one_of"] & {10, 11}
 
 
-def test_draws_refuse_an_enum_class_where_a_sequence_is_needed():
+@pytest.mark.parametrize("kind", [Draws, StrategyDraws], ids=["primitives", "strategies"])
+def test_draws_refuse_an_enum_class_where_a_sequence_is_needed(kind):
     @settings(max_examples=1, deadline=None, database=None)
     @given(data=st.data())
     def run(data):
         with pytest.raises(TypeError):
-            Draws(data).choice(Chain)
+            kind(data).choice(Chain)
 
     run()
 
