@@ -24,7 +24,7 @@ import attrs
 
 from properties.fuzz.clone import clone
 from properties.fuzz.config import fuzz_genesis
-from properties.invariants import Violation, check_state, check_step
+from properties.invariants import Violation, check_effects, check_state, check_step
 from spec.operations import OPERATION_TYPES, Operation
 from spec.reasons import Reason
 from spec.state import State
@@ -177,6 +177,7 @@ class Checker:
         self.coverage.record(rule or type(op).__name__, op, outcome)
         recorded = perf_counter()
         violations = check_step(pre, op, outcome, self.state)
+        violations.extend(check_effects(pre, op, outcome, self.state))
         stepped = perf_counter()
         if self._passed and not outcome.accepted and self._state == pre:
             timing.state_checks_reused += 1  # the same state as before the step, which passed (docstring)

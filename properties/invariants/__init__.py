@@ -7,7 +7,7 @@ Importing this package registers every invariant, in a fixed order (module by mo
 
 from __future__ import annotations
 
-from properties.invariants import eras, links, nodes, rewards, roles, slashing, supply  # noqa: F401  (registers)
+from properties.invariants import effects, eras, links, nodes, rewards, roles, slashing, supply  # noqa: F401  (registers)
 from properties.invariants.registry import (
     REGISTRY,
     SEVERITIES,
@@ -15,10 +15,12 @@ from properties.invariants.registry import (
     Violation,
     check_state,
     check_step,
+    effect_checks,
     order_registry,
     state_invariants,
     step_invariants,
 )
+from properties.invariants.effects import check_effects
 
 order_registry()
 
@@ -28,7 +30,9 @@ __all__ = [
     "Invariant",
     "Violation",
     "check_state",
+    "check_effects",
     "check_step",
+    "effect_checks",
     "state_invariants",
     "step_invariants",
 ]

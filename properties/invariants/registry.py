@@ -3,6 +3,11 @@
 A *state* invariant is ``code(L, view)``; a *step* invariant is ``code(L, pre, op, outcome, post)``.
 :func:`check_state` and :func:`check_step` evaluate them concretely and return every violation,
 each with the invariant id and the messages naming the ids, accounts and amounts that disagree.
+
+An *effect* check (:mod:`properties.invariants.effects`) pins what an operation, or one sub-step of era
+settlement, must do: the outcome and every changed quantity, compared for equality with the independent
+prediction of :mod:`properties.effects`. Effect checks are concrete (the fuzzer and conformance evaluate
+them); they are not proof obligations.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ SEVERITIES = ("critical", "high", "medium")
 """critical: tokens created, lost or stolen; high: a protocol rule broken (an actor over- or underpaid,
 a punishment wrong); medium: bookkeeping that other checks and reports rely on."""
 
-KINDS = ("state", "step")
+KINDS = ("state", "step", "effect")
 
 
 @attrs.frozen
@@ -30,6 +35,8 @@ class Invariant:
     code: Callable[..., Any]
     section: str
     """The brief's section(s) the invariant comes from."""
+    operations: tuple[type, ...] = ()
+    """Effect checks: the operation classes whose effects it pins (empty for state and step invariants)."""
 
     def evaluate(self, logic: Any, *views: Any) -> Any:
         return self.code(logic, *views)
@@ -45,13 +52,14 @@ REGISTRY: dict[str, Invariant] = {}
 """Invariant id -> invariant, in registration order (state invariants of each module, then step)."""
 
 
-def _register(kind: str, id: str, statement: str, severity: str, section: str) -> Callable:
+def _register(kind: str, id: str, statement: str, severity: str, section: str,
+              operations: tuple[type, ...] = ()) -> Callable:
     assert severity in SEVERITIES, severity
     assert id == id.lower() and " " not in id and "_" not in id, f"ids are kebab-case: {id}"
 
     def decorate(code: Callable) -> Callable:
         assert id not in REGISTRY, f"duplicate invariant id {id}"
-        REGISTRY[id] = Invariant(id, statement, severity, kind, code, section)
+        REGISTRY[id] = Invariant(id, statement, severity, kind, code, section, operations)
         return code
 
     return decorate
@@ -65,7 +73,11 @@ def step_invariant(id: str, statement: str, severity: str, section: str) -> Call
     return _register("step", id, statement, severity, section)
 
 
-MODULE_ORDER = ("supply", "rewards", "slashing", "nodes", "links", "eras", "roles")
+def effect_check(id: str, statement: str, severity: str, section: str, operations: tuple[type, ...]) -> Callable:
+    return _register("effect", id, statement, severity, section, operations)
+
+
+MODULE_ORDER = ("supply", "rewards", "slashing", "nodes", "links", "eras", "roles", "effects")
 
 
 def order_registry() -> None:
@@ -88,6 +100,10 @@ def state_invariants() -> list[Invariant]:
 
 def step_invariants() -> list[Invariant]:
     return [invariant for invariant in REGISTRY.values() if invariant.kind == "step"]
+
+
+def effect_checks() -> list[Invariant]:
+    return [invariant for invariant in REGISTRY.values() if invariant.kind == "effect"]
 
 
 def _evaluate(invariant: Invariant, views: tuple) -> list[Violation]:
