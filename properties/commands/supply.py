@@ -485,7 +485,7 @@ def render_reconciliation_table(report: dict) -> str:
         lines.append(f"{name}: {formula}")
     for assumption in ASSUMPTIONS:
         for item in report["assumptions"][assumption]:
-            mark = "*" if item["default"] else " "
+            mark = "*" if item["default"] else ""
             lines.append(f"{assumption}={item['name']}{mark} [A]: {item['statement']}")
     return "\n".join(lines)
 
