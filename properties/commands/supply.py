@@ -36,6 +36,9 @@ from spec.supply import (
     DEFINITIONS,
     EVENT_AT_ONCE,
     EVENT_START,
+    FIRST_UNLOCK,
+    LINK_SHAPE,
+    PARTNER_SHAPE,
     READINGS,
     STEP_DAY,
     STEP_MONTH,
@@ -74,7 +77,8 @@ MAX_EVENT_MONTHS = 1_200
 _DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 _AMOUNT_PATTERN = re.compile(r"(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?(?:\s*ICNT)?",
                              re.IGNORECASE)
-_OPTION_OF = {"partner_shape": "--partner-shape", "link_shape": "--link-shape", "first_unlock": "--first-unlock"}
+_OPTION_OF = {PARTNER_SHAPE: "--partner-shape", LINK_SHAPE: "--link-shape", FIRST_UNLOCK: "--first-unlock"}
+"""The command-line option that selects each assumption's reading."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -420,9 +424,11 @@ def render_events_table(report: dict) -> str:
              f"30m..30m+29), months overlapping {report['from']} .. {report['to']}",
              f"reading [A]: {describe_reading(ScheduleReading(**report['reading']))}",
              "millions of ICNT, rounded down", ""]
-    for month in report["months"]:
-        for event in month["events"]:
-            lines.append(event["text"])
+    if not report["months"]:
+        lines.append("no ICN month overlaps this range (months count from TGE)")
+        return "\n".join(lines)
+    texts = [event["text"] for month in report["months"] for event in month["events"]]
+    lines += texts or ["no bucket starts or ends unlocking in these months"]
     header = ("month", "first day", "unlocked", *names)
     rows = []
     for month in report["months"]:

@@ -278,6 +278,14 @@ def test_the_event_checker_catches_a_month_counted_twice(capsys):
     assert "total unlocked" in event_mismatches(capsys, events)
 
 
+def test_events_before_tge_or_between_events_say_so(capsys):
+    assert run_cli_json(capsys, ["--events", "--from", "2020-01-01", "--to", "2020-06-01"])["months"] == []
+    assert main(["supply", "--events", "--from", "2020-01-01", "--to", "2020-06-01"]) == 0
+    assert "no ICN month overlaps this range" in capsys.readouterr().out
+    assert main(["supply", "--events", "--from", "2025-09-01", "--to", "2025-10-01"]) == 0
+    assert "no bucket starts or ends unlocking in these months" in capsys.readouterr().out
+
+
 def test_events_table_lists_events_then_months(capsys):
     assert main(["supply", "--events", "--definition", "released"]) == 0
     out = capsys.readouterr().out
