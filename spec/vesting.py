@@ -11,7 +11,9 @@ to holders outside the protocol, i.e. everything except tokens still in a locked
 allocation, in the Link reward pool (Node Sale bucket) or in the Reward Reserve. It is computed from the
 date alone, under two assumptions [A]: beneficiaries claim as soon as tokens unlock, and every Link is
 staked, valid and claims its rewards (so the Node Sale figure is an upper bound). Rewards paid out of the
-Reward Reserve depend on protocol activity, not on the date, and are not part of this schedule.
+Reward Reserve depend on protocol activity, not on the date, and are not part of this schedule. This is the
+default of the named circulating definitions of :mod:`spec.supply`, which also reads this schedule under
+alternative readings of its assumptions [A].
 
 Calendar [D]: 1 month = 30 days (``params.days_per_month``); day 0 is TGE, 2025-07-03 [3P]. Linear
 schedules advance once per whole day elapsed (one day is the resolution of this schedule). Every division

@@ -12,8 +12,13 @@ One directive, ``.. icnspec:: WHAT [ARGUMENT]``, generates reST and parses it in
 ``invariants``                the invariant catalogue, when ``properties.invariants`` exists
 ``assurance``                 fuzzing and proof reports (``reports/*.json``), when present
 ``diagram NAME``              ``lifecycle-<name>``, ``era-pipeline`` or ``invariants-operations``
-``unlock-curves``             the unlock chart per genesis bucket (SVG, no plotting library)
-``supply-table``              unlocked ICNT per bucket at month boundaries (``icnspec supply``)
+``unlock-curves``             the unlock chart per genesis bucket and the circulating chart per definition
+                              (SVG, no plotting library), from ``icnspec supply``'s weekly series
+``supply-table``              unlocked ICNT per bucket and circulating per definition at month boundaries
+``circulating-definitions``   the named circulating definitions and their formulas (``spec.supply``)
+``schedule-readings``         the readings of the schedule's assumptions [A] (``spec.supply``)
+``unlock-events``             the monthly unlock events (``icnspec supply --events``)
+``reconciliation-example``    a worked ``icnspec supply --reported`` example
 ``allocation-table``          the genesis buckets, shares, amounts and unlock rules
 ``commands``                  every ``icnspec`` subcommand and its options
 ``optional-module NAME``      ``automodule`` of NAME if it imports, else a "not yet" note
@@ -69,6 +74,14 @@ def _generate(what: str, argument: str) -> str:
         return tokenomics.allocation_table_rst()
     if what == "supply-table":
         return tokenomics.supply_table_rst()
+    if what == "circulating-definitions":
+        return tokenomics.definitions_rst()
+    if what == "schedule-readings":
+        return tokenomics.readings_rst()
+    if what == "unlock-events":
+        return tokenomics.events_rst()
+    if what == "reconciliation-example":
+        return tokenomics.reconciliation_rst()
     if what == "commands":
         return pages.commands_rst()
     if what == "optional-module":

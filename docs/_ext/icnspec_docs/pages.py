@@ -68,6 +68,7 @@ OTHER_MODULES: dict[str, str] = {
     "spec.reasons": "reasons",
     "spec.parameters": "parameters",
     "spec.vesting": "tokenomics",
+    "spec.supply": "tokenomics",
 }
 """spec modules documented outside the mechanism chapters, and the page that documents them."""
 

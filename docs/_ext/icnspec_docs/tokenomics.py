@@ -1,8 +1,9 @@
-"""The tokenomics page: unlock curves per genesis bucket, drawn as SVG from :mod:`spec.vesting`.
+"""The tokenomics page: unlock curves, the supply table, the circulating definitions, the readings of the
+schedule's assumptions, the unlock events and a reconciliation example, all drawn from ``icnspec supply``.
 
-No plotting library: the chart is a few SVG polylines computed from :func:`spec.vesting.compute_unlocked`
-(one point per 10 days), and the table comes from ``icnspec supply`` (:func:`properties.commands.supply.
-compute_report`) at month boundaries of ICN's 30-day calendar.
+No plotting library: the charts are a few SVG polylines. Every figure comes from the report functions of
+``icnspec supply`` (:mod:`properties.commands.supply`, which reads :mod:`spec.supply`), so the page shows the
+same series, events and reconciliation as the command line; each caption gives the command that prints it.
 """
 
 from __future__ import annotations
@@ -10,28 +11,37 @@ from __future__ import annotations
 import datetime
 from html import escape
 
+from icnspec_docs.rst import escape as rst_escape
 from icnspec_docs.rst import indent, list_table, literal
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf")
 DASHES = ("", "6 3", "", "2 3", "", "8 3 2 3", "4 4")
 MONTHS = 50
-STEP_DAYS = 10
+CHART_STEP = "week"
+TABLE_MONTHS = (0, 6, 12, 18, 24, 30, 36, 42, 48)
+EXAMPLE_DATE = datetime.date(2026, 9, 1)
+EXAMPLE_READING = {"partner_shape": "monthly-in-arrears", "link_shape": "flat", "first_unlock": "m12"}
+EXAMPLE_ROWS = 8
+ASSUMPTION = ":assumption:`assumption [A]`"
 
 
-def _series() -> tuple[list[int], dict[str, list[int]], list[int]]:
-    """Unlocked per bucket and circulating, every 10 days, from ``icnspec supply``'s report function."""
-    from properties.commands.supply import compute_report
+def _tge_plus(days: int) -> datetime.date:
     from spec.vesting import TGE_DATE
 
-    days = list(range(0, MONTHS * 30 + 1, STEP_DAYS))
-    series: dict[str, list[int]] = {}
-    circulating: list[int] = []
-    for day in days:
-        report = compute_report(TGE_DATE + datetime.timedelta(days=day))
-        for name, entry in report["buckets"].items():
-            series.setdefault(name, []).append(entry["unlocked"])
-        circulating.append(report["circulating"])
-    return days, series, circulating
+    return TGE_DATE + datetime.timedelta(days=days)
+
+
+def _command(argv: str) -> str:
+    return literal(f"icnspec supply {argv}")
+
+
+def _series(step: str, months: int) -> tuple[dict, str]:
+    """The default series of ``icnspec supply`` from TGE over ``months`` ICN months, and its command line."""
+    from properties.commands.supply import compute_series_report
+
+    first, last = _tge_plus(0), _tge_plus(months * 30)
+    report = compute_series_report(first, last, step)
+    return report, f"--from {first.isoformat()} --to {last.isoformat()} --step {step}"
 
 
 def allocation_table_rst() -> str:
@@ -96,50 +106,130 @@ def _chart(days: list[int], series: dict[str, list[int]], y_max_icnt: int, y_ste
     return "".join(parts)
 
 
+
+
 def unlock_curves_rst() -> str:
-    days, series, circulating = _series()
     from spec.types import Bucket
     from spec.vesting import ALLOCATIONS
 
+    report, argv = _series(CHART_STEP, MONTHS)
+    days = [point["day"] for point in report["points"]]
+    buckets = {bucket: [point["buckets"][bucket]["unlocked"] for point in report["points"]]
+               for bucket in report["buckets"]}
+    circulating = {name: [point["circulating"][name] for point in report["points"]] for name in report["definitions"]}
     labels = {bucket.value: f"{bucket.value} ({ALLOCATIONS[bucket].share_bps / 100:g}%)" for bucket in Bucket}
-    buckets_svg = _chart(days, series, 160_000_000, 20_000_000, "Unlocked ICNT per genesis bucket", labels)
-    total_svg = _chart(days, {"circulating": circulating}, 700_000_000, 100_000_000,
-                       "Circulating ICNT (definition below)", {"circulating": "circulating"})
+    buckets_svg = _chart(days, buckets, 160_000_000, 20_000_000, "Unlocked ICNT per genesis bucket", labels)
+    total_svg = _chart(days, circulating, 700_000_000, 100_000_000, "Circulating ICNT under each definition", {})
     lines = [".. raw:: html", "", indent('<figure class="icn-chart">' + buckets_svg +
-                                          "<figcaption>Unlocked amount of each bucket every 10 days, from "
-                                          "<code>icnspec supply</code> (<code>spec.vesting.compute_unlocked</code>)."
-                                          "</figcaption></figure>", 3), ""]
+                                          "<figcaption>Unlocked amount of each bucket every week, from "
+                                          f"<code>icnspec supply {escape(argv)}</code> "
+                                          "(<code>spec.supply.compute_series</code>).</figcaption></figure>", 3), ""]
     lines += [".. raw:: html", "", indent('<figure class="icn-chart">' + total_svg +
-                                          "<figcaption>Circulating supply, from <code>icnspec supply</code> "
-                                          "(<code>spec.vesting.compute_circulating</code>).</figcaption></figure>",
-                                          3), ""]
+                                          "<figcaption>Circulating supply under each definition (below), from the "
+                                          "same series.</figcaption></figure>", 3), ""]
     return "\n".join(lines)
 
 
-def supply_table_rst(months: tuple[int, ...] = (0, 6, 12, 18, 24, 30, 36, 42, 48)) -> str:
-    """Unlocked ICNT per bucket at month boundaries, from ``icnspec supply``'s own report function."""
-    from properties.commands.supply import compute_report, format_icnt
-    from spec.vesting import TGE_DATE
+def supply_table_rst(months: tuple[int, ...] = TABLE_MONTHS) -> str:
+    """Unlocked ICNT per bucket and circulating under each definition at month boundaries, from the monthly
+    series of ``icnspec supply``."""
+    from properties.commands.supply import format_icnt, format_millions
+    from spec.parameters import Parameters
 
-    reports = [compute_report(TGE_DATE + datetime.timedelta(days=30 * month)) for month in months]
-    header = ["bucket", "rule"] + [f"m{month}\n{report['date']}" for month, report in zip(months, reports,
-                                                                                            strict=True)]
+    report, argv = _series("month", max(months))
+    points = [report["points"][month] for month in months]
+    header = ["bucket", "rule"] + [f"m{month}\n{point['date']}" for month, point in zip(months, points, strict=True)]
     rows = []
-    for name, entry in reports[0]["buckets"].items():
-        row = [literal(name), entry["unlock_rule"]]
-        for report in reports:
-            row.append(_millions(report["buckets"][name]["unlocked"]))
-        rows.append(row)
-    rows.append(["**circulating**", reports[0]["circulating_definition"]] +
-                [f"**{_millions(report['circulating'])}**" for report in reports])
-    note = ("Unlocked ICNT, in millions, at the start of each listed month (day 30 × m), out of a total supply "
-            f"of {format_icnt(reports[0]['total_supply'])} ICNT. Exact amounts, to the base unit, for any date: "
-            "``icnspec supply --date YYYY-MM-DD``.")
+    for name, entry in report["buckets"].items():
+        rows.append([literal(name), entry["unlock_rule"]] +
+                    [format_millions(point["buckets"][name]["unlocked"]) for point in points])
+    for name, entry in report["definitions"].items():
+        rows.append([f"**circulating:** {literal(name)}", entry["formula"]] +
+                    [f"**{format_millions(point['circulating'][name])}**" for point in points])
+    note = ("Unlocked ICNT, in millions rounded down, at the start of each listed ICN month (day 30 × m), out of a "
+            f"total supply of {format_icnt(Parameters().total_supply)} ICNT; the last rows are circulating under "
+            f"each definition. Every month: {_command(argv)}; exact amounts, to the base unit, with ``--json`` or "
+            "``--csv``.")
     widths = [12, 25] + [7] * len(months)
     return note + "\n\n" + list_table(header, rows, widths=widths, css_class="icn-supply-table")
 
 
-def _millions(amount: int) -> str:
-    from spec.parameters import ICNT
+def definitions_rst() -> str:
+    """The circulating definitions of :data:`spec.supply.DEFINITIONS`, each with its formula."""
+    from spec.supply import DEFAULT_DEFINITION, DEFINITIONS, format_formula
 
-    return f"{amount / ICNT / 1_000_000:,.2f}M"
+    rows = []
+    for definition in DEFINITIONS:
+        name = literal(definition.name) + (" (default)" if definition.name == DEFAULT_DEFINITION else "")
+        rows.append([name, definition.title, literal(format_formula(definition)), rst_escape(definition.statement),
+                     ASSUMPTION])
+    return list_table(["name", "title", "formula", "what it counts", "source"], rows, widths=[16, 16, 30, 30, 8])
+
+
+def readings_rst() -> str:
+    """The readings of :data:`spec.supply.READINGS`, per assumption, the default first."""
+    from spec.supply import BUCKET_ASSUMPTIONS, DEFAULT_READING, READINGS
+
+    rows = []
+    for assumption, readings in READINGS.items():
+        shaped = ", ".join(bucket.value for bucket, item in BUCKET_ASSUMPTIONS.items() if item == assumption)
+        for reading in readings:
+            default = " (default)" if reading.name == DEFAULT_READING.get(assumption) else ""
+            rows.append([literal(assumption), literal(reading.name) + default, rst_escape(reading.statement),
+                         rst_escape(reading.rationale), shaped, ASSUMPTION])
+    return list_table(["assumption", "reading", "schedule", "why a reader might take it", "shapes", "source"], rows,
+                      widths=[12, 14, 28, 28, 10, 8])
+
+
+def events_rst() -> str:
+    """The unlock events of ``icnspec supply --events`` (default reading), one line each."""
+    from properties.commands.supply import compute_events_report
+
+    report = compute_events_report(None, None)
+    lines = [f"From {_command('--events')} (months overlapping {report['from']} .. {report['to']}):", ""]
+    for month in report["months"]:
+        for event in month["events"]:
+            lines.append(f"- {rst_escape(event['text'])}")
+    return "\n".join(lines) + "\n"
+
+
+def reconciliation_rst() -> str:
+    """A worked reconciliation: a figure made from a non-default reading, and the closest rows."""
+    from properties.commands.supply import (
+        compute_reconciliation_report,
+        compute_report,
+        format_icnt,
+        format_percent_of,
+        format_whole_icnt,
+    )
+    from spec.parameters import ICNT
+    from spec.supply import ScheduleReading
+
+    made = compute_report(EXAMPLE_DATE, ScheduleReading(**EXAMPLE_READING))["circulating"]
+    step = 100_000 * ICNT
+    reported = made // step * step
+    report = compute_reconciliation_report(EXAMPLE_DATE, reported)
+    readings = ", ".join(f"{literal(name)}" for name in EXAMPLE_READING.values())
+    lines = [f"Suppose a data site reports **{format_icnt(reported)} ICNT** circulating on "
+             f"{EXAMPLE_DATE.isoformat()}. The figure is made up for this example (not a published one): it is the "
+             f"``released`` figure under the readings {readings}, rounded down to 0.1M. The command",
+             "", ".. code-block:: sh", "",
+             f"   icnspec supply --date {EXAMPLE_DATE.isoformat()} --reported {format_icnt(reported)}", "",
+             f"lists all {len(report['rows'])} rows (4 definitions × 36 combinations of readings), closest first; the "
+             f"first {EXAMPLE_ROWS}:", ""]
+    rows = []
+    for row in report["rows"][:EXAMPLE_ROWS]:
+        rows.append([str(row["rank"]), literal(row["definition"]),
+                     *[literal(row["reading"][name]) for name in EXAMPLE_READING],
+                     format_whole_icnt(row["model"]), format_whole_icnt(row["difference"]),
+                     format_percent_of(row["difference"], report["reported"])])
+    lines.append(list_table(["rank", "definition", "partner_shape", "link_shape", "first_unlock", "model (ICNT)",
+                             "difference (ICNT)", "of reported"], rows, widths=[6, 16, 16, 14, 12, 14, 14, 10]))
+    top = report["rows"][0]
+    lines.append(f"The closest row is {literal(top['definition'])} under "
+                 f"{', '.join(literal(value) for value in top['reading'].values())}, "
+                 f"{format_whole_icnt(top['difference'])} ICNT from the reported figure (model − reported, rounded "
+                 "toward zero; ``--json`` gives every difference exactly, in base units). Rows with equal figures "
+                 "differ only in readings that do not matter to their definition on that date. A match says which "
+                 "reading *reproduces* a number, never that the reading is ICN's.")
+    return "\n".join(lines) + "\n"
