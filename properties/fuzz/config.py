@@ -28,16 +28,45 @@ PARAMETER_OVERRIDES: dict[str, tuple[int, str]] = {
     "unstaking_period_eras": (1, "and freed within a run (admin-changeable anyway)"),
     "link_max_validity_eras": (40, "Links expire within a run (LINK_NOT_VALID reachable)"),
     "hypernode_fault_validity_penalty_eras": (3, "a HyperNode fault shortens validity without expiring every Link"),
+    "subsidy_end_era": (40, "the regional capacity subsidy ends within a run (subsidy-end reachable)"),
 }
 """Parameter -> (value used by the harness, why)."""
 
 
-def fuzz_parameters() -> Parameters:
-    return attrs.evolve(Parameters(), **{name: value for name, (value, _) in PARAMETER_OVERRIDES.items()})
+@attrs.frozen
+class Calendar:
+    """When an example's protocol starts (days since TGE at era 0) and how many eras make a day.
+
+    Each example runs one calendar (chosen at boot). Starting a few days before a TGE-dated milestone makes
+    the fuzzer reach it within a run; more than one era per day makes a confusion of eras and days visible
+    (with one era per day they are the same number)."""
+
+    genesis_day: int = 0
+    eras_per_day: int = 1
+    purpose: str = "TGE"
 
 
-def fuzz_genesis() -> State:
-    return build_genesis(GenesisConfig(params=fuzz_parameters()))
+CALENDARS: tuple[Calendar, ...] = (
+    Calendar(0, 1, "TGE"),
+    Calendar(0, 2, "TGE, two eras a day"),
+    Calendar(0, 3, "TGE, three eras a day"),
+    Calendar(357, 1, "the 12-month lock of Team and Investors ends on day 360"),
+    Calendar(357, 2, "the 12-month lock, two eras a day"),
+    Calendar(717, 1, "the DevCo and EcoDev Fund linear part ends on day 720"),
+    Calendar(1077, 1, "Team, Investors and the Partner Fund end on day 1080"),
+    Calendar(1437, 1, "the 48-month Link reward curve ends on day 1440"),
+)
+"""The calendars the fuzzer runs; a ``ci`` run uses each at least once."""
+
+
+def fuzz_parameters(eras_per_day: int = 1) -> Parameters:
+    overrides = {name: value for name, (value, _) in PARAMETER_OVERRIDES.items()}
+    overrides["eras_per_day"] = eras_per_day
+    return attrs.evolve(Parameters(), **overrides)
+
+
+def fuzz_genesis(calendar: Calendar = CALENDARS[0]) -> State:
+    return build_genesis(GenesisConfig(genesis_day=calendar.genesis_day, params=fuzz_parameters(calendar.eras_per_day)))
 
 
 # --- actors (genesis role holders and beneficiaries are spec.genesis' defaults)

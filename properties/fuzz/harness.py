@@ -144,6 +144,7 @@ def run_fuzz(
                     regressions,
                     f"{profile.name}-{'-'.join(_violation_ids(failure))}-{digest}",
                     failure["trace"],
+                    calendar=failure.get("calendar"),
                     profile=profile.name,
                     seed=seed,
                     violations=failure["message"].splitlines(),
@@ -175,6 +176,8 @@ def run_fuzz(
         "violations": violations,
         "coverage_gaps": gaps,
         "coverage_enforced": profile.enforce_coverage,
+        "targets": coverage.target_report(),
+        "targets_reached": sorted(coverage.targets),
         "passed": not violations and not (gaps and profile.enforce_coverage),
         "hypothesis_output": hypothesis_output[-20:],
     }

@@ -35,8 +35,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from properties.fuzz import config as actors
+from models.schedules import unlocked
 from properties.fuzz.clone import clone
+from properties.fuzz.config import CALENDARS, Calendar, fuzz_genesis
 from properties.fuzz.draws import draws_for
+from properties.fuzz.edges import _EdgeRules
 from properties.fuzz.runner import Checker, Coverage, InvariantViolation
 from properties.fuzz.traces import encode_operation
 from spec.curve import compute_link_curve_entitlement
@@ -101,7 +104,8 @@ COVERAGE = Coverage()
 """Coverage of the current run (reset by :func:`properties.fuzz.harness.run_fuzz`)."""
 
 BOOT: dict = {}
-"""The bootstrap state and its operations, built (and checked) by the first example of a run, then cloned."""
+"""Calendar -> the bootstrap state and its operations, built (and checked) by the first example of a run that
+uses the calendar, then cloned."""
 
 LAST_FAILURE: dict = {}
 """The trace and message of the last failing example (after shrinking: the minimal one)."""
@@ -173,6 +177,8 @@ class _CoreRules(RuleBasedStateMachine):
         self.aims: dict[str, int] = {}
         self._case: tuple[str, int] | None = None
         """(rule, case) chosen by the last steer(), marked tried when that rule's expect() runs."""
+        self.calendar: Calendar = CALENDARS[0]
+        """This example's genesis day and eras per day, chosen by ``boot``."""
 
     # --- plumbing -----------------------------------------------------------------------------
     @property
@@ -236,6 +242,7 @@ class _CoreRules(RuleBasedStateMachine):
             trace=list(self.checker.trace if trace is None else trace),
             message=message,
             invariants=invariants or ["harness-exact-rejection"],
+            calendar=self.calendar,
         )
 
     def owner_of_link(self, link: int) -> int:
@@ -272,10 +279,12 @@ class _CoreRules(RuleBasedStateMachine):
         unlocked half of the DevCo bucket, two HyperNodes with three Links staked, two verified ScalerNodes
         and one registered, a delegation, a pending collateral withdrawal and an L2 -> L1 withdrawal.
         Built once per run, by the first example, then cloned; ``boot`` calls it once per example."""
-        if BOOT:
-            self.checker.state = clone(BOOT["state"])
-            self.checker.trace = list(BOOT["trace"])
+        booted = BOOT.get(self.calendar)
+        if booted is not None:
+            self.checker.state = clone(booted["state"])
+            self.checker.trace = list(booted["trace"])
             return
+        self.checker.state = fuzz_genesis(self.calendar)
         self.do("setup", ClaimAllocation(actors.DEVCO, Bucket.DEVCO, 5_000_000 * ICNT))
         for account in actors.FUNDED:
             self.do("setup", Transfer(actors.DEVCO, Chain.L1, account, SETUP_GRANT))
@@ -295,20 +304,33 @@ class _CoreRules(RuleBasedStateMachine):
         self.do("setup", RequestCollateralWithdrawal(actors.HPS[1], 1, CollateralKind.NETWORK, 100 * ICNT))
         self.do("setup", BridgeDeposit(actors.HPS[2], 1_000 * ICNT))
         self.do("setup", BridgeWithdraw(actors.HPS[2], 300 * ICNT))
-        BOOT.update(state=clone(self.state), trace=list(self.checker.trace))
+        BOOT[self.calendar] = {"state": clone(self.state), "trace": list(self.checker.trace)}
+
+    def choose_calendar(self) -> Calendar:
+        """TGE with one era a day in about half the examples, each other calendar in one in sixteen (a ``ci``
+        run of 250 examples starts near every TGE-dated milestone about fifteen times)."""
+        kind = self.draw.integer(0, 2 * len(CALENDARS) - 1)
+        return CALENDARS[0 if kind < len(CALENDARS) else kind - len(CALENDARS)]
 
     @initialize(data=st.data())
     def boot(self, data):
-        """Build the network, then choose this example's actions (swarm testing)."""
+        """Choose the calendar, build the network, reach the edges only the first eras can reach (in some
+        examples), then choose this example's actions (swarm testing)."""
         self.draw = draws_for(data)
+        self.calendar = self.choose_calendar()
         self.bootstrap()
+        self.early_edges(self.draw.integer(0, 5))
         every = actions_of(type(self))
         share = self.draw.integer(0, 254) / 255
         self.enabled = [entry for entry in every if not self.draw.boolean(share)] or every
 
     @rule()
     def step(self):
-        """One action of this example's, with its arguments."""
+        """One action of this example's, with its arguments; now and then a step toward an edge."""
+        edge = self.draw.integer(0, 15)
+        if edge == 0:
+            self.go_to_edge(self.draw.integer(0, 10_000))
+            return
         name, specs = self.draw.choice(self.enabled)
         arguments = {}
         for argument, spec in specs.items():
@@ -370,7 +392,12 @@ class _CoreRules(RuleBasedStateMachine):
         beneficiary = self.state.allocations[bucket].beneficiary if bucket in self.state.allocations else actors.DEVCO
         if self.draw.integer(0, 9) == 0:
             beneficiary = actors.OUTSIDER
-        self.do("claim_allocation", ClaimAllocation(beneficiary, bucket, self.amount(1_000_000 * ICNT)))
+        amount = self.amount(1_000_000 * ICNT)
+        if bucket in self.state.allocations and self.draw.integer(0, 2) == 0:  # at the edge of the unlocked amount
+            day = self.state.genesis_day + self.state.era // self.state.params.eras_per_day
+            claimable = unlocked(bucket, day) - self.state.allocations[bucket].released
+            amount = max(1, claimable + self.draw.integer(0, 1))
+        self.do("claim_allocation", ClaimAllocation(beneficiary, bucket, amount))
 
     # --- roles and governance -----------------------------------------------------------------
     @action(role=Role, account=ACCOUNTS, admin=bool)
@@ -651,8 +678,12 @@ class _CoreRules(RuleBasedStateMachine):
             self.advance(min(running[0] - self.state.era, 40), actors.OUTSIDER)
 
     def advance(self, eras: int, sender: int) -> None:
+        """Settle ``eras`` eras; sometimes the AdvanceEra comes late (blocks of later eras have passed), which
+        still settles exactly one era."""
         for _ in range(eras):
             end = self.state.era_start_block + self.state.params.era_length_blocks
+            if self.draw.integer(0, 15) == 0:
+                end += self.draw.integer(1, 3) * self.state.params.era_length_blocks
             self.do("advance_era", AdvanceEra(sender, end))
         if TARGETS["enabled"]:
             self.aim("slashed", self.state.totals.slashed)
@@ -1204,6 +1235,7 @@ class _LifecycleRules:
         self.do("collateral_withdrawal_round_trip", CompleteWithdrawal(node.owner, withdrawal))
 
 
-class ProtocolMachine(_StateRejectionRules, _LifecycleRules, _PreconditionRules, _MoreInvalidRules, _CoreRules):
+class ProtocolMachine(_EdgeRules, _StateRejectionRules, _LifecycleRules, _PreconditionRules, _MoreInvalidRules,
+                      _CoreRules):
     """The whole-protocol state machine: core rules (every operation, invalid-operation rules) plus the
     invalid-operation rules for reasons that random arguments rarely reach."""

@@ -24,6 +24,7 @@ import attrs
 
 from properties.fuzz.clone import clone
 from properties.fuzz.config import fuzz_genesis
+from properties.fuzz.targets import CALENDAR_RULES, SHAPES, TARGETS, Observer
 from properties.invariants import Violation, check_effects, check_state, check_step
 from spec.operations import OPERATION_TYPES, Operation
 from spec.reasons import Reason
@@ -59,6 +60,8 @@ class Coverage:
     """Optional progress callback, called with the step count every 200 steps."""
     tried: dict[str, set[int]] = attrs.Factory(dict)
     """Per case-list rule of the harness: the cases it has exercised this run (see ``Machine.steer``)."""
+    targets: set[str] = attrs.Factory(set)
+    """Calendar and multi-entity targets reached this run (:mod:`properties.fuzz.targets`)."""
 
     def record(self, rule: str, op: Operation, outcome: Outcome) -> None:
         self.steps += 1
@@ -97,7 +100,23 @@ class Coverage:
         for reason in EXPECTED_REASONS:
             if reason.value not in seen:
                 found.append(f"reason {reason.value} was never seen")
+        for name in TARGETS:
+            if name not in self.targets:
+                kind = "calendar" if "@" in name else "multi-entity"
+                found.append(f"{kind} target {name} was never reached ({TARGETS[name]})")
         return found
+
+    def target_report(self) -> dict[str, Any]:
+        """Reached and missing calendar and multi-entity targets, for the JSON report."""
+        calendar = [name for name in TARGETS if "@" in name]
+        shapes = list(SHAPES)
+        return {
+            "calendar": {"rules": len(CALENDAR_RULES), "targets": len(calendar),
+                         "reached": sum(name in self.targets for name in calendar),
+                         "missing": [name for name in calendar if name not in self.targets]},
+            "multi_entity": {"targets": len(shapes), "reached": sum(name in self.targets for name in shapes),
+                             "missing": [name for name in shapes if name not in self.targets]},
+        }
 
 
 class InvariantViolation(AssertionError):
@@ -155,6 +174,7 @@ class Checker:
         self.trace: list[Operation] = []
         self.last_pre: State | None = None
         """The state before the last step (a clone), for callers that compare before and after."""
+        self.observer = Observer(self.coverage.targets)
 
     @property
     def state(self) -> State:
@@ -178,6 +198,7 @@ class Checker:
         recorded = perf_counter()
         violations = check_step(pre, op, outcome, self.state)
         violations.extend(check_effects(pre, op, outcome, self.state))
+        self.observer.observe(pre, op, outcome, self.state)
         stepped = perf_counter()
         if self._passed and not outcome.accepted and self._state == pre:
             timing.state_checks_reused += 1  # the same state as before the step, which passed (docstring)

@@ -5,7 +5,8 @@ Format ``icnspec-trace/1``::
     {"format": "icnspec-trace/1", "genesis": "fuzz", "seed": 0, "violations": [...],
      "operations": [{"op": "Transfer", "fields": {"sender": 22, "chain": "L1", "to": 100, "amount": 5}}, ...]}
 
-``genesis`` names the starting state: ``"fuzz"`` is :func:`properties.fuzz.config.fuzz_genesis`. The
+``genesis`` names the starting state: ``"fuzz"`` is :func:`properties.fuzz.config.fuzz_genesis` of the trace's
+``calendar`` (``{"genesis_day": D, "eras_per_day": N}``; absent means day 0, one era per day). The
 conformance issue defines the project's trace format; a converter can read these files unchanged.
 """
 
@@ -45,8 +46,19 @@ def decode_operation(data: dict[str, Any]) -> Operation:
     return cls(**arguments)
 
 
-def encode_trace(operations: list[Operation], **extra: Any) -> dict[str, Any]:
-    return {"format": FORMAT, "genesis": "fuzz", **extra, "operations": [encode_operation(op) for op in operations]}
+def encode_trace(operations: list[Operation], calendar: Any = None, **extra: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {"format": FORMAT, "genesis": "fuzz"}
+    if calendar is not None:
+        record["calendar"] = {"genesis_day": calendar.genesis_day, "eras_per_day": calendar.eras_per_day}
+    return {**record, **extra, "operations": [encode_operation(op) for op in operations]}
+
+
+def calendar_of(data: dict[str, Any]) -> Any:
+    """The :class:`properties.fuzz.config.Calendar` a trace starts from."""
+    from properties.fuzz.config import Calendar
+
+    calendar = data.get("calendar") or {}
+    return Calendar(int(calendar.get("genesis_day", 0)), int(calendar.get("eras_per_day", 1)), "trace")
 
 
 def decode_trace(data: dict[str, Any]) -> list[Operation]:
@@ -64,3 +76,10 @@ def write_trace(directory: pathlib.Path, name: str, operations: list[Operation],
 
 def read_trace(path: pathlib.Path) -> list[Operation]:
     return decode_trace(json.loads(path.read_text()))
+
+
+def read_trace_genesis(path: pathlib.Path) -> Any:
+    """The genesis state a trace file replays from."""
+    from properties.fuzz.config import fuzz_genesis
+
+    return fuzz_genesis(calendar_of(json.loads(path.read_text())))
