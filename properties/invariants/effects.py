@@ -13,6 +13,7 @@ attributed to the settlement sub-step(s) that produce the field (``settlement-*`
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -105,21 +106,71 @@ def _whole_step(report: EffectReport) -> list[str]:
     return messages + _listing(report.op, list(report.differences))
 
 
+SETTLEMENT_FIELDS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple(
+    (re.compile(pattern), owners) for pattern, owners in (
+        (r"^faults\[[^\]]*\]$", ("challenge-results",)),
+        (r"^faults\[.*\]\.(executed|amount)$", ("overdue-faults",)),
+        (r"^links\[.*\]\.accrued$", ("link-accrual",)),
+        (r"^links\[.*\]\.expiry_era$", ("overdue-faults",)),
+        (r"^scalernodes\[.*\]\.node_collateral$", ("overdue-faults", "hp-rewards")),
+        (r"^scalernodes\[.*\]\.network_collateral$", ("overdue-faults",)),
+        (r"^scalernodes\[.*\]\.booking$", ("bookings",)),
+        (r"^(delegations|collateral_withdrawals)\[.*\]\.amount$", ("overdue-faults",)),
+        (r"^bookings\[.*\]\.(utilisation_released|active)$", ("bookings",)),
+        (r"^(protocol_treasury|totals\.slashed)$", ("overdue-faults",)),
+        (r"^(treasury|totals\.treasury_utilisation_paid|totals\.diverted_to_collateral)$", ("hp-rewards",)),
+        (r"^(reward_reserve|totals\.reward_reserve_paid|totals\.rewards_paid)$|^l1_balances\[",
+         ("hp-rewards", "delegator-returns")),
+        (r"^(era|era_start_block|settled_eras|pending_changes)$|^(reports|params|pending_changes)\b|"
+         r"^clusters\[.*\]\.max_price$", ("era-start",)),
+    ))
+"""Which settlement sub-steps may change a field at all (brief sections 6-11); a field matching none of these
+is outside settlement's frame."""
+
+
+def producers(report: EffectReport, path: str) -> list[str]:
+    """The sub-steps answerable for ``path``: those that change it in the prediction, else those that may."""
+    if path in report.writers:
+        return report.writers[path]
+    for pattern, owners in SETTLEMENT_FIELDS:
+        if pattern.search(path):
+            return list(owners)
+    return []
+
+
+def attribute(report: EffectReport) -> dict[str, list[tuple[str, Any, Any]]]:
+    """Settlement sub-step -> the differences it is answerable for (``frame`` for a field none may change).
+
+    A field one sub-step produces is that sub-step's. A field several produce (the Reward Reserve, the running
+    totals) goes to those of its producers that also have a difference of their own, or to all of them when
+    none has."""
+    single = set()
+    for path, _, _ in report.differences:
+        names = producers(report, path)
+        if len(names) == 1:
+            single.add(names[0])
+    owned: dict[str, list[tuple[str, Any, Any]]] = {}
+    for item in report.differences:
+        names = producers(report, item[0])
+        blamed = [name for name in names if name in single] if len(names) > 1 else names
+        for name in dict.fromkeys(blamed or names or ["frame"]):
+            owned.setdefault(name, []).append(item)
+    return owned
+
+
 def _substep(name: str):
     def code(report: EffectReport) -> list[str]:
         messages = []
         if name == "era-start" and report.outcome_message:
             messages.append(report.outcome_message)
-        mine = [item for item in report.differences if name in report.writers.get(item[0], ())]
-        return messages + _listing(report.op, mine, f" (settlement: {name})")
+        return messages + _listing(report.op, attribute(report).get(name, []), f" (settlement: {name})")
 
     code.__name__ = f"settlement_{name.replace('-', '_')}"
     return code
 
 
 def _frame(report: EffectReport) -> list[str]:
-    stray = [item for item in report.differences if item[0] not in report.writers]
-    return _listing(report.op, stray, " (settlement changed a field no sub-step changes)")
+    return _listing(report.op, attribute(report).get("frame", []), " (a field settlement never changes)")
 
 
 def _register_whole(id: str, statement: str, severity: str, section: str, operations: tuple) -> None:
@@ -220,7 +271,8 @@ for _name, (_statement, _severity, _section) in SUBSTEPS.items():
 
 effect_check(
     "settlement-frame",
-    "Era settlement changes no field that none of its sub-steps changes.",
+    "Era settlement changes no field that none of its sub-steps may change (records' identities, owners, "
+    "prices, HyperNode and Link records other than accrual and validity, roles, allocations...).",
     "high", "9",
     (AdvanceEra,),
 )(_frame)

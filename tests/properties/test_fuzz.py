@@ -305,7 +305,7 @@ def test_registry_entries_are_complete():
     for invariant in REGISTRY.values():
         assert invariant.statement.endswith(".")
         assert invariant.severity in ("critical", "high", "medium")
-        assert invariant.kind in ("state", "step")
+        assert invariant.kind in ("state", "step", "effect")
 
 
 def test_fuzz_command_prints_json_and_exits_1_when_incomplete(monkeypatch, capsys):

@@ -59,10 +59,14 @@ def wrap(monkeypatch, op_class, after=None, before=None):
     monkeypatch.setitem(transition.HANDLERS, op_class, broken)
 
 
-def first_violation() -> set[str]:
+def first_violation(kinds: tuple[str, ...] = ("state", "step")) -> set[str]:
+    """The checks of these kinds that report the first violating step of the scenario.
+
+    The pinned effects (kind ``effect``) see nearly every breakage too; the state and step invariants are
+    judged among themselves, the effect checks among themselves (:data:`EFFECT_BREAKAGES`)."""
     _, index, violations = run_scenario()
     assert index is not None, "the broken transition went unnoticed"
-    return {violation.invariant for violation in violations}
+    return {violation.invariant for violation in violations if REGISTRY[violation.invariant].kind in kinds}
 
 
 # --- the breakages ------------------------------------------------------------------------------
@@ -329,7 +333,8 @@ BREAKAGES = {
 
 
 def test_every_registered_invariant_has_a_breakage():
-    assert set(BREAKAGES) == set(REGISTRY)
+    assert set(BREAKAGES) | set(EFFECT_BREAKAGES) == set(REGISTRY)
+    assert set(EFFECT_BREAKAGES) == {i.id for i in REGISTRY.values() if i.kind == "effect"}
     assert len(REGISTRY) >= 15
 
 
@@ -344,3 +349,174 @@ def test_broken_transition_is_reported_by_exactly_its_invariant(invariant, monke
     breakage(monkeypatch)
     assert invariant in expected
     assert first_violation() == expected
+
+
+# --- the pinned effects: each check fails on a transition that pays, records or schedules the wrong value
+def _replace(mp, module, name, function):
+    mp.setattr(module, name, function)
+
+
+def break_ledger_effects(mp):
+    def short(state, op):
+        # the recipient is credited one unit less and the sender debited one unit less: supply is conserved
+        ledger.increase_balance(state, op.chain, op.to, -1)
+        ledger.increase_balance(state, op.chain, op.sender, 1)
+
+    wrap(mp, Transfer, after=short)
+
+
+def break_governance_effects(mp):
+    def other_value(state, op):
+        change = state.pending_changes[-1]
+        info = PARAMETER_TABLE[change.name]
+        change.value = info.lower if change.value != info.lower else info.lower + 1
+
+    wrap(mp, ProposeParameterChange, after=other_value)
+
+
+def break_hypernode_effects(mp):
+    from spec.operations import RegisterHyperNode
+
+    def elsewhere(state, op):
+        state.hypernodes[state.next_id["hypernode"] - 1].location = "FR" if op.location != "FR" else "NL"
+
+    wrap(mp, RegisterHyperNode, after=elsewhere)
+
+
+def break_link_effects(mp):
+    def longer(state, op):
+        state.links[op.link].unstaking_period += 1  # the stake records a period that is not in force
+
+    wrap(mp, StakeLink, after=longer)
+
+
+def break_scalernode_effects(mp):
+    def shorter(state, op):
+        state.scalernodes[state.next_id["scalernode"] - 1].commitment_end_era -= 1
+
+    wrap(mp, transition_class("RegisterScalerNode"), after=shorter)
+
+
+def break_booking_effects(mp):
+    from spec import bookings
+
+    mp.setattr(bookings, "compute_access_fee", lambda params, price, tb, days:
+               bookings.compute_utilisation_total(params, price, tb, days) + 1)  # nearly no margin
+
+
+def break_report_effects(mp):
+    def up_instead(state, op):
+        state.reports.down_votes[op.scaler] = state.reports.down_votes.get(op.scaler, 0) & ~(1 << op.hypernode)
+
+    wrap(mp, ReportScalerNode, after=up_instead)
+
+
+def break_slash_effects(mp):
+    original = slashing.compute_slash_amount
+    mp.setattr(slashing, "compute_slash_amount", lambda state, at_risk: original(state, at_risk) + 1)  # rounds up
+
+
+def break_settlement_challenge_results(mp):
+    mp.setattr(spec_eras, "is_quorum", lambda part, whole, quorum_bps: whole > 0)  # no report is needed
+
+
+def break_settlement_overdue_faults(mp):
+    original = slashing.process_overdue_faults
+
+    def halve(state, era):
+        before = {key: fault.executed for key, fault in state.faults.items()}
+        events = original(state, era)
+        for key, fault in state.faults.items():
+            if fault.executed and not before[key] and fault.amount > 1:
+                state.scalernodes[key[1]].node_collateral += 1  # one unit of the slash is given back
+                state.protocol_treasury -= 1
+                state.totals.slashed -= 1
+                fault.amount -= 1
+        return events
+
+    mp.setattr(spec_eras, "process_overdue_faults", halve)
+
+
+def break_settlement_link_accrual(mp):
+    from spec import links
+
+    original = links.compute_era_link_reward
+    mp.setattr(links, "compute_era_link_reward", lambda state, era: max(0, original(state, era) - 1))
+
+
+def break_settlement_bookings(mp):
+    from spec import bookings
+
+    mp.setattr(bookings, "compute_utilisation_due",
+               lambda booking, era: booking.utilisation_total * max(0, min(era - booking.start_era,
+                                                                         booking.end_era - booking.start_era))
+               // (booking.end_era - booking.start_era))  # one era behind
+
+
+def break_settlement_hp_rewards(mp):
+    from spec import rewards
+
+    original = rewards.compute_capacity_reward
+    mp.setattr(rewards, "compute_capacity_reward", lambda *args: original(*args) // 2)
+
+
+def break_settlement_delegator_returns(mp):
+    from spec import rewards
+
+    original = rewards.compute_delegator_return
+    mp.setattr(rewards, "compute_delegator_return", lambda *args: original(*args) + 1)
+
+
+def break_settlement_era_start(mp):
+    def keep_reports(state):
+        reports = state.reports
+        events = original_start(state)
+        state.reports = reports  # the era's reports are not cleared
+        return events
+
+    original_start = spec_eras.start_next_era
+    mp.setattr(spec_eras, "start_next_era", keep_reports)
+
+
+def break_settlement_frame(mp):
+    def relabel(state, op):
+        for hypernode in state.hypernodes.values():
+            hypernode.endpoint = hypernode.endpoint + "/"
+
+    wrap(mp, AdvanceEra, after=relabel)
+
+
+def transition_class(name: str) -> type:
+    return next(cls for cls in transition.HANDLERS if cls.__name__ == name)
+
+
+EFFECT_BREAKAGES = {
+    "ledger-effects": (break_ledger_effects, {"ledger-effects"}),
+    "governance-effects": (break_governance_effects, {"governance-effects"}),
+    "hypernode-effects": (break_hypernode_effects, {"hypernode-effects"}),
+    "link-effects": (break_link_effects, {"link-effects"}),
+    "scalernode-effects": (break_scalernode_effects, {"scalernode-effects"}),
+    "booking-effects": (break_booking_effects, {"booking-effects"}),
+    "report-effects": (break_report_effects, {"report-effects"}),
+    "slash-effects": (break_slash_effects, {"slash-effects"}),
+    "settlement-challenge-results": (break_settlement_challenge_results,
+                                     {"settlement-challenge-results", "settlement-hp-rewards"}),
+    "settlement-overdue-faults": (break_settlement_overdue_faults, {"settlement-overdue-faults"}),
+    "settlement-link-accrual": (break_settlement_link_accrual, {"settlement-link-accrual"}),
+    "settlement-bookings": (break_settlement_bookings, {"settlement-bookings", "settlement-hp-rewards"}),
+    "settlement-hp-rewards": (break_settlement_hp_rewards, {"settlement-hp-rewards"}),
+    "settlement-delegator-returns": (break_settlement_delegator_returns, {"settlement-delegator-returns"}),
+    "settlement-era-start": (break_settlement_era_start, {"settlement-era-start"}),
+    "settlement-frame": (break_settlement_frame, {"settlement-frame"}),
+}
+"""Effect check -> (breakage, the effect checks that report its first violating step). A booking released one
+era late also pays its HP less that era, and a node wrongly found down is not paid: the HP reward sub-step
+produces those values, so it reports them too."""
+
+
+@pytest.mark.parametrize("check", list(EFFECT_BREAKAGES))
+def test_broken_effect_is_reported_by_exactly_its_check(check, monkeypatch):
+    breakage, expected = EFFECT_BREAKAGES[check]
+    breakage(monkeypatch)
+    assert check in expected
+    assert first_violation(("effect",)) == expected
