@@ -33,10 +33,10 @@ from properties.effects.rules import (
     is_valid,
     month_of,
     need,
-    staked_links,
+    staked_by_hypernode,
     verified_nodes,
-    weight,
 )
+from properties.effects.rules import weights as era_weights
 from spec.operations import AdvanceEra, ExecuteSlash, ReportHyperNode, ReportScalerNode
 from spec.reasons import Reason
 from spec.state import EraReports, Fault, State
@@ -179,7 +179,7 @@ def settle_challenge_results(s: State, plan: Settlement) -> None:
     ``downtime_quorum_bps`` of the active Link weight; an active HyperNode is faulty when strictly more than
     ``hypernode_fault_quorum_bps`` of the verified ScalerNodes report it unanswered [A]."""
     era = plan.era
-    weights = {hypernode: weight(s, hypernode, era) for hypernode in sorted(s.hypernodes)}
+    weights = era_weights(s, era)
     total = sum(weights.values())
     verified = verified_nodes(s)
     for scaler in verified:
@@ -221,10 +221,11 @@ def settle_link_accrual(s: State, plan: Settlement) -> None:
         return
     per_era = s.link_curve[month] // eras_per_month(s)
     entitlement = link_entitlement(s)
-    for hypernode in sorted(s.hypernodes):
-        if not is_active(s, hypernode, era):
+    active = era_weights(s, era)
+    for hypernode, links in sorted(staked_by_hypernode(s).items()):
+        if active.get(hypernode, 0) == 0:
             continue
-        for link_id in staked_links(s, hypernode):
+        for link_id in links:
             link = s.links[link_id]
             if is_valid(link, era):
                 link.accrued += min(per_era, entitlement - link.accrued)

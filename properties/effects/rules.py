@@ -105,6 +105,26 @@ def staked_links(s: State, hypernode: int) -> list[int]:
     return found
 
 
+def staked_by_hypernode(s: State) -> dict[int, list[int]]:
+    """HyperNode id -> the Links staked (not unstaking) to it, by id: one pass over the Links."""
+    found: dict[int, list[int]] = {}
+    for link_id in sorted(s.links):
+        link = s.links[link_id]
+        if link.status is LinkStatus.STAKED_HYPERNODE:
+            found.setdefault(link.target, []).append(link_id)
+    return found
+
+
+def weights(s: State, era: int) -> dict[int, int]:
+    """Registered HyperNode id -> its weight in ``era`` (see :func:`weight`), for every registered HyperNode."""
+    staked = staked_by_hypernode(s)
+    found = {}
+    for hypernode in sorted(s.hypernodes):
+        if s.hypernodes[hypernode].status is HyperNodeStatus.REGISTERED:
+            found[hypernode] = sum(1 for link_id in staked.get(hypernode, ()) if is_valid(s.links[link_id], era))
+    return found
+
+
 def weight(s: State, hypernode: int, era: int) -> int:
     """A registered HyperNode's weight: its valid staked Links in ``era`` [A]; 0 when not registered."""
     record = s.hypernodes.get(hypernode)

@@ -15,7 +15,7 @@ which TGE-dated edges are near.
 from __future__ import annotations
 
 from models.schedules import unlocked
-from properties.effects.rules import day_of, is_active, is_valid, month_of
+from properties.effects.rules import day_of, is_active, month_of
 from properties.fuzz import config as actors
 from properties.fuzz.targets import CALENDAR_RULES, TARGETS
 from spec.operations import (
@@ -274,7 +274,8 @@ class _EdgeRules:
     # --- ScalerNodes and bookings ----------------------------------------------------------------------
     def edge_commitment_end(self, offset: int) -> bool:
         candidates = [(node.commitment_end_era, scaler) for scaler, node in sorted(self.state.scalernodes.items())
-                      if node.status is not ScalerNodeStatus.REMOVED and node.commitment_end_era + offset >= self.state.era]
+                      if node.status is not ScalerNodeStatus.REMOVED
+                      and node.commitment_end_era + offset >= self.state.era]
         if not candidates:
             return False
         end, scaler = min(candidates)

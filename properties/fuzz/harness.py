@@ -234,7 +234,9 @@ def merge_reports(reports: list[dict[str, Any]], seconds: float, profile: Profil
         return dict(sorted(table.items()))
 
     operations = merged_counts("operations")
-    gaps = Coverage(operations=operations).gaps()
+    targets = set().union(*(report.get("targets_reached", ()) for report in reports))
+    union = Coverage(operations=operations, targets=targets)
+    gaps = union.gaps()
     violations = [violation for report in reports for violation in report["violations"]]
     steps = sum(report["steps"] for report in reports)
     checked = sum(report["throughput"]["checked_steps"] for report in reports)
@@ -264,6 +266,8 @@ def merge_reports(reports: list[dict[str, Any]], seconds: float, profile: Profil
         "violations": violations,
         "coverage_gaps": gaps,
         "coverage_enforced": profile.enforce_coverage,
+        "targets": union.target_report(),
+        "targets_reached": sorted(targets),
         "passed": not violations and not (gaps and profile.enforce_coverage),
         "hypothesis_output": [line for report in reports for line in report["hypothesis_output"]][-20:],
     }

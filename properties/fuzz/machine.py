@@ -34,8 +34,8 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
-from properties.fuzz import config as actors
 from models.schedules import unlocked
+from properties.fuzz import config as actors
 from properties.fuzz.clone import clone
 from properties.fuzz.config import CALENDARS, Calendar, fuzz_genesis
 from properties.fuzz.draws import draws_for

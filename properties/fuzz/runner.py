@@ -4,13 +4,18 @@
 (:mod:`properties.fuzz.clone`), :func:`spec.transition.apply`, then every step invariant on
 (pre, op, outcome, post) and every state invariant on the post-state.
 
-One shortcut, exact: a state invariant is a function of the state alone. When an operation is rejected
-and its post-state equals its pre-state field by field, and that pre-state is the post-state of the
-previous step, which passed every state invariant, then the post-state passes them too; the checker
-takes that verdict instead of evaluating them again (``Timing.state_checks_reused`` counts these steps).
-Every step invariant is still evaluated on every step, ``rejection-leaves-state-unchanged`` among them.
+Every step also runs the pinned effects (:mod:`properties.invariants.effects`): the independent prediction
+of the outcome and the post-state, compared for equality.
+
+One shortcut, exact: a state invariant is a function of the state fields it reads
+(:data:`properties.invariants.frames.READS`, checked by test). The checker keeps each state invariant's
+verdict on the current state and, after a step, evaluates again only those that read a field the step may
+have changed: none after a rejected operation whose post-state equals its pre-state; after an accepted one
+whose post-state equals the prediction, the fields its expected effect writes
+(:data:`properties.effects.WRITES`); every invariant after any other step. ``Timing.state_checks_reused``
+counts the verdicts taken over. Every step invariant and effect check is still evaluated on every step.
 The shortcut relies on one contract: the checker's state changes only through :meth:`Checker.step`, or
-by assigning ``checker.state``, which forgets the verdict. The fuzz tests check that the state machine
+by assigning ``checker.state``, which forgets the verdicts. The fuzz tests check that the state machine
 keeps this contract.
 """
 
@@ -22,10 +27,14 @@ from typing import Any
 
 import attrs
 
+from properties.effects import WRITES
 from properties.fuzz.clone import clone
 from properties.fuzz.config import fuzz_genesis
 from properties.fuzz.targets import CALENDAR_RULES, SHAPES, TARGETS, Observer
-from properties.invariants import Violation, check_effects, check_state, check_step
+from properties.invariants import Violation, check_step, state_invariants
+from properties.invariants.effects import compare, effect_violations
+from properties.invariants.frames import READS
+from properties.invariants.registry import evaluate_state_invariant
 from spec.operations import OPERATION_TYPES, Operation
 from spec.reasons import Reason
 from spec.state import State
@@ -139,7 +148,9 @@ class Timing:
     step_invariants: float = 0.0
     state_invariants: float = 0.0
     state_checks_reused: int = 0
-    """Steps whose unchanged post-state took the previous step's state-invariant verdict (module docstring)."""
+    """State-invariant verdicts taken over from the state before the step (module docstring)."""
+    state_checks_run: int = 0
+    """State-invariant evaluations."""
 
     @property
     def total(self) -> float:
@@ -152,6 +163,7 @@ class Timing:
             "seconds_in_checked_steps": round(total, 3),
             "checked_steps_per_second": round(self.steps / total, 1) if total else None,
             "state_checks_reused": self.state_checks_reused,
+            "state_checks_run": self.state_checks_run,
             "seconds": {
                 "clone_pre_state": round(self.clone, 3),
                 "apply": round(self.apply, 3),
@@ -183,8 +195,8 @@ class Checker:
     @state.setter
     def state(self, state: State) -> None:
         self._state = state
-        self._passed = False
-        """Whether the current state passed every state invariant (set by :meth:`step`)."""
+        self._verdicts: dict[str, list[Violation]] | None = None
+        """State invariant id -> its violations on the current state (set by :meth:`step`)."""
 
     def step(self, op: Operation, rule: str | None = None) -> tuple[Outcome, list[Violation]]:
         timing = TIMING
@@ -197,15 +209,11 @@ class Checker:
         self.coverage.record(rule or type(op).__name__, op, outcome)
         recorded = perf_counter()
         violations = check_step(pre, op, outcome, self.state)
-        violations.extend(check_effects(pre, op, outcome, self.state))
         self.observer.observe(pre, op, outcome, self.state)
+        report = compare(pre, op, outcome, self.state)
+        violations.extend(effect_violations(report))
         stepped = perf_counter()
-        if self._passed and not outcome.accepted and self._state == pre:
-            timing.state_checks_reused += 1  # the same state as before the step, which passed (docstring)
-        else:
-            found = check_state(self._state)
-            self._passed = not found
-            violations.extend(found)
+        violations.extend(self._check_state(self._changed_fields(pre, op, outcome, report)))
         finished = perf_counter()
         timing.steps += 1
         timing.clone += cloned - started
@@ -213,6 +221,31 @@ class Checker:
         timing.step_invariants += stepped - recorded
         timing.state_invariants += finished - stepped
         return outcome, violations
+
+    def _changed_fields(self, pre: State, op: Operation, outcome: Outcome, report) -> tuple[str, ...] | None:
+        """The state fields the step may have changed, or None when that is not known exactly."""
+        if report.outcome_message is not None or report.differences:
+            return None
+        if outcome.accepted:
+            return WRITES[type(op)]
+        return () if self._state == pre else None
+
+    def _check_state(self, changed: tuple[str, ...] | None) -> list[Violation]:
+        """Every state invariant's violations on the current state, reusing the verdicts (module docstring)."""
+        timing = TIMING
+        previous = self._verdicts
+        verdicts: dict[str, list[Violation]] = {}
+        found: list[Violation] = []
+        for invariant in state_invariants():
+            if previous is not None and changed is not None and READS[invariant.id].isdisjoint(changed):
+                verdicts[invariant.id] = previous[invariant.id]
+                timing.state_checks_reused += 1
+            else:
+                verdicts[invariant.id] = evaluate_state_invariant(invariant, self._state)
+                timing.state_checks_run += 1
+            found.extend(verdicts[invariant.id])
+        self._verdicts = verdicts
+        return found
 
     def run(self, op: Operation, rule: str | None = None) -> Outcome:
         """Apply ``op``; raise :class:`InvariantViolation` listing every violation if any."""

@@ -185,7 +185,7 @@ def _advance(observer: Observer, pre: Any, op: Any, outcome: Any, post: Any) -> 
             observer.hit("curve-end", -1)
     if any(node.status is ScalerNodeStatus.VERIFIED for node in pre.scalernodes.values()):
         observer.hit("subsidy-end", era - pre.params.subsidy_end_era)
-    for link_id, link in pre.links.items():
+    for link in pre.links.values():
         if link.status is LinkStatus.STAKED_HYPERNODE:
             observer.hit("link-expiry", era - link.expiry_era)
     for booking in pre.bookings.values():
@@ -218,7 +218,8 @@ def _mixed_links(observer: Observer, pre: Any, era: int) -> None:
         if len(links) < 3:
             continue
         valid = [is_valid(link, era) for _, link in links]
-        shortened = any(link.expiry_era < observer.minted_expiry.get(link_id, link.expiry_era) for link_id, link in links)
+        minted = observer.minted_expiry
+        shortened = any(link.expiry_era < minted.get(link_id, link.expiry_era) for link_id, link in links)
         if any(valid) and not all(valid) and shortened:
             observer.hits.add("links-mixed-on-hypernode")
 

@@ -8,6 +8,7 @@ Importing this package registers every invariant, in a fixed order (module by mo
 from __future__ import annotations
 
 from properties.invariants import effects, eras, links, nodes, rewards, roles, slashing, supply  # noqa: F401  (registers)
+from properties.invariants.effects import check_effects
 from properties.invariants.registry import (
     REGISTRY,
     SEVERITIES,
@@ -20,7 +21,6 @@ from properties.invariants.registry import (
     state_invariants,
     step_invariants,
 )
-from properties.invariants.effects import check_effects
 
 order_registry()
 

@@ -287,7 +287,11 @@ for _invariant in list(REGISTRY.values()):
 
 def check_effects(pre: Any, op: Any, outcome: Any, post: Any) -> list[Violation]:
     """Every violation of the effect checks by the step ``pre --op--> post`` (concrete States)."""
-    report = compare(pre, op, outcome, post)
+    return effect_violations(compare(pre, op, outcome, post))
+
+
+def effect_violations(report: EffectReport) -> list[Violation]:
+    op = report.op
     if report.outcome_message is None and not report.differences:
         return []
     found = []

@@ -118,6 +118,10 @@ def _evaluate(invariant: Invariant, views: tuple) -> list[Violation]:
     return [Violation(invariant.id, message) for message in messages]
 
 
+def evaluate_state_invariant(invariant: Invariant, state: Any) -> list[Violation]:
+    return _evaluate(invariant, (ConcreteView(state),))
+
+
 def check_state(state: Any, only: Iterable[str] | None = None) -> list[Violation]:
     """Every violation of every state invariant (or of those in ``only``) by ``state``."""
     view = ConcreteView(state)
