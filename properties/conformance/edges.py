@@ -52,10 +52,21 @@ def _wrong_values(name: str, field_type: typing.Any, value: typing.Any, negative
     return [candidate for candidate in (0, 9_999, HUGE) if candidate != value]
 
 
-def _rejection(state: State, op: Operation) -> Reason | None:
-    """The reference's reason for ``op`` in ``state`` (None when accepted); ``state`` is not changed."""
-    outcome = apply(copy.deepcopy(state), op)
-    return None if outcome.accepted else outcome.reason
+class _Probe:
+    """Applies candidates to a working copy of a state. A rejected operation changes nothing, so the copy is
+    renewed only after an accepted candidate."""
+
+    def __init__(self, state: State) -> None:
+        self.pristine = state
+        self.working = copy.deepcopy(state)
+
+    def rejection(self, op: Operation) -> Reason | None:
+        """The reference's reason for ``op`` (None when accepted)."""
+        outcome = apply(self.working, op)
+        if outcome.accepted:
+            self.working = copy.deepcopy(self.pristine)
+            return None
+        return outcome.reason
 
 
 def _has_negative(op: Operation) -> bool:
@@ -65,12 +76,13 @@ def _has_negative(op: Operation) -> bool:
 def failing_variants(state: State, op: Operation, negative: bool) -> list[Operation]:
     """Single-input failures, then pairs of failures with different reasons (module docstring); with
     ``negative``, only the variants that hold a negative value, else only those that do not."""
+    probe = _Probe(state)
     singles: list[tuple[str, Operation, Reason]] = []
     for name, field_type in get_operation_fields(type(op)):
         for wrong in _wrong_values(name, field_type, getattr(op, name), False) + (
                 _wrong_values(name, field_type, getattr(op, name), True) if field_type is int else []):
             variant = attrs.evolve(op, **{name: wrong})
-            reason = _rejection(state, variant)
+            reason = probe.rejection(variant)
             if reason is not None:
                 singles.append((name, variant, reason))
     chosen = [variant for _, variant, _ in singles]
@@ -79,7 +91,7 @@ def failing_variants(state: State, op: Operation, negative: bool) -> list[Operat
             if first_name == second_name or first_reason is second_reason:
                 continue
             pair = attrs.evolve(first, **{second_name: getattr(second, second_name)})
-            if _rejection(state, pair) is not None and pair not in chosen:
+            if probe.rejection(pair) is not None and pair not in chosen:
                 chosen.append(pair)
     return [variant for variant in chosen if _has_negative(variant) == negative][:MAX_CANDIDATES]
 
@@ -110,8 +122,9 @@ def find_sources() -> dict[str, Source]:
                     continue
                 found[name] = Source(item, tuple(state_operations[:index]), op)
     for item in get_scenarios():  # operations never accepted (Mint): their first use
-        for index, op in enumerate(item.run().operations):
-            found.setdefault(type(op).__name__, Source(item, tuple(item.run().operations[:index]), op))
+        operations = item.run().operations
+        for index, op in enumerate(operations):
+            found.setdefault(type(op).__name__, Source(item, tuple(operations[:index]), op))
     return found
 
 
