@@ -32,12 +32,15 @@ def _announce(message: dict) -> None:
 
 def fuzz_on_cluster(args: argparse.Namespace, progress: Callable[[int, float], None]) -> dict[str, Any]:
     """The campaign of ``icnspec fuzz --cluster ADDRESS [--redis URL]``."""
+    from properties.cluster.database import check_redis
     from properties.cluster.engine import connect, parse_address
     from properties.cluster.fuzz import run_fuzz_cluster
 
     if args.cluster is None:
         raise UsageError("--redis needs --cluster (on this machine: --cluster local:2)")
     address = parse_address(args.cluster)
+    if args.redis:
+        check_redis(args.redis)  # before starting or joining a cluster
     with connect(address) as client:
         return run_fuzz_cluster(client, address, args.profile, jobs=args.jobs, seed=args.seed, redis_url=args.redis,
                                 progress=progress, on_event=_announce)
