@@ -10,6 +10,7 @@ failure of the run, never as a pass. Workers tell the client what they do throug
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
@@ -101,10 +102,10 @@ def connect(address: ClusterAddress) -> Iterator[Any]:
                                         set_as_default=False)
         else:
             client = distributed.Client(address.target, timeout=CONNECT_SECONDS, set_as_default=False)
-    except OSError as error:
+    except (OSError, RuntimeError, ValueError, KeyError) as error:  # no scheduler, bad scheduler file, no worker
         if cluster is not None:
             cluster.close()
-        raise ClusterError(f"--cluster {address}: cannot reach the scheduler: {error}") from None
+        raise ClusterError(f"--cluster {address}: cannot start or reach the scheduler: {error}") from None
     try:
         try:
             client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
@@ -119,9 +120,9 @@ def connect(address: ClusterAddress) -> Iterator[Any]:
 
 def describe(client: Any, address: ClusterAddress) -> dict[str, Any]:
     """The cluster as the report records it: address, workers, threads."""
-    workers = client.scheduler_info(n_workers=-1)["workers"]
-    return {"address": str(address), "scheduler": client.scheduler.address, "workers": len(workers),
-            "threads": sum(worker["nthreads"] for worker in workers.values())}
+    threads = client.nthreads()  # {worker address: threads}, every worker
+    return {"address": str(address), "scheduler": client.scheduler.address, "workers": len(threads),
+            "threads": sum(threads.values())}
 
 
 # --- the code the workers run ---------------------------------------------------------------------
@@ -221,11 +222,12 @@ def run_tasks(client: Any, function: Callable, payloads: Sequence[Any], watch: T
     index_of = {future.key: index for index, future in enumerate(futures)}
     for future in distributed.as_completed(futures, loop=client.loop):
         index = index_of[future.key]
-        error = future.exception() if future.status == "error" else None
-        if error is not None:
+        try:
+            result = future.result()
+        except (Exception, asyncio.CancelledError) as error:  # lost too often, refused, or cancelled
             yield index, TaskLost(f"{labels[index]}: {type(error).__name__}: {error}")
         else:
-            yield index, future.result()
+            yield index, result
         future.release()
 
 

@@ -230,3 +230,12 @@ def test_a_campaign_is_split_as_on_one_machine_with_a_key_per_task():
 def test_redis_passwords_stay_out_of_reports():
     assert redact("redis://user:secret@cache.internal:6380/2") == "redis://user:***@cache.internal:6380/2"
     assert redact("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+
+
+def test_a_scheduler_nobody_runs_is_one_line_and_exit_code_2(distributed, monkeypatch, capsys):
+    from tests.cluster.conftest import _free_port
+
+    monkeypatch.setattr(engine, "CONNECT_SECONDS", 1.0)
+    assert main(["prove", "--cluster", f"tcp://127.0.0.1:{_free_port()}", "--operation", "Transfer"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "cannot start or reach the scheduler" in error and len(error.splitlines()) == 1
