@@ -55,10 +55,10 @@ def test_a_campaign_with_a_worker_killed_mid_run_reports_what_one_machine_report
     with get_mutant(BRIDGE_BUG).applied():
         alone = harness.run_fuzz_parallel(PROFILE, jobs=JOBS, seed=SEED, regressions=None)
     assert not alone["passed"] and _violated(alone)  # the bug is found: what follows compares failures
-    # When the same campaign runs on a local cluster of 2 worker processes with the same bug, the example
-    # database on Redis, and the worker that starts the first task is killed while it runs it
+    # When the same campaign runs on a local cluster of 3 worker processes with the same bug, the example
+    # database on Redis, and the worker that starts the first task is killed as soon as it has started it
     kill = KillOnce(lambda message: message["event"] == "started")
-    address = parse_address("local:2")
+    address = parse_address("local:3")
     with connect(address) as client:
         client.register_plugin(MutantPlugin(BRIDGE_BUG))
         report = run_fuzz_cluster(client, address, PROFILE, jobs=JOBS, seed=SEED, redis_url=redis_url,
@@ -66,7 +66,7 @@ def test_a_campaign_with_a_worker_killed_mid_run_reports_what_one_machine_report
     # Then the killed task was run again by another worker, and no task was lost
     assert kill.killed is not None
     assert report["cluster"]["requeued"] == [f"seed {kill.killed['seed']}"]
-    assert report["cluster"]["lost"] == [] and report["cluster"]["tasks"] == JOBS
+    assert report["cluster"]["lost"] == [] and report["cluster"]["tasks"] == JOBS == report["cluster"]["workers"]
     # and the verdicts are the single-machine ones: per seed, the same failures; the same invariants broken
     assert [(worker["seed"], worker["violations"]) for worker in report["workers"]] == \
         [(worker["seed"], worker["violations"]) for worker in alone["workers"]]
@@ -114,7 +114,7 @@ def test_proof_units_with_a_worker_killed_mid_unit_give_the_single_machine_verdi
     alone = run_prover(jobs=1, **PROOF_OPTIONS)
     assert alone["obligations"] and alone["passed"]
     # When the same units run on a local cluster of 2 workers and the worker that starts BookCapacity's step
-    # unit is killed while it runs it
+    # unit is killed as soon as it has started it
     kill = KillOnce(lambda message: message["event"] == "started" and message["unit"] == "step BookCapacity")
     address = parse_address("local:2")
     with connect(address) as client:
