@@ -239,3 +239,11 @@ def test_a_scheduler_nobody_runs_is_one_line_and_exit_code_2(distributed, monkey
     assert main(["prove", "--cluster", f"tcp://127.0.0.1:{_free_port()}", "--operation", "Transfer"]) == 2
     error = capsys.readouterr().err.strip()
     assert "cannot start or reach the scheduler" in error and len(error.splitlines()) == 1
+
+
+def test_a_worker_on_other_code_refuses_its_task():
+    from properties.cluster import tasks
+
+    tasks._check_code(engine.code_fingerprint())  # the same source: accepted
+    with pytest.raises(tasks.CodeMismatch, match="install the same commit"):
+        tasks._check_code("0" * 64)
