@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from properties.cli import non_negative_int, positive_int
+from properties.cluster.options import add_cluster_arguments, cluster_lines, fuzz_on_cluster
 
 NAME = "fuzz"
 HELP = "run the protocol state machine (every invariant after every step) and check coverage"
@@ -29,9 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs",
         type=positive_int,
-        default=1,
+        default=None,
         help="split the profile's examples across this many processes (seeds seed, seed+1, ...; coverage "
-        "judged on the union); default 1",
+        "judged on the union); default 1, on a cluster its worker threads",
     )
     parser.add_argument(
         "--seed",
@@ -39,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="run with this seed instead of the profile's (derandomized for ci, random otherwise)",
     )
+    add_cluster_arguments(parser, redis=True)
 
 
 def _table(report: dict) -> str:
@@ -76,6 +78,7 @@ def _table(report: dict) -> str:
         )
         lines += [f"    {line}" for line in violation["message"].splitlines()[:30]]
     lines.append("")
+    lines += cluster_lines(report)
     lines.append("PASS" if report["passed"] else "FAIL")
     return "\n".join(lines)
 
@@ -87,7 +90,10 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"\r  {steps:,} steps, {seconds:.0f} s")
         sys.stderr.flush()
 
-    report = run_fuzz_parallel(args.profile, jobs=args.jobs, seed=args.seed, progress=progress)
+    if args.cluster or args.redis:
+        report = fuzz_on_cluster(args, progress)
+    else:
+        report = run_fuzz_parallel(args.profile, jobs=args.jobs or 1, seed=args.seed, progress=progress)
     sys.stderr.write("\n")
     if args.json:
         print(report_json(report))

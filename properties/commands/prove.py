@@ -17,6 +17,7 @@ import sys
 import time
 
 from properties.cli import UsageError, non_negative_int, positive_float, positive_int
+from properties.cluster.options import add_cluster_arguments, cluster_lines, prove_on_cluster
 
 NAME = "prove"
 HELP = "prove every invariant inductive (Init and each operation), check vacuity, BMC and model agreement"
@@ -30,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT,
                         help=f"seconds per solver query; a timeout is 'unknown', never proved "
                              f"(default {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--jobs", type=positive_int, default=2, help="parallel processes (default 2)")
+    parser.add_argument("--jobs", type=positive_int, default=None, help="parallel processes (default 2)")
+    add_cluster_arguments(parser, redis=False)
     parser.add_argument("--depth", type=positive_int, default=DEFAULT_DEPTH,
                         help=f"bounded model checking depth from each start (default {DEFAULT_DEPTH})")
     parser.add_argument("--agreement-steps", type=non_negative_int, default=None,
@@ -89,6 +91,7 @@ def _table(report: dict) -> str:
         lines.append(f"  ERROR in {error['unit']}: {error['error']}")
     counts = report["counts"]
     lines.append("")
+    lines += cluster_lines(report)
     lines.append(f"  obligations: {counts.get('proved', 0)} proved, "
                  f"{counts.get('counterexample', 0)} counterexample(s), "
                  f"{counts.get('unknown', 0)} unknown, of {len(report['obligations'])}")
@@ -112,9 +115,12 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"\r  {done}/{total} units, {time.perf_counter() - began:.0f} s (last: {label})".ljust(78))
         sys.stderr.flush()
 
-    report = run_prover(bound=args.bound, timeout=args.timeout, jobs=args.jobs, progress=progress,
-                        depth=args.depth, agreement_steps=agreement_steps, vacuity=not args.no_vacuity,
-                        operations=args.operation)
+    options = dict(bound=args.bound, timeout=args.timeout, progress=progress, depth=args.depth,
+                   agreement_steps=agreement_steps, vacuity=not args.no_vacuity, operations=args.operation)
+    if args.cluster:
+        report = prove_on_cluster(args, **options)
+    else:
+        report = run_prover(jobs=args.jobs or 2, **options)
     sys.stderr.write("\n")
     text = json.dumps(report, indent=1, sort_keys=False, default=str)
     if args.out:

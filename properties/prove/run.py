@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from models.symbolic_state import Bounds
 from spec.operations import OPERATION_TYPES, AdvanceEra, ExecuteSlash
@@ -176,9 +176,12 @@ def _unit_owed(unit: tuple, bounds: Bounds) -> list[dict]:
 def run_prover(bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT, jobs: int = 2,
                progress: Callable[[str, int, int], None] | None = None, depth: int = DEFAULT_DEPTH,
                agreement_steps: int = AGREEMENT_RUNS * AGREEMENT_STEPS_PER_RUN, vacuity: bool = True,
-               operations: list[str] | None = None) -> dict:
+               operations: list[str] | None = None,
+               executor: Callable[[list[tuple]], Iterable[tuple[tuple, dict]]] | None = None) -> dict:
     """Run everything; returns the report (see :func:`summarize`). ``progress(label, done, total)`` is
-    called after each unit."""
+    called after each unit. ``executor``, when given, runs the units instead of the process pool: it takes
+    the :func:`run_unit` argument tuples and yields each unit's (unit, found) in any order (a cluster's,
+    :mod:`properties.cluster.prove`)."""
     began = time.perf_counter()
     bounds = Bounds(K=bound)
     units = plan_units(bounds, agreement_steps, vacuity, operations)
@@ -197,6 +200,10 @@ def run_prover(bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT, job
             progress(" ".join(str(part) for part in unit[:2]), done, len(units))
 
     def execute(arguments: list[tuple]) -> None:
+        if executor is not None:
+            for unit, found in executor(arguments):
+                collect(unit, found)
+            return
         if jobs <= 1:
             for argument in arguments:
                 collect(*run_unit(*argument))
