@@ -121,6 +121,41 @@ def import_project_modules() -> None:
     _IMPORTED.append(True)
 
 
+_PINNED: list = []
+
+
+@contextlib.contextmanager
+def project_constants():
+    """Hypothesis' pool of "local" constants pinned to the literals of the project's own modules.
+
+    Hypothesis collects that pool from the imported modules whose files are outside site-packages, so the
+    same profile and seed drew different examples after ``pip install .`` (the project in site-packages: no
+    local constants) and ``pip install -e .`` (the project local), and again under pytest (the test modules
+    local too). Inside this block the pool is exactly the constants of :data:`PROJECT_PACKAGES`, wherever
+    they are installed and whatever else is imported. (It patches ``_get_local_constants`` of Hypothesis'
+    provider module; when a Hypothesis version has no such function the block changes nothing.)"""
+    from hypothesis.internal.conjecture import providers
+
+    original = getattr(providers, "_get_local_constants", None)
+    if original is None or not hasattr(providers, "constants_from_module"):
+        yield
+        return
+    if not _PINNED:
+        import_project_modules()
+        constants = providers.Constants()
+        for name in sorted(sys.modules):
+            if name.split(".")[0] in PROJECT_PACKAGES and sys.modules[name] is not None:
+                constants |= providers.constants_from_module(sys.modules[name])
+        _PINNED.append(constants)
+    providers.CONSTANTS_CACHE.cache.clear()
+    providers._get_local_constants = lambda: _PINNED[0]
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        providers.CONSTANTS_CACHE.cache.clear()
+
+
 def _violation_ids(failure: dict) -> list[str]:
     return failure.get("invariants") or ["harness"]
 
@@ -163,7 +198,7 @@ def run_fuzz(
         config = settings(config, database=database)
     hypothesis_output: list[str] = []
     violations: list[dict[str, Any]] = []
-    with with_reporter(hypothesis_output.append), contextlib.redirect_stdout(sys.stderr):
+    with with_reporter(hypothesis_output.append), contextlib.redirect_stdout(sys.stderr), project_constants():
         try:
             run_state_machine_as_test(factory, settings=config)
         except Exception as error:  # noqa: BLE001  (every failure is reported, shrunk, and saved)
