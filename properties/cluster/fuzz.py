@@ -27,7 +27,7 @@ from properties.cluster.engine import (
     run_tasks,
 )
 from properties.cluster.tasks import FuzzTask, fuzz_task
-from properties.fuzz.harness import PROFILES, REGRESSIONS, merge_reports, worker_plan
+from properties.fuzz.harness import PROFILES, TRACES, merge_reports, worker_plan
 
 
 def plan_tasks(profile_name: str, jobs: int, seed: int | None, redis_url: str | None,
@@ -70,7 +70,7 @@ def run_fuzz_cluster(
     seed: int | None = None,
     redis_url: str | None = None,
     progress: Callable[[int, float], None] | None = None,
-    regressions: pathlib.Path | None = REGRESSIONS,
+    regressions: pathlib.Path | None = TRACES,
     on_event: Callable[[dict], None] | None = None,
 ) -> dict[str, Any]:
     """Run the campaign on ``client``'s cluster; returns the report of ``icnspec fuzz --json`` with a

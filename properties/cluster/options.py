@@ -30,6 +30,16 @@ def _announce(message: dict) -> None:
                          f"(attempt {message['attempt']})\n")
 
 
+def fuzz_trace_folder(args: argparse.Namespace):
+    """Where ``icnspec fuzz`` writes failure traces: ``--out``, the checkout's tests/regressions with
+    ``--save-regressions``, else a folder under the system's temporary directory."""
+    from properties.fuzz.harness import REGRESSIONS, TRACES
+
+    if getattr(args, "save_regressions", False):
+        return REGRESSIONS
+    return getattr(args, "out", None) or TRACES
+
+
 def fuzz_on_cluster(args: argparse.Namespace, progress: Callable[[int, float], None]) -> dict[str, Any]:
     """The campaign of ``icnspec fuzz --cluster ADDRESS [--redis URL]``."""
     from properties.cluster.database import check_redis
@@ -43,7 +53,7 @@ def fuzz_on_cluster(args: argparse.Namespace, progress: Callable[[int, float], N
         check_redis(args.redis)  # before starting or joining a cluster
     with connect(address) as client:
         return run_fuzz_cluster(client, address, args.profile, jobs=args.jobs, seed=args.seed, redis_url=args.redis,
-                                progress=progress, on_event=_announce)
+                                progress=progress, on_event=_announce, regressions=fuzz_trace_folder(args))
 
 
 def prove_on_cluster(args: argparse.Namespace, **options: Any) -> dict:

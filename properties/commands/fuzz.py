@@ -3,7 +3,9 @@
 Prints a table of rules (accepted, rejected, reasons), coverage and invariants, with progress on stderr;
 ``--json`` prints one object (steps, seconds, rules, invariants, violations, coverage_gaps...). Exit code 1
 when an invariant is violated or coverage is incomplete (an operation never accepted or never rejected, a
-reachable rejection reason never seen). Failures are shrunk and written to tests/regressions/.
+reachable rejection reason never seen). Failures are shrunk (unless ``--no-shrink``) and their traces written to
+``--out DIR`` (default: ``icnspec-fuzz-traces`` in the system's temporary folder), or into the checkout's
+tests/regressions/ with ``--save-regressions``.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from properties.cli import non_negative_int, positive_int
-from properties.cluster.options import add_cluster_arguments, cluster_lines, fuzz_on_cluster
+import pathlib
+
+from properties.cli import UsageError, non_negative_int, positive_int
+from properties.cluster.options import add_cluster_arguments, cluster_lines, fuzz_on_cluster, fuzz_trace_folder
 
 NAME = "fuzz"
 HELP = "run the protocol state machine (every invariant after every step) and check coverage"
@@ -40,6 +44,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="run with this seed instead of the profile's (derandomized for ci, random otherwise)",
     )
+    parser.add_argument("--no-shrink", action="store_true",
+                        help="report the first failing example as found, without shrinking it (time to first failure)")
+    parser.add_argument("--out", type=pathlib.Path, default=None, metavar="DIR",
+                        help="folder for failure traces (default: icnspec-fuzz-traces in the temporary folder)")
+    parser.add_argument("--save-regressions", action="store_true",
+                        help="write failure traces into this checkout's tests/regressions/ (the regression corpus)")
     add_cluster_arguments(parser, redis=True)
 
 
@@ -90,10 +100,17 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"\r  {steps:,} steps, {seconds:.0f} s")
         sys.stderr.flush()
 
+    if args.out is not None and args.save_regressions:
+        raise UsageError("--out and --save-regressions both choose where traces go: give one")
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out}: not a directory")
     if args.cluster or args.redis:
+        if args.no_shrink:
+            raise UsageError("--no-shrink is not available with --cluster")
         report = fuzz_on_cluster(args, progress)
     else:
-        report = run_fuzz_parallel(args.profile, jobs=args.jobs or 1, seed=args.seed, progress=progress)
+        report = run_fuzz_parallel(args.profile, jobs=args.jobs or 1, seed=args.seed, progress=progress,
+                                   regressions=fuzz_trace_folder(args), shrink=not args.no_shrink)
     sys.stderr.write("\n")
     if args.json:
         print(report_json(report))

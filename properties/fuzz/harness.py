@@ -20,6 +20,7 @@ import hashlib
 import json
 import pathlib
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +38,9 @@ from properties.fuzz.traces import write_trace
 from properties.invariants import REGISTRY
 
 REGRESSIONS = pathlib.Path(__file__).resolve().parents[2] / "tests" / "regressions"
+"""The checkout's regression corpus: ``icnspec fuzz --save-regressions`` writes failure traces here."""
+TRACES = pathlib.Path(tempfile.gettempdir()) / "icnspec-fuzz-traces"
+"""Where failure traces go by default (``icnspec fuzz --out DIR`` chooses another folder)."""
 
 
 @attrs.frozen
@@ -164,12 +168,15 @@ def run_fuzz(
     profile_name: str = "ci",
     seed: int | None = None,
     progress: Callable[[int, float], None] | None = None,
-    regressions: pathlib.Path | None = REGRESSIONS,
+    regressions: pathlib.Path | None = TRACES,
     max_examples: int | None = None,
     database: ExampleDatabase | None = None,
+    shrink: bool = True,
 ) -> dict[str, Any]:
     """Run one profile; returns the report (the JSON of ``icnspec fuzz --json``). ``max_examples``
     overrides the profile's number of examples (a worker of :func:`run_fuzz_parallel` runs its share).
+    ``regressions`` is the folder failure traces are written to (None: none written). ``shrink=False`` stops
+    at the first failing example as found, without shrinking it (the time to the first failure).
     ``database`` is a Hypothesis example database (a cluster task's Redis one): failures and their corpus
     are saved there and replayed first; a derandomized run (no seed) takes none, as Hypothesis requires."""
     import_project_modules()
@@ -192,6 +199,8 @@ def run_fuzz(
     if seed is not None:
         factory = seed_decorator(seed)(factory)
     config = hypothesis_settings(profile)
+    if not shrink:
+        config = settings(config, phases=[phase for phase in config.phases if phase is not Phase.shrink])
     if seed is not None:
         config = settings(config, derandomize=False)
     if database is not None and not config.derandomize:
@@ -222,6 +231,8 @@ def run_fuzz(
                         "message": failure["message"],
                         "trace": str(trace_path) if trace_path else None,
                         "steps": len(failure["trace"]),
+                        "phase": failure.get("phase", "step"),
+                        "shrunk": shrink,
                     }
                 )
     seconds = time.perf_counter() - started
@@ -276,7 +287,7 @@ _SHARED_STEPS: Any = None
 
 
 def _worker(arguments: tuple) -> dict[str, Any]:
-    profile_name, seed, examples, regressions = arguments
+    profile_name, seed, examples, regressions, shrink = arguments
     counter = _SHARED_STEPS
     reported = [0]
 
@@ -286,7 +297,8 @@ def _worker(arguments: tuple) -> dict[str, Any]:
                 counter.value += steps - reported[0]
             reported[0] = steps
 
-    return run_fuzz(profile_name, seed=seed, progress=progress, regressions=regressions, max_examples=examples)
+    return run_fuzz(profile_name, seed=seed, progress=progress, regressions=regressions, max_examples=examples,
+                    shrink=shrink)
 
 
 def _set_counter(counter: Any) -> None:
@@ -352,18 +364,19 @@ def run_fuzz_parallel(
     jobs: int = 2,
     seed: int | None = None,
     progress: Callable[[int, float], None] | None = None,
-    regressions: pathlib.Path | None = REGRESSIONS,
+    regressions: pathlib.Path | None = TRACES,
+    shrink: bool = True,
 ) -> dict[str, Any]:
     """The profile's examples split across ``jobs`` processes, each with its own seed
     (:func:`worker_seeds`); the reports are merged (:func:`merge_reports`). ``jobs=1`` is
     :func:`run_fuzz` itself. Each worker checks every invariant after every step and writes its own
     shrunk failures; coverage is judged on the union of the workers' runs."""
     if jobs <= 1:
-        return run_fuzz(profile_name, seed=seed, progress=progress, regressions=regressions)
+        return run_fuzz(profile_name, seed=seed, progress=progress, regressions=regressions, shrink=shrink)
     import multiprocessing
 
     profile = PROFILES[profile_name]
-    arguments = [(profile_name, worker_seed, examples, regressions)
+    arguments = [(profile_name, worker_seed, examples, regressions, shrink)
                  for worker_seed, examples in worker_plan(profile, jobs, seed)]
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     counter = context.Value("q", 0)

@@ -41,6 +41,7 @@ from properties.fuzz.config import CALENDARS, Calendar, fuzz_genesis
 from properties.fuzz.draws import draws_for
 from properties.fuzz.edges import _EdgeRules
 from properties.fuzz.runner import Checker, Coverage, InvariantViolation
+from properties.invariants import check_state
 from properties.fuzz.traces import encode_operation
 from spec.curve import compute_link_curve_entitlement
 from spec.genesis import DEFAULT_ROLE_HOLDERS
@@ -236,13 +237,26 @@ class _CoreRules(RuleBasedStateMachine):
             self._remember(problem)
             raise AssertionError(problem)
 
-    def _remember(self, message: str, invariants: list[str] | None = None, trace: list | None = None) -> None:
+    def check_genesis(self) -> None:
+        """The genesis state itself against every state invariant: a fault there is the genesis', not the first
+        operation's."""
+        found = check_state(self.state)
+        if found:
+            lines = [f"genesis (before any operation) breaks {len(found)} check(s):"]
+            lines += [f"  [{violation.invariant}] {violation.message}" for violation in found[:40]]
+            self._remember("\n".join(lines), sorted({violation.invariant for violation in found}), trace=[],
+                           phase="genesis")
+            raise AssertionError(lines[0])
+
+    def _remember(self, message: str, invariants: list[str] | None = None, trace: list | None = None,
+                  phase: str = "step") -> None:
         LAST_FAILURE.clear()
         LAST_FAILURE.update(
             trace=list(self.checker.trace if trace is None else trace),
             message=message,
             invariants=invariants or ["harness-exact-rejection"],
             calendar=self.calendar,
+            phase=phase,
         )
 
     def owner_of_link(self, link: int) -> int:
@@ -285,6 +299,7 @@ class _CoreRules(RuleBasedStateMachine):
             self.checker.trace = list(booted["trace"])
             return
         self.checker.state = fuzz_genesis(self.calendar)
+        self.check_genesis()
         self.do("setup", ClaimAllocation(actors.DEVCO, Bucket.DEVCO, 5_000_000 * ICNT))
         for account in actors.FUNDED:
             self.do("setup", Transfer(actors.DEVCO, Chain.L1, account, SETUP_GRANT))

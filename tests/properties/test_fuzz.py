@@ -400,3 +400,49 @@ def test_fuzz_command_rejects_a_non_positive_job_count(capsys):
     with pytest.raises(SystemExit) as raised:
         main(["fuzz", "--jobs", "0"])
     assert raised.value.code == 2
+
+
+def test_a_fault_in_the_genesis_state_is_reported_as_the_genesis_fault(monkeypatch, tmp_path):
+    # Given a genesis whose Treasury holds one unit too many (supply no longer adds up)
+    from properties.fuzz import config as fuzz_config
+    from properties.fuzz import machine as fuzz_machine
+
+    original = fuzz_config.fuzz_genesis
+
+    def broken_genesis(calendar=fuzz_config.CALENDARS[0]):
+        state = original(calendar)
+        state.treasury += 1
+        return state
+
+    monkeypatch.setattr(fuzz_machine, "fuzz_genesis", broken_genesis)
+    # When the fuzzer runs
+    report = run_fuzz("dev", seed=1, regressions=tmp_path, shrink=False)
+    # Then the violation is the genesis', with an empty trace, not the first operation's
+    assert not report["passed"]
+    violation = report["violations"][0]
+    assert violation["phase"] == "genesis" and violation["steps"] == 0
+    assert {v["invariant"] for v in report["violations"]} == {"supply-conservation", "supply-cap",
+                                                             "protocol-accounts-reconciliation"}
+    assert violation["message"].startswith("genesis")
+
+
+def test_no_shrink_reports_the_first_failure_unshrunk_and_traces_go_to_the_chosen_folder(monkeypatch, tmp_path):
+    original = transition.HANDLERS[Transfer]
+
+    def lossy(state, op):
+        events = original(state, op)
+        balances = state.l1_balances if op.chain is Chain.L1 else state.l2_balances
+        balances[op.to] -= 1
+        return events
+
+    monkeypatch.setitem(transition.HANDLERS, Transfer, lossy)
+    report = run_fuzz("dev", seed=1, regressions=tmp_path / "traces", shrink=False)
+    assert not report["passed"] and report["violations"][0]["shrunk"] is False
+    assert pathlib.Path(report["violations"][0]["trace"]).parent == tmp_path / "traces"
+
+
+def test_fuzz_traces_default_outside_the_checkout():
+    from properties.fuzz import harness
+
+    assert harness.TRACES != harness.REGRESSIONS
+    assert not str(harness.TRACES).startswith(str(pathlib.Path(harness.__file__).resolve().parents[2]))
