@@ -11,9 +11,8 @@ tests/regressions/ with ``--save-regressions``.
 from __future__ import annotations
 
 import argparse
-import sys
-
 import pathlib
+import sys
 
 from properties.cli import UsageError, non_negative_int, positive_int
 from properties.cluster.options import add_cluster_arguments, cluster_lines, fuzz_on_cluster, fuzz_trace_folder

@@ -41,8 +41,8 @@ from properties.fuzz.config import CALENDARS, Calendar, fuzz_genesis
 from properties.fuzz.draws import draws_for
 from properties.fuzz.edges import _EdgeRules
 from properties.fuzz.runner import Checker, Coverage, InvariantViolation
-from properties.invariants import check_state
 from properties.fuzz.traces import encode_operation
+from properties.invariants import check_state
 from spec.curve import compute_link_curve_entitlement
 from spec.genesis import DEFAULT_ROLE_HOLDERS
 from spec.governance import GOVERNANCE_ROUTES
