@@ -130,7 +130,7 @@ import attrs
 
 from spec.parameters import Parameters
 from spec.types import Bucket
-from spec.vesting import compute_unlocked
+from models.schedules import unlocked as schedule_unlocked
 
 Predicate = Callable[[Any, Any], Any]
 """(key, record) -> Bool."""
@@ -144,7 +144,9 @@ _FIXED_PARAMETERS = Parameters()
 
 @functools.lru_cache(maxsize=4096)
 def _unlocked(bucket: Bucket, day: int) -> int:
-    return compute_unlocked(bucket, day, _FIXED_PARAMETERS)
+    """The unlock schedule as :mod:`models.schedules` restates it from the brief (not ``spec.vesting``: the
+    invariant that bounds claims by it must not read the reference's own schedule back)."""
+    return schedule_unlocked(bucket, day, days_per_month=_FIXED_PARAMETERS.days_per_month)
 
 
 def _utilisation_due(total: int, elapsed: int, duration: int) -> int:
@@ -157,9 +159,10 @@ FUNCTIONS: dict[str, Callable[..., int]] = {
 }
 """Named reference functions usable in invariants through :meth:`Logic.fn`.
 
-- ``unlocked(bucket, day)``: :func:`spec.vesting.compute_unlocked` for a claimable bucket (a Python
-  constant) at ``day`` (a term), with the calendar of ``Parameters()`` (only ``days_per_month`` is
-  read; no operation changes it). Known facts a symbolic model may assume: ``0 <= unlocked <=
+- ``unlocked(bucket, day)``: the unlock schedule of a claimable bucket (a Python constant) at ``day`` (a
+  term), as :func:`models.schedules.unlocked` restates it from the brief, independently of
+  :func:`spec.vesting.compute_unlocked` (which it must equal; tests compare them), with the calendar of
+  ``Parameters()`` (only ``days_per_month`` is read; no operation changes it). Known facts a symbolic model may assume: ``0 <= unlocked <=
   allocation``; monotone in ``day``; ``0`` before the bucket's lock ends (Team, Investors: day 360).
 - ``utilisation_due(total, elapsed, duration)``: ``total x elapsed // duration``, the utilisation a booking
   owes after ``elapsed`` of its ``duration`` eras (:func:`spec.bookings.compute_utilisation_due`;

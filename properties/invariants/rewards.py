@@ -8,9 +8,9 @@ from typing import Any
 from properties.invariants.registry import state_invariant
 from spec.parameters import BPS
 from spec.types import Bucket
-from spec.vesting import ALLOCATIONS, TEAM_INVESTORS_LOCK_MONTHS
+from models.schedules import ALLOCATION, CLIFF_MONTHS
 
-REWARD_RESERVE_GENESIS = ALLOCATIONS[Bucket.REWARDS_RESERVE].allocation
+REWARD_RESERVE_GENESIS = ALLOCATION[Bucket.REWARDS_RESERVE]
 """The Reward Reserve at genesis: the Rewards Reserve bucket [D]."""
 
 
@@ -184,7 +184,7 @@ def treasury_covers_bookings(L: Any, v: Any) -> Any:
 )
 def vesting_bounds(L: Any, v: Any) -> Any:
     day = current_day(L, v)
-    lock_end_day = TEAM_INVESTORS_LOCK_MONTHS * v.params.days_per_month
+    lock_end_day = CLIFF_MONTHS * v.params.days_per_month
 
     def holds(bucket: Bucket, a: Any) -> Any:
         unlocked = L.fn("unlocked", bucket, day)
@@ -193,14 +193,14 @@ def vesting_bounds(L: Any, v: Any) -> Any:
             L.le(0, a.released),
             L.le(a.released, unlocked),
             L.le(unlocked, a.allocated),
-            L.eq(a.allocated, ALLOCATIONS[bucket].allocation),
+            L.eq(a.allocated, ALLOCATION[bucket]),
             L.implies(L.lt(day, locked_until), L.eq(a.released, 0)),
         )
 
     def describe(bucket: Bucket, a: Any) -> str:
         return (
             f"bucket {bucket.value} on day {day}: released {a.released}, unlocked {L.fn('unlocked', bucket, day)}, "
-            f"allocated {a.allocated} (genesis {ALLOCATIONS[bucket].allocation})"
+            f"allocated {a.allocated} (genesis {ALLOCATION[bucket]})"
         )
 
     return L.forall(v.allocations, holds, describe)
