@@ -644,10 +644,9 @@ def _section_mutants(stage: dict) -> str:
                      ", ".join(mutant.invariants) if mutant else "",
                      "n/a" if fired is None else (", ".join(fired) or "none"), _status_cell(row["status"]),
                      row["killed_by"] or "-", f"{row['seconds']:.1f}"])
-    legend = ("<p class='muted'>Expected: registry invariant ids; <code>rule:Op</code> = the fuzzer's exact-rejection "
-              "assertion; <code>property:</code> = a fuzzer property; <code>conformance</code> = visible only as "
-              "behaviour. 'Fires on witness': registry invariants violated when the bug's witness scenario runs "
-              "under it.</p>")
+    legend = ("<p class='muted'>Expected: the registry checks (invariants and pinned effects) that report the bug on "
+              "its witness; <code>property:</code> = a fuzzer property. 'Fires on witness': the registry checks "
+              "violated when the bug's witness scenario runs under it.</p>")
     return head + summary + legend + _table(
         ["mutant", "brief §", "bug", "expected to catch it", "fires on witness", "status", "killed by", "s"],
         rows, raw_columns=(5,))

@@ -74,6 +74,7 @@ class EffectReport:
     differences: tuple[tuple[str, Any, Any], ...]
     writers: dict[str, list[str]]
     """AdvanceEra only: path -> the settlement sub-steps that produce it."""
+    pre: Any = None
 
 
 def _outcome_text(accepted: bool, reason: Any) -> str:
@@ -90,7 +91,7 @@ def compare(pre: Any, op: Any, outcome: Any, post: Any) -> EffectReport:
     elif outcome.accepted and prediction.post != post:
         found = tuple(differences(prediction.post, post))
     writers = settlement_writers(pre, op) if found and type(op) is AdvanceEra else {}
-    return EffectReport(op, prediction, message, found, writers)
+    return EffectReport(op, prediction, message, found, writers, pre)
 
 
 def _listing(op: Any, found: list[tuple[str, Any, Any]], note: str = "") -> list[str]:
@@ -128,10 +129,27 @@ SETTLEMENT_FIELDS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple(
 is outside settlement's frame."""
 
 
+_BALANCE = re.compile(r"^l1_balances\[(\d+)\]$")
+
+
+def _balance_owners(pre: Any, account: int) -> list[str]:
+    """Which sub-steps may pay ``account``: HP rewards if it owns a verified node, delegator returns if it
+    delegates."""
+    owners = []
+    if any(node.owner == account for node in pre.scalernodes.values()):
+        owners.append("hp-rewards")
+    if any(delegation.delegator == account for delegation in pre.delegations.values()):
+        owners.append("delegator-returns")
+    return owners
+
+
 def producers(report: EffectReport, path: str) -> list[str]:
     """The sub-steps answerable for ``path``: those that change it in the prediction, else those that may."""
     if path in report.writers:
         return report.writers[path]
+    balance = _BALANCE.match(path)
+    if balance and report.pre is not None:
+        return _balance_owners(report.pre, int(balance.group(1)))
     for pattern, owners in SETTLEMENT_FIELDS:
         if pattern.search(path):
             return list(owners)

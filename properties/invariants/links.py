@@ -104,8 +104,9 @@ def hypernode_link_index(L: Any, v: Any) -> Any:
 
 @state_invariant(
     "hypernode-activity",
-    "A HyperNode has weight (is active) only through valid Links staked to it while registered: a removed "
-    "HyperNode has no Link staked or unstaking to it, and the index lists Links only under registered HyperNodes.",
+    "A removed HyperNode has no Link staked or unstaking to it, and the HyperNode -> Links index lists Links only "
+    "under registered HyperNodes (that activity and weight come only from valid staked Links is pinned by the "
+    "report and settlement effects).",
     "high",
     "4, 9",
 )

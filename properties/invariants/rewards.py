@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.schedules import ALLOCATION, CLIFF_MONTHS
 from properties.invariants.registry import state_invariant
 from spec.parameters import BPS
 from spec.types import Bucket
-from models.schedules import ALLOCATION, CLIFF_MONTHS
 
 REWARD_RESERVE_GENESIS = ALLOCATION[Bucket.REWARDS_RESERVE]
 """The Reward Reserve at genesis: the Rewards Reserve bucket [D]."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import attrs
 
 from spec.curve import compute_default_curve, compute_link_curve_entitlement
-from spec.genesis import DEFAULT_BENEFICIARIES, DEFAULT_ROLE_HOLDERS, build_genesis
+from spec.genesis import DEFAULT_BENEFICIARIES, DEFAULT_ROLE_HOLDERS, GenesisConfig, build_genesis
 from spec.operations import (
     AdvanceEra,
     BookCapacity,
@@ -79,6 +79,11 @@ class Scenario:
             self.era += 1
             self.operations.append(AdvanceEra(HP, self.era * DEFAULTS.era_length_blocks))
         return self
+
+
+def genesis(genesis_day: int = 0, **params: int) -> GenesisConfig:
+    """A witness's genesis: the default one, on ``genesis_day``, with some fixed parameters changed."""
+    return GenesisConfig(genesis_day=genesis_day, params=attrs.evolve(DEFAULTS, **params))
 
 
 def network() -> Scenario:
@@ -152,9 +157,9 @@ class Run:
     state: State
 
 
-def run_scenario(operations: list[Operation]) -> Run:
-    """Apply ``operations`` to the default genesis with whatever reference is installed."""
-    state = build_genesis()
+def run_scenario(operations: list[Operation], genesis: GenesisConfig | None = None) -> Run:
+    """Apply ``operations`` to ``genesis`` (default: the default genesis) with whatever reference is installed."""
+    state = build_genesis(genesis)
     outcomes = []
     for operation in operations:
         outcomes.append(apply(state, operation))
@@ -181,22 +186,23 @@ def _describe(outcome: Outcome) -> str:
     return f"rejected {outcome.reason.value}"
 
 
-def get_firing_invariants(operations: list[Operation]) -> dict[str, int] | None:
-    """Registry invariant id -> first step at which it is violated, running ``operations`` with every
-    state and step invariant checked after each step (whatever reference is installed). None when the
-    registry (:mod:`properties.invariants`) is not available."""
-    import copy
-
+def get_firing_invariants(operations: list[Operation], genesis: GenesisConfig | None = None) -> dict[str, int] | None:
+    """Registry check id -> first step at which it is violated, running ``operations`` with every state and
+    step invariant and every pinned effect checked after each step (whatever reference is installed). None
+    when the registry (:mod:`properties.invariants`) is not available."""
     try:
-        from properties.invariants import check_state, check_step
+        from properties.fuzz.clone import clone
+        from properties.invariants import check_effects, check_state, check_step
     except ImportError:
         return None
-    state = build_genesis()
+    state = build_genesis(genesis)
     fired: dict[str, int] = {}
     for index, operation in enumerate(operations):
-        before = copy.deepcopy(state)
+        before = clone(state)
         outcome = apply(state, operation)
-        for violation in check_state(state) + check_step(before, operation, outcome, state):
+        found = check_state(state) + check_step(before, operation, outcome, state)
+        found += check_effects(before, operation, outcome, state)
+        for violation in found:
             fired.setdefault(violation.invariant, index)
     return fired
 
@@ -205,9 +211,10 @@ def get_witness_invariants(mutant) -> list[str] | None:
     """Invariants the mutant's witness violates under the mutant but not on the reference: what the
     registry alone sees of the bug on a scenario known to reach it (no fuzzing needed)."""
     operations = mutant.witness()
-    reference = get_firing_invariants(operations)
+    genesis = mutant.witness_genesis()
+    reference = get_firing_invariants(operations, genesis)
     if reference is None:
         return None
     with mutant.applied():
-        mutated = get_firing_invariants(operations)
+        mutated = get_firing_invariants(operations, genesis)
     return sorted(name for name in mutated if name not in reference)

@@ -38,13 +38,13 @@ def test_mutant_changes_behaviour_on_its_witness(mutant: Mutant):
     # Given the mutant's witness scenario
     operations = mutant.witness()
     # When it runs on the reference and on the mutated reference
-    reference = run_scenario(operations)
+    reference = run_scenario(operations, mutant.witness_genesis())
     with mutant.applied():
-        mutated = run_scenario(operations)
+        mutated = run_scenario(operations, mutant.witness_genesis())
     # Then they differ (an outcome, an event or the final state), and the reference is restored
     assert first_difference(reference, mutated, operations) is not None
     assert is_pristine()
-    again = run_scenario(operations)
+    again = run_scenario(operations, mutant.witness_genesis())
     assert first_difference(reference, again, operations) is None
 
 
@@ -76,12 +76,23 @@ def test_unknown_mutant_id_names_the_known_ones():
 
 def test_expected_invariants_are_registered():
     registry = pytest.importorskip("properties.invariants").REGISTRY
-    prefixes = ("rule:", "property:")
     for mutant in CORPUS:
         for name in mutant.invariants:
-            if name == "conformance" or name.startswith(prefixes):
+            if name.startswith("property:"):
                 continue
-            assert name in registry, f"{mutant.id}: {name} is not a registered invariant"
+            assert name in registry, f"{mutant.id}: {name} is not a registered check"
+        assert set(mutant.checkers) <= {"fuzz", "conform", "prove"} and "fuzz" in mutant.checkers
+
+
+@pytest.mark.parametrize("mutant", CORPUS, ids=lambda mutant: mutant.id)
+def test_every_stated_check_reports_the_bug_on_its_witness(mutant: Mutant):
+    # A stated catcher that does not catch is a defect of the corpus: each listed registry check must fire
+    from properties.mutants.witnesses import get_witness_invariants
+
+    stated = {name for name in mutant.invariants if not name.startswith("property:")}
+    fired = set(get_witness_invariants(mutant))
+    assert stated, "every mutant states at least one registry check"
+    assert stated <= fired, f"stated but silent on the witness: {sorted(stated - fired)}"
 
 
 def test_registry_sees_the_bug_on_the_witness_of_a_slash_misrouting():

@@ -17,7 +17,7 @@ def witness_checker(mutant) -> Verdict:
     """Test double: 'kills' when the (mutated) reference disagrees with a pristine replay recorded in
     the parent. Only for exercising the runner; never one of the real checkers."""
     operations = mutant.witness()
-    mutated = run_scenario(operations)
+    mutated = run_scenario(operations, mutant.witness_genesis())
     return Verdict(first_difference(REFERENCE[mutant.id], mutated, operations) is not None, "witness")
 
 
@@ -27,7 +27,7 @@ REFERENCE = {}
 def record(*ids):
     mutants = [get_mutant(mutant_id) for mutant_id in ids]
     for mutant in mutants:
-        REFERENCE[mutant.id] = run_scenario(mutant.witness())
+        REFERENCE[mutant.id] = run_scenario(mutant.witness(), mutant.witness_genesis())
     return mutants
 
 
