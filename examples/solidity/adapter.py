@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""The EVM adapter: the ICN Solidity port, in revm, over the conformance kit's JSON-lines protocol.
+
+    python examples/solidity/adapter.py [--mapping FILE] [--contracts DIR | --artifacts FILE]
+    icnspec conform --vectors vectors --impl-cmd "python examples/solidity/adapter.py"
+
+It compiles the contracts with the pinned solc on first use (cached under examples/solidity/build), then
+serves :class:`icnevm.driver.EvmDriver` with :class:`properties.conformance.adapter.AdapterServer`: one
+request per line on standard input, one answer per line on standard output, diagnostics on standard
+error. A missing tool or a bad mapping is one line on standard error and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from icnevm.build import CompileError, ToolMissing  # noqa: E402
+from icnevm.driver import DEFAULT_MAPPING, EvmDriver, EvmError  # noqa: E402
+from icnevm.mapping import MappingError  # noqa: E402
+from properties.conformance.adapter import AdapterServer  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mapping", default=str(DEFAULT_MAPPING), help="mapping file (default: mapping.toml)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--contracts", metavar="DIR", help="Solidity sources to compile (default: contracts/)")
+    source.add_argument("--artifacts", metavar="FILE", help="already compiled artifacts (compile.js output)")
+    args = parser.parse_args(argv)
+    try:
+        driver = EvmDriver(args.mapping, args.artifacts, args.contracts)
+    except (ToolMissing, CompileError, MappingError, EvmError, OSError) as error:
+        sys.stderr.write(f"evm adapter: {error}\n")
+        return 2
+    return AdapterServer(driver).serve(sys.stdin, sys.stdout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
