@@ -316,7 +316,7 @@ def finalize_rejected_when_withdrawal_unknown(s: Script) -> None:
 
 
 # ===================================================================== allocations (brief section 2)
-@scenario("allocations")
+@scenario("ledger")
 def claim_devco_half_at_tge(s: Script) -> None:
     """DevCo: 50% unlocked at TGE [D]; claims up to it are accepted, one unit more is not."""
     s.ok(ClaimAllocation(DEVCO, Bucket.DEVCO, 10_000_000 * ICNT))
@@ -324,27 +324,27 @@ def claim_devco_half_at_tge(s: Script) -> None:
     s.no(ClaimAllocation(DEVCO, Bucket.DEVCO, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
 
 
-@scenario("allocations")
+@scenario("ledger")
 def claim_rejected_for_node_sale_bucket(s: Script) -> None:
     """The Node Sale bucket is paid only as Link rewards, never claimed [D]."""
     s.no(ClaimAllocation(DEVCO, Bucket.NODE_SALE, ICNT), Reason.BUCKET_NOT_CLAIMABLE)
     s.no(ClaimAllocation(DEVCO, Bucket.REWARDS_RESERVE, ICNT), Reason.BUCKET_NOT_CLAIMABLE)
 
 
-@scenario("allocations")
+@scenario("ledger")
 def claim_rejected_when_sender_not_beneficiary(s: Script) -> None:
     """Only the bucket's beneficiary claims it."""
     s.no(ClaimAllocation(ECODEV, Bucket.DEVCO, ICNT), Reason.NOT_BENEFICIARY)
 
 
-@scenario("allocations")
+@scenario("ledger")
 def claim_team_rejected_during_lock(s: Script) -> None:
     """Team tokens are locked for 12 months from TGE [D]."""
     s.no(ClaimAllocation(TEAM, Bucket.TEAM, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
     s.no(ClaimAllocation(INVESTORS, Bucket.INVESTORS, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
 
 
-@scenario("allocations", genesis_day=400)
+@scenario("ledger", genesis_day=400)
 def claim_team_accepted_after_lock(s: Script) -> None:
     """On day 400 the Team bucket has unlocked 40 of 720 linear days [D]."""
     s.ok(ClaimAllocation(TEAM, Bucket.TEAM, 154_700_000 * ICNT * 40 // 720))
@@ -352,13 +352,13 @@ def claim_team_accepted_after_lock(s: Script) -> None:
     s.ok(ClaimAllocation(PARTNER, Bucket.PARTNER_FUND, ICNT))
 
 
-@scenario("allocations")
+@scenario("ledger")
 def claim_rejected_when_amount_zero(s: Script) -> None:
     """A claim of zero is rejected."""
     s.no(ClaimAllocation(DEVCO, Bucket.DEVCO, 0), Reason.ZERO_AMOUNT)
 
 
-@scenario("allocations", eras_per_day=1)
+@scenario("ledger", eras_per_day=1)
 def claim_grows_by_day(s: Script) -> None:
     """EcoDev Fund: the linear half unlocks by whole days [D]; a day later more is claimable."""
     s.ok(ClaimAllocation(ECODEV, Bucket.ECODEV_FUND, 35_000_000 * ICNT))
