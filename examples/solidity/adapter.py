@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from icnevm.build import CompileError, ToolMissing  # noqa: E402
 from icnevm.driver import DEFAULT_MAPPING, EvmDriver, EvmError  # noqa: E402
 from icnevm.mapping import MappingError  # noqa: E402
+
 from properties.conformance.adapter import AdapterServer  # noqa: E402
 
 

@@ -49,6 +49,8 @@ from properties.conformance.itf import ItfMap
 DEFAULT_MAPPING = build.SOLIDITY_DIR / "mapping.toml"
 SPEC_ID = "CANCUN"
 """The EVM revision; compile.js compiles for the same (``evmVersion: cancun``)."""
+GENESIS_CACHE = 8
+"""Deployed genesis configurations kept for reuse (one EVM each)."""
 _REVERT = re.compile(r"^Revert \{ gas_used: \d+, output: 0x([0-9a-fA-F]*) \}$")
 _HALT = re.compile(r"^Halt \{ reason: (.*), gas_used: \d+ \}$")
 
@@ -94,10 +96,18 @@ class EvmDriver:
         self.plan: Plan = load_plan(mapping, json.loads(Path(artifacts).read_text()))
         self.name = f"{self.plan.name} ({self.plan.compiler}, revm via pyrevm {pyrevm_version()})"
         self.operations = tuple(self.plan.operations)
-        self.fields = tuple(self.plan.fields)
+        self.fields = declared_fields(self.plan)
         self.evm: EVM | None = None
-        self.contracts: dict[str, int] = {}
         self.genesis: Any = None
+        self._geneses: dict[str, tuple[EVM, Any]] = {}
+        """Genesis configuration -> its EVM and the checkpoint holding the deployed genesis (oldest first)."""
+        # the deployer's nonces fix every address in advance, whatever the genesis
+        self.contracts = {deployment.name: rlp_create_address(self.plan.deployer, nonce)
+                          for nonce, deployment in enumerate(self.plan.deployments)}
+        self._contract_addresses = frozenset(self.contracts.values())
+        self._accounts_by_contract = {self.contracts[name]: account
+                                      for account, name in self.plan.contract_accounts.items()}
+        self._names_by_address = {address: name for name, address in self.contracts.items()}
 
     # --- accounts and addresses
     def account_address(self, account: int) -> int:
@@ -120,27 +130,39 @@ class EvmDriver:
 
     # --- genesis
     def reset(self, genesis: Any) -> None:
+        """Deploy the contracts for ``genesis``. Each deployed genesis is kept in a journal checkpoint of its
+        own EVM (the last few genesis configurations), so a reset to a genesis seen before reverts to it
+        instead of deploying again: vectors share a handful of genesis configurations."""
+        key = repr(genesis)
+        cached = self._geneses.pop(key, None)
+        if cached is not None:
+            self.evm, checkpoint = cached
+            self.evm.revert(checkpoint)
+            self.block = -1
+        else:
+            self._deploy(genesis)
+        self._geneses[key] = (self.evm, self.evm.snapshot())
+        while len(self._geneses) > GENESIS_CACHE:
+            del self._geneses[next(iter(self._geneses))]
         self.genesis = genesis
+        self._set_block(0)
+        self.known_accounts: set[int] = set(genesis.role_holders.values()) | set(genesis.beneficiaries.values())
+        self.known_accounts.update(self.plan.contract_accounts)
+
+    def _deploy(self, genesis: Any) -> None:
         self.evm = EVM(spec_id=SPEC_ID)
         self.block = 0
-        deployer = self.plan.deployer
-        self.contracts = {deployment.name: rlp_create_address(deployer, nonce)
-                          for nonce, deployment in enumerate(self.plan.deployments)}
-        self._contract_addresses = frozenset(self.contracts.values())
-        self._accounts_by_contract = {self.contracts[name]: account
-                                      for account, name in self.plan.contract_accounts.items()}
-        self._names_by_address = {address: name for name, address in self.contracts.items()}
+        self.genesis = genesis
         for deployment in self.plan.deployments:
             args = [self._genesis_value(source) for source in deployment.args]
             code = deployment.bytecode + encode_arguments(list(deployment.inputs), args)
             try:
-                created = int(self.evm.deploy(address_text(deployer), code), 16)
+                created = int(self.evm.deploy(address_text(self.plan.deployer), code), 16)
             except RuntimeError as error:
                 raise EvmError(f"deploying {deployment.name} failed: {error}") from error
-            if created != self.contracts[deployment.name]:
-                raise EvmError(f"{deployment.name} deployed at {created:#x}, expected {self.contracts[deployment.name]:#x}")
-        self.known_accounts: set[int] = set(genesis.role_holders.values()) | set(genesis.beneficiaries.values())
-        self.known_accounts.update(self.plan.contract_accounts)
+            expected = self.contracts[deployment.name]
+            if created != expected:
+                raise EvmError(f"{deployment.name} deployed at {created:#x}, expected {expected:#x}")
         self._check_genesis(genesis)
 
     def _check_genesis(self, genesis: Any) -> None:
@@ -393,6 +415,17 @@ class EvmDriver:
             if value:
                 counters[key] = value
         return counters
+
+
+def declared_fields(plan: Plan) -> tuple[str, ...]:
+    """The projected field names the port owns, as the hello declares them (id counters one by one)."""
+    names = []
+    for name, rule in plan.fields.items():
+        if rule.shape == "counters":
+            names.extend(f"{name}.{key}" for key, _ in rule.counters)
+        else:
+            names.append(name)
+    return tuple(names)
 
 
 def _enum_value(value: Any) -> Any:
