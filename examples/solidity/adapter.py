@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ToolMissing, CompileError, MappingError, EvmError, OSError) as error:
         sys.stderr.write(f"evm adapter: {error}\n")
         return 2
+    if driver.plan.unraised_errors:
+        sys.stderr.write(f"evm adapter: note: no contract raises {', '.join(driver.plan.unraised_errors)}\n")
     return AdapterServer(driver).serve(sys.stdin, sys.stdout)
 
 

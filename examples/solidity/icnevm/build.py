@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 SOLIDITY_DIR = Path(__file__).resolve().parent.parent
@@ -54,15 +56,41 @@ def sources_digest(contracts_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def compile_many(pairs: list[tuple[Path, Path]], timeout: float = 600.0) -> None:
-    """Compile each (contracts folder, artifacts file) pair in one Node.js process."""
-    command = [find_node(), str(COMPILE_SCRIPT)]
-    for contracts_dir, out_path in pairs:
-        command += [str(contracts_dir), str(out_path)]
+def compile_jobs(jobs: list[dict], timeout: float = 600.0) -> None:
+    """Run compile.js once for every job ``{"sources": DIR, "out": FILE, "select": [FILE.sol] | None}``."""
+    node = find_node()
     solc_version()
-    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump([{key: value for key, value in job.items() if value is not None} for job in jobs], handle)
+    try:
+        done = subprocess.run([node, str(COMPILE_SCRIPT), "--jobs", handle.name], capture_output=True, text=True,
+                              timeout=timeout, check=False)
+    finally:
+        os.unlink(handle.name)
     if done.returncode != 0:
         raise CompileError(done.stderr.strip() or f"compile.js exited with status {done.returncode}")
+
+
+def compile_many(pairs: list[tuple[Path, Path]], timeout: float = 600.0) -> None:
+    """Compile each (contracts folder, artifacts file) pair in one Node.js process."""
+    compile_jobs([{"sources": str(sources), "out": str(out)} for sources, out in pairs], timeout)
+
+
+_IMPORT = re.compile(r'^import\s[^;]*?"\./([^"]+\.sol)"\s*;', re.MULTILINE)
+
+
+def dependents(contracts_dir: Path, changed: str) -> list[str]:
+    """``changed`` and every source file that imports it, directly or not: what a change to it recompiles."""
+    imports = {path.name: set(_IMPORT.findall(path.read_text())) for path in contracts_dir.glob("*.sol")}
+    affected = {changed}
+    grown = True
+    while grown:
+        grown = False
+        for name, imported in imports.items():
+            if name not in affected and imported & affected:
+                affected.add(name)
+                grown = True
+    return sorted(affected)
 
 
 def artifacts_for(contracts_dir: Path = CONTRACTS_DIR, build_dir: Path = BUILD_DIR) -> Path:

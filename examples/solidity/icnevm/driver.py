@@ -381,6 +381,10 @@ class EvmDriver:
             result[name] = value if account is None else account
         return result
 
+    def view(self, text: str, *args: Any) -> Any:
+        """The first return value of any view of the deployed contracts, e.g. ``view("ICNT.totalSupply()")``."""
+        return self._single(self.plan.abis.function(text), list(args))
+
     def _single(self, function: Function, args: list[Any]) -> int:
         return next(iter(self._view(function, args).values()))
 

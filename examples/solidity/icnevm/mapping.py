@@ -111,10 +111,14 @@ class Plan:
     log_names: dict[tuple[str, bytes], str]
     fields: dict[str, FieldRule]
     compiler: str
+    abis: Abis | None = None
+    unraised_errors: tuple[str, ...] = ()
+    """Errors named in [errors] that no contract can raise (solc lists only the errors a contract uses): a
+    typo, or a reason this implementation never gives; the adapter reports them when it starts."""
 
 
-class _Contracts:
-    """The ABIs, looked up by deploy name."""
+class Abis:
+    """The ABIs of the deployed contracts, looked up by deploy name (``Name.function(types)``)."""
 
     def __init__(self, artifacts: dict[str, Any], kinds: dict[str, str]) -> None:
         self.artifacts = artifacts
@@ -161,7 +165,7 @@ def _deployments(raw: dict[str, Any], artifacts: dict[str, Any]) -> tuple[Deploy
     return tuple(deployments)
 
 
-def _operations(raw: dict[str, Any], contracts: _Contracts) -> dict[str, tuple[OperationCase, ...]]:
+def _operations(raw: dict[str, Any], contracts: Abis) -> dict[str, tuple[OperationCase, ...]]:
     operations = {}
     for name, cases in raw.get("operations", {}).items():
         built = []
@@ -187,11 +191,13 @@ def _errors(raw: dict[str, Any], artifacts: dict[str, Any]) -> dict[bytes, tuple
                 types = tuple(item["type"] for item in entry["inputs"])
                 errors[selector(signature(entry["name"], entry["inputs"]))] = (
                     entry["name"], types, reasons.get(entry["name"]))
-    known = {name for name, _, _ in errors.values()}
-    missing = sorted(set(reasons) - known)
-    if missing:
-        raise MappingError(f"[errors] names errors no contract declares: {missing}")
     return errors
+
+
+def _unraised(raw: dict[str, Any], artifacts: dict[str, Any]) -> tuple[str, ...]:
+    raised = {entry["name"] for contract in artifacts["contracts"].values() for entry in contract["abi"]
+              if entry.get("type") == "error"}
+    return tuple(sorted(set(raw.get("errors", {})) - raised))
 
 
 def _log_field(name: str, spec: Any, inputs: dict[str, str], where: str) -> LogField:
@@ -204,25 +210,34 @@ def _log_field(name: str, spec: Any, inputs: dict[str, str], where: str) -> LogF
     return LogField(name, arg=spec["arg"], enum=spec.get("enum"))
 
 
-def _events(raw: dict[str, Any], contracts: _Contracts) -> tuple[dict, frozenset, dict]:
-    rules = {}
+def _all_log_names(contracts: Abis) -> dict[tuple[str, bytes], str]:
+    """(emitter, topic 0) -> ``Name.Event`` of every event of every deployed contract, for messages."""
     names = {}
+    for target in contracts.kinds:
+        for entry in contracts.abi(target):
+            if entry.get("type") == "event":
+                topic = keccak256(signature(entry["name"], entry["inputs"]).encode("ascii"))
+                names[(target, topic)] = f"{target}.{entry['name']}"
+    return names
+
+
+def _events(raw: dict[str, Any], contracts: Abis) -> tuple[dict, frozenset, dict]:
+    rules = {}
+    names = _all_log_names(contracts)
     for entry in raw.get("events", []):
         target, topic, inputs = contracts.event(entry["log"])
         by_name = {item[0]: item[1] for item in inputs}
         fields = tuple(_log_field(name, spec, by_name, entry["log"]) for name, spec in entry["fields"].items())
         rules[(target, topic)] = EventRule(target, entry["event"], inputs, fields,
                                            tuple(entry.get("unless_party", ())))
-        names[(target, topic)] = entry["log"]
     ignored = set()
     for text in raw.get("ignored_logs", {}).get("logs", []):
         target, topic, _ = contracts.event(text)
         ignored.add((target, topic))
-        names[(target, topic)] = text
     return rules, frozenset(ignored), names
 
 
-def _field(name: str, spec: dict[str, Any], contracts: _Contracts) -> FieldRule:
+def _field(name: str, spec: dict[str, Any], contracts: Abis) -> FieldRule:
     shape = spec.get("shape")
     if shape not in SHAPES:
         raise MappingError(f"fields.{name}: shape must be one of {SHAPES}, got {shape!r}")
@@ -248,7 +263,7 @@ def load_plan(mapping_path: Path, artifacts: dict[str, Any]) -> Plan:
         raise MappingError(f"cannot read {mapping_path}: {error}") from error
     try:
         deployments = _deployments(raw, artifacts)
-        contracts = _Contracts(artifacts, {deployment.name: deployment.contract for deployment in deployments})
+        contracts = Abis(artifacts, {deployment.name: deployment.contract for deployment in deployments})
         accounts = raw.get("accounts", {})
         checks = tuple((check["param"], contracts.function(check["view"])) for check in raw.get("genesis_checks", []))
         rules, ignored, log_names = _events(raw, contracts)
@@ -266,6 +281,8 @@ def load_plan(mapping_path: Path, artifacts: dict[str, Any]) -> Plan:
             log_names=log_names,
             fields={name: _field(name, spec, contracts) for name, spec in raw.get("fields", {}).items()},
             compiler=artifacts.get("compiler", "solc"),
+            abis=contracts,
+            unraised_errors=_unraised(raw, artifacts),
         )
     except (KeyError, TypeError) as error:
         raise MappingError(f"{mapping_path}: malformed entry ({type(error).__name__}: {error})") from error
