@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from properties.conformance.edges import double_failure_scenarios
 from properties.conformance.explore import RandomChooser, propose_operation, setup_operations, walk_genesis
 from properties.conformance.itf import dumps_trace
 from properties.conformance.mechanisms import MECHANISMS, mechanism_operations, port_operations
@@ -83,8 +84,9 @@ class GeneratorConfig:
 
 
 def scenario_specs() -> list[TraceSpec]:
+    """The hand-written scenarios and the edge scenarios built from them (:mod:`properties.conformance.edges`)."""
     specs = []
-    for item in get_scenarios():
+    for item in sorted(get_scenarios() + double_failure_scenarios(), key=lambda scenario: scenario.id):
         script = item.run()
         specs.append(TraceSpec(f"scenarios/{item.id}", item.genesis(), tuple(script.operations), "scenario",
                                item.description, mechanism=item.mechanism))
