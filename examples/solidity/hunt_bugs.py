@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[], metavar="ID", help="hunt only this bug (repeatable)")
     parser.add_argument("--fuzz-examples", type=int, default=300, help="fuzz budget per bug (default 300)")
     parser.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default 0)")
+    parser.add_argument("--fuzz-only", action="store_true", help="skip the vectors: differential fuzzing alone")
     parser.add_argument("--json", action="store_true", help="one JSON document instead of the table")
     parser.add_argument("--full", action="store_true", help="print each bug's whole divergence report")
     args = parser.parse_args(argv)
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         except (ToolMissing, CompileError, PatchError) as error:
             sys.stderr.write(f"hunt_bugs: {error}\n")
             return 2
-        paths = write_vectors(work / "vectors", operations)
+        paths = [] if args.fuzz_only else write_vectors(work / "vectors", operations)
         for bug in bugs:
             started = time.perf_counter()
             finding = hunt(bug, artifacts[bug.id], paths, args.fuzz_examples, args.seed)

@@ -53,8 +53,9 @@ def test_accounts_are_their_integer_addresses_and_the_bridge_is_account_1(driver
     assert driver.account_address(1) == driver.contracts["L2Bridge"]
     assert driver.address_account(driver.contracts["L2Bridge"]) == 1
     assert driver.address_account(driver.contracts["L1Bridge"]) is None, "a protocol contract is no account"
+    assert driver.account_address(0) == driver.account_address(-5) == 0, "the invalid accounts are address(0)"
     with pytest.raises(ValueError):
-        driver.account_address(-5)
+        driver.account_address(1 << 160)
 
 
 def test_create_address_matches_the_well_known_example(artifacts):

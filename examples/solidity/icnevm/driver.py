@@ -111,11 +111,16 @@ class EvmDriver:
 
     # --- accounts and addresses
     def account_address(self, account: int) -> int:
+        """Account ``n`` is address ``uint160(n)``; a contract account is its contract. Accounts ``<= 0``
+        are the reference's invalid accounts (no balance, no role, rejected as INVALID_ADDRESS wherever an
+        account is named): they all map to address(0), the EVM's null address, which is exactly that."""
         name = self.plan.contract_accounts.get(account)
         if name is not None:
             return self.contracts[name]
-        if not 0 <= account < 1 << 160:
-            raise AbiError(f"account {account} has no EVM address")
+        if account <= 0:
+            return 0
+        if account >= 1 << 160:
+            raise AbiError(f"account {account} has no 160-bit EVM address")
         return account
 
     def address_account(self, address: int) -> int | None:
@@ -218,8 +223,9 @@ class EvmDriver:
         raise EvmError(f"no case of {name} matches {operation}")
 
     def _set_block(self, number: int) -> None:
-        if number < 0:
-            raise AbiError(f"block {number} is negative")
+        # No block precedes block 0. Every era ends at block 1 or later, so a block before 0 and block 0
+        # both fall before the era's end: the clamp keeps the outcome (ERA_NOT_OVER) the reference gives.
+        number = max(number, 0)
         if number != self.block:
             self.evm.set_block_env(BlockEnv(number=number))
             self.block = number
@@ -396,7 +402,7 @@ class EvmDriver:
         if rule.shape == "balances":
             balances = ItfMap()
             for account in sorted(self.known_accounts):
-                amount = self._single(rule.view, [self.account_address(account)]) if account >= 0 else 0
+                amount = self._single(rule.view, [self.account_address(account)]) if account > 0 else 0
                 if amount:
                     balances[account] = amount
             return balances
