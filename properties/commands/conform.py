@@ -13,6 +13,7 @@ import argparse
 import json
 import shlex
 import sys
+import time
 
 from properties.cli import non_negative_int, positive_float, positive_int
 
@@ -161,13 +162,20 @@ def _run_vectors(args: argparse.Namespace, usage_error: type[Exception]) -> int:
     _warn_reference(set(read_manifest_entries(args.vectors, paths, "spec_sha256").values()))
     runner = Runner(session, repro, state_every_step=args.state_every_step, skip_tags=frozenset(args.skip_tag))
 
+    last_write = [0.0]
+
+    def write_reports() -> None:
+        report = runner.report(args.vectors)
+        if args.report:
+            write_json_report(args.report, report)
+        if args.junit:
+            write_junit_report(args.junit, report, runner.results)
+        last_write[0] = time.monotonic()
+
     def on_result(result) -> None:
-        if args.report or args.junit:
-            report = runner.report(args.vectors)
-            if args.report:
-                write_json_report(args.report, report)
-            if args.junit:
-                write_junit_report(args.junit, report, runner.results)
+        # rewritten after every vector that ran (skipped ones are batched: a partial port skips hundreds)
+        if (args.report or args.junit) and (result.status != "skipped" or time.monotonic() - last_write[0] > 2):
+            write_reports()
         if not args.json and result.status in ("fail", "error"):
             sys.stderr.write(f"  {result.status.upper()} {result.vector_id}\n")
         elif not args.json and len(runner.results) % 50 == 0:
@@ -179,6 +187,8 @@ def _run_vectors(args: argparse.Namespace, usage_error: type[Exception]) -> int:
             runner.run_vector(path)
     finally:
         runner.close()
+        if args.report or args.junit:
+            write_reports()
     report = runner.report(args.vectors)
     summary = report["summary"]
     if args.json:

@@ -77,10 +77,10 @@ class GeneratorConfig:
     walks: int = 120
     walk_steps: int = 40
     candidates: int = 400
-    mechanism_walks: int = 12
+    mechanism_walks: int = 10
     """Walks kept per mechanism (mechanisms with operations of their own)."""
-    mechanism_walk_steps: int = 40
-    mechanism_candidates: int = 48
+    mechanism_walk_steps: int = 30
+    mechanism_candidates: int = 40
 
 
 def scenario_specs() -> list[TraceSpec]:

@@ -116,3 +116,18 @@ def test_usage_errors(capsys):
     assert main(["conform", "--impl", "x:Y"]) == 2
     assert main(["conform", "--vectors", "/no/such/dir", "--impl", "x:Y"]) == 2
     assert "no such vectors" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("bug", "vector"), [
+    ("TransferChecksAmountBeforeAddress", "scenarios/ledger/transfer_rejected_with_two_failures"),
+    ("ClaimDayRoundsUp", "scenarios/ledger/claim_partway_through_a_day_uses_whole_days"),
+    ("SlashDelegatedFirst", "scenarios/slashing/partial_slash_takes_own_collateral_first_then_delegations_in_order"),
+    ("BookingIgnoresCollateral", "scenarios/slashing/small_slash_takes_only_own_node_collateral"),
+])
+def test_bugs_the_vectors_once_missed_are_caught(vectors_dir, bug, vector):
+    """Issue 14: a check order that differs only with two wrong inputs, a day count rounded up, a wrong slash
+    order with a partial slash, a booking on an under-collateralised node."""
+    mechanism = vector.split("/")[1]
+    runner = _run(InProcessSession(f"{BUGGY}:{bug}"), _paths(vectors_dir, f"/scenarios/{mechanism}/"))
+    failed = {result.vector_id for result in runner.results if result.status == "fail"}
+    assert vector in failed
