@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Hunt the seeded Solidity bugs (icnevm/bugs.py): which checker catches each, with its first divergence.
 
-    python examples/solidity/hunt_bugs.py [--only ID] [--fuzz-examples N] [--seed S] [--json] [--full]
+    python examples/solidity/hunt_bugs.py [--only ID] [--fuzz-examples N] [--seed S] [--fuzz-only]
+                                          [--json] [--full] [--work DIR]
 
 Each bug is a source patch applied to a copy of contracts/ (never to the committed contracts), compiled
 with the pinned solc. The port's vectors run first; a bug they miss goes to differential fuzzing of the
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -33,11 +35,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fuzz-only", action="store_true", help="skip the vectors: differential fuzzing alone")
     parser.add_argument("--json", action="store_true", help="one JSON document instead of the table")
     parser.add_argument("--full", action="store_true", help="print each bug's whole divergence report")
+    parser.add_argument("--work", metavar="DIR", help="keep the patched contracts and vectors here (so that the "
+                                                      "reports' repro commands work); default: a temporary folder")
     args = parser.parse_args(argv)
     bugs = [bug for bug in SEEDED_BUGS if not args.only or bug.id in args.only]
     findings = []
     with tempfile.TemporaryDirectory() as scratch:
-        work = Path(scratch)
+        work = Path(args.work).resolve() if args.work else Path(scratch)
+        for folder in ("bugs", "vectors"):
+            shutil.rmtree(work / folder, ignore_errors=True)
         try:
             operations = EvmDriver().operations
             artifacts = compile_bugs(bugs, work / "bugs")
