@@ -139,3 +139,15 @@ def test_adapter_with_a_bad_mapping_says_so_in_one_line(tmp_path, artifacts):
                           capture_output=True, text=True, input="", timeout=120, check=False)
     assert done.returncode == 2
     assert done.stderr.startswith("evm adapter: ") and done.stderr.count("\n") == 1, done.stderr
+
+
+def test_without_a_token_owner_nobody_reaches_the_mint_path(driver_factory):
+    from spec.types import Role
+
+    port = driver_factory()
+    genesis = GenesisConfig()
+    del genesis.role_holders[Role.TOKEN_OWNER]
+    port.reset(genesis)
+    for sender in (0, -1, 14, 900):
+        outcome = normalize_driver_outcome(port.apply(Mint(sender, Chain.L1, 100, ICNT)))
+        assert outcome.reason == "UNAUTHORIZED", sender
