@@ -95,6 +95,8 @@ def dependents(contracts_dir: Path, changed: str) -> list[str]:
 
 def artifacts_for(contracts_dir: Path = CONTRACTS_DIR, build_dir: Path = BUILD_DIR) -> Path:
     """The compiled artifacts of ``contracts_dir``, compiling them first unless cached."""
+    if not any(contracts_dir.glob("*.sol")):
+        raise CompileError(f"no Solidity sources (*.sol) in {contracts_dir}")
     out_path = build_dir / f"artifacts-{sources_digest(contracts_dir)[:16]}.json"
     if not out_path.is_file():
         build_dir.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,7 @@ from icnevm.abi import (
     keccak256,
 )
 from icnevm.mapping import Call, EventRule, FieldRule, Function, OperationCase, Plan, load_plan
+from icnevm.mapping import contracts_dir as mapping_contracts
 from properties.conformance.itf import ItfMap
 
 DEFAULT_MAPPING = build.SOLIDITY_DIR / "mapping.toml"
@@ -92,7 +93,7 @@ class EvmDriver:
                  contracts_dir: str | Path | None = None) -> None:
         mapping = Path(mapping)
         if artifacts is None:
-            artifacts = build.artifacts_for(Path(contracts_dir) if contracts_dir else build.CONTRACTS_DIR)
+            artifacts = build.artifacts_for(Path(contracts_dir) if contracts_dir else mapping_contracts(mapping))
         self.plan: Plan = load_plan(mapping, json.loads(Path(artifacts).read_text()))
         self.name = f"{self.plan.name} ({self.plan.compiler}, revm via pyrevm {pyrevm_version()})"
         self.operations = tuple(self.plan.operations)

@@ -255,12 +255,22 @@ def _field(name: str, spec: dict[str, Any], contracts: Abis) -> FieldRule:
                      tuple(spec.get("keys", ())), spec.get("enum"))
 
 
-def load_plan(mapping_path: Path, artifacts: dict[str, Any]) -> Plan:
-    """The mapping at ``mapping_path`` checked against ``artifacts`` (the output of compile.js)."""
+def read_mapping(mapping_path: Path) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(Path(mapping_path).read_text())
+        return tomllib.loads(Path(mapping_path).read_text())
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise MappingError(f"cannot read {mapping_path}: {error}") from error
+
+
+def contracts_dir(mapping_path: Path) -> Path:
+    """The Solidity sources the mapping describes: ``[implementation] contracts``, relative to the mapping."""
+    folder = read_mapping(mapping_path).get("implementation", {}).get("contracts", "contracts")
+    return (Path(mapping_path).resolve().parent / folder).resolve()
+
+
+def load_plan(mapping_path: Path, artifacts: dict[str, Any]) -> Plan:
+    """The mapping at ``mapping_path`` checked against ``artifacts`` (the output of compile.js)."""
+    raw = read_mapping(mapping_path)
     try:
         deployments = _deployments(raw, artifacts)
         contracts = Abis(artifacts, {deployment.name: deployment.contract for deployment in deployments})
