@@ -11,6 +11,7 @@ ICN contracts reject it as ``NegativeValue`` (examples/solidity/contracts/ICNErr
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -48,11 +49,19 @@ def selector(text: str) -> bytes:
     return keccak256(text.encode("ascii"))[:4]
 
 
+@functools.cache
+def array_of(abi_type: str) -> tuple[str, int] | None:
+    """(element type, length) of a fixed array type ``T[K]``, None for an elementary type."""
+    array = _ARRAY.match(abi_type)
+    return (array.group(1), int(array.group(2))) if array else None
+
+
+@functools.cache
 def words_of(abi_type: str) -> int:
     """How many 32-byte words a static type takes."""
-    array = _ARRAY.match(abi_type)
+    array = array_of(abi_type)
     if array:
-        return int(array.group(2)) * words_of(array.group(1))
+        return array[1] * words_of(array[0])
     if abi_type == "tuple" or abi_type.endswith("[]") or abi_type in ("string", "bytes"):
         raise AbiError(f"dynamic type {abi_type} is not supported")
     return 1
@@ -75,9 +84,9 @@ def encode_word(abi_type: str, value: Any) -> bytes:
 
 
 def encode_value(abi_type: str, value: Any) -> bytes:
-    array = _ARRAY.match(abi_type)
+    array = array_of(abi_type)
     if array:
-        element, count = array.group(1), int(array.group(2))
+        element, count = array
         if not isinstance(value, (list, tuple)) or len(value) != count:
             raise AbiError(f"{abi_type} expects {count} values, got {value!r}")
         return b"".join(encode_value(element, item) for item in value)
@@ -102,9 +111,9 @@ def decode_word(abi_type: str, word: bytes) -> Any:
 
 
 def decode_value(abi_type: str, data: bytes, offset: int) -> Any:
-    array = _ARRAY.match(abi_type)
+    array = array_of(abi_type)
     if array:
-        element, count = array.group(1), int(array.group(2))
+        element, count = array
         size = words_of(element) * WORD
         return [decode_value(element, data, offset + index * size) for index in range(count)]
     word = data[offset:offset + WORD]

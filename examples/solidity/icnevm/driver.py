@@ -339,8 +339,7 @@ class EvmDriver:
     def _event(self, rule: EventRule, topics: list[bytes], data: bytes) -> tuple[str, dict[str, Any]] | None:
         values: dict[str, Any] = {}
         indexed = iter(topics)
-        plain = [(name, abi_type) for name, abi_type, is_indexed in rule.inputs if not is_indexed]
-        plain_values = iter(decode_arguments([abi_type for _, abi_type in plain], data))
+        plain_values = iter(decode_arguments(rule.data_types, data))
         for name, abi_type, is_indexed in rule.inputs:
             values[name] = decode_word(abi_type, next(indexed)) if is_indexed else next(plain_values)
             if abi_type == "address":
@@ -364,8 +363,7 @@ class EvmDriver:
         value = values[field.arg]
         if field.enum is not None:
             return self.plan.enums[field.enum][value]
-        types = {name: abi_type for name, abi_type, _ in rule.inputs}
-        if types[field.arg] == "address":
+        if field.arg in rule.address_args:
             account = self.address_account(value)
             return value if account is None else account
         return value

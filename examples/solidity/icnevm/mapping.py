@@ -68,6 +68,14 @@ class EventRule:
     """(name, type, indexed) of the log's arguments, in ABI order."""
     fields: tuple[LogField, ...]
     unless_party: tuple[str, ...] = ()
+    data_types: list[str] = attrs.field(init=False)
+    """Types of the arguments in the log's data (the non-indexed ones), in order."""
+    address_args: frozenset[str] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "data_types", [abi_type for _, abi_type, indexed in self.inputs if not indexed])
+        object.__setattr__(self, "address_args",
+                           frozenset(name for name, abi_type, _ in self.inputs if abi_type == "address"))
 
 
 @attrs.frozen
