@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The EVM adapter: the ICN Solidity port, in revm, over the conformance kit's JSON-lines protocol.
 
-    python examples/solidity/adapter.py [--mapping FILE] [--contracts DIR | --artifacts FILE]
+    python examples/solidity/adapter.py [--mapping FILE] [--contracts DIR | --artifacts FILE] [--compile]
     icnspec conform --vectors vectors --impl-cmd "python examples/solidity/adapter.py"
 
 It compiles the contracts with the pinned solc on first use (cached under examples/solidity/build), then
@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from icnevm.build import CompileError, ToolMissing  # noqa: E402
+from icnevm.build import CompileError, ToolMissing, artifacts_for  # noqa: E402
 from icnevm.driver import DEFAULT_MAPPING, EvmDriver, EvmError  # noqa: E402
-from icnevm.mapping import MappingError  # noqa: E402
+from icnevm.mapping import MappingError, contracts_dir  # noqa: E402
 
 from properties.conformance.adapter import AdapterServer  # noqa: E402
 
@@ -31,8 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--contracts", metavar="DIR", help="Solidity sources to compile (default: contracts/)")
     source.add_argument("--artifacts", metavar="FILE", help="already compiled artifacts (compile.js output)")
+    parser.add_argument("--compile", action="store_true",
+                        help="compile the contracts (cached), print the artifacts file and exit: the first start "
+                             "of the adapter otherwise compiles within the runner's hello timeout")
     args = parser.parse_args(argv)
     try:
+        if args.compile:
+            print(artifacts_for(Path(args.contracts) if args.contracts else contracts_dir(Path(args.mapping))))
+            return 0
         driver = EvmDriver(args.mapping, args.artifacts, args.contracts)
     except (ToolMissing, CompileError, MappingError, EvmError, OSError) as error:
         sys.stderr.write(f"evm adapter: {error}\n")

@@ -49,7 +49,8 @@ from properties.conformance.itf import ItfMap
 
 DEFAULT_MAPPING = build.SOLIDITY_DIR / "mapping.toml"
 SPEC_ID = "CANCUN"
-"""The EVM revision; compile.js compiles for the same (``evmVersion: cancun``)."""
+"""The EVM revision asked for. pyrevm 0.3.7 bundles revm 8.0.0, whose newest revision is Cancun (its
+``LATEST`` is Cancun too); compile.js compiles for the same (``evmVersion: cancun``)."""
 GENESIS_CACHE = 8
 """Deployed genesis configurations kept for reuse (one EVM each)."""
 _REVERT = re.compile(r"^Revert \{ gas_used: \d+, output: 0x([0-9a-fA-F]*) \}$")
