@@ -33,8 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     impl = parser.add_mutually_exclusive_group(required=True)
     impl.add_argument("--impl", metavar="MODULE:CLASS", help="Python driver (reset/apply/project), in-process")
     impl.add_argument("--impl-cmd", metavar="COMMAND", help="subprocess speaking the JSON-lines adapter protocol")
-    parser.add_argument("--timeout", type=positive_float, default=10.0,
-                        help="seconds the adapter has to answer each request (default 10)")
+    parser.add_argument("--timeout", type=positive_float,
+                        help="--impl-cmd: seconds the adapter has to answer each request (default 10)")
     parser.add_argument("--mechanism", metavar="NAME", action="append", default=[],
                         help="only this mechanism (a docs chapter name; repeatable): its vectors, or with --fuzz "
                              "its operations and the clock")
@@ -70,7 +70,11 @@ def _flag(name: str) -> str:
 
 
 def check_mode_options(args: argparse.Namespace, usage_error: type[Exception]) -> None:
-    """Refuse an option the chosen mode ignores; fill in the fuzz defaults."""
+    """Refuse an option the chosen mode ignores; fill in the defaults."""
+    if args.impl and args.timeout is not None:
+        raise usage_error("--timeout only applies to --impl-cmd (an in-process driver has no timeout)")
+    if args.timeout is None:
+        args.timeout = 10.0
     if args.fuzz:
         ignored = [name for name in VECTOR_OPTIONS if _given(args, name)]
         if ignored:
@@ -237,7 +241,7 @@ def _run_bench(args: argparse.Namespace, session, paths: list[str]) -> int:
     try:
         bench = measure_replay(session, paths)
         # the same vectors through the reference's own adapter: the speed a port is compared with
-        bench["reference"] = measure_replay(SubprocessSession(REFERENCE_ADAPTER, args.timeout), paths)
+        bench["reference"] = measure_replay(SubprocessSession(REFERENCE_ADAPTER, args.timeout or 10.0), paths)
     except AdapterError as error:
         sys.stderr.write(f"icnspec conform: {error}\n")
         return 1
