@@ -241,7 +241,7 @@ def _run_bench(args: argparse.Namespace, session, paths: list[str]) -> int:
     try:
         bench = measure_replay(session, paths)
         # the same vectors through the reference's own adapter: the speed a port is compared with
-        bench["reference"] = measure_replay(SubprocessSession(REFERENCE_ADAPTER, args.timeout or 10.0), paths)
+        bench["reference"] = measure_replay(SubprocessSession(REFERENCE_ADAPTER, args.timeout), paths)
     except AdapterError as error:
         sys.stderr.write(f"icnspec conform: {error}\n")
         return 1
