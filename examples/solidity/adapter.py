@@ -18,14 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from icnevm.build import CompileError, ToolMissing, artifacts_for  # noqa: E402
-from icnevm.driver import DEFAULT_MAPPING, EvmDriver, EvmError  # noqa: E402
-from icnevm.mapping import MappingError, contracts_dir  # noqa: E402
+from icnevm.build import SOLIDITY_DIR, CompileError, ToolMissing, artifacts_for  # noqa: E402
 
-from properties.conformance.adapter import AdapterServer  # noqa: E402
+DEFAULT_MAPPING = SOLIDITY_DIR / "mapping.toml"
+PYTHON_TOOLS = {"pyrevm": "pyrevm", "Crypto": "pycryptodome", "properties": "icn-spec", "attrs": "icn-spec"}
+"""Modules the adapter needs -> the package that brings each (pip install -e '.[dev]' installs them all)."""
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mapping", default=str(DEFAULT_MAPPING), help="mapping file (default: mapping.toml)")
     source = parser.add_mutually_exclusive_group()
@@ -34,7 +34,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compile", action="store_true",
                         help="compile the contracts (cached), print the artifacts file and exit: the first start "
                              "of the adapter otherwise compiles within the runner's hello timeout")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    try:
+        from icnevm.driver import EvmDriver, EvmError
+        from icnevm.mapping import MappingError, contracts_dir
+
+        from properties.conformance.adapter import AdapterServer
+    except ModuleNotFoundError as error:
+        package = PYTHON_TOOLS.get((error.name or "").split(".")[0], error.name)
+        sys.stderr.write(f"evm adapter: {package} is not installed for {sys.executable}: "
+                         "run pip install -e '.[dev]'\n")
+        return 2
     try:
         if args.compile:
             print(artifacts_for(Path(args.contracts) if args.contracts else contracts_dir(Path(args.mapping))))
