@@ -151,3 +151,13 @@ def test_without_a_token_owner_nobody_reaches_the_mint_path(driver_factory):
     for sender in (0, -1, 14, 900):
         outcome = normalize_driver_outcome(port.apply(Mint(sender, Chain.L1, 100, ICNT)))
         assert outcome.reason == "UNAUTHORIZED", sender
+
+
+def test_adapter_without_pyrevm_names_the_package_to_install():
+    script = ("import runpy, sys; sys.modules['pyrevm'] = None; sys.argv = ['adapter.py']; "
+              f"runpy.run_path({str(ADAPTER)!r}, run_name='__main__')")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, input="", timeout=60,
+                          check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith("evm adapter: pyrevm is not installed") and done.stderr.count("\n") == 1, \
+        done.stderr
