@@ -64,6 +64,9 @@ class AuditConfig:
     stages: tuple[str, ...] = STAGES
     mutants: tuple[str, ...] = ()
     """Mutant ids to run; empty runs the whole corpus. A partial corpus is said so in the report."""
+    implementations: tuple[tuple[str, str | None], ...] = ()
+    """(name, adapter command) of implementations audited beside the reference (``--target``,
+    ``--impl-cmd``; :mod:`properties.audit_targets`); a command of None: the target is not in this checkout."""
 
 
 @attrs.frozen
@@ -432,6 +435,14 @@ def run_audit(config: AuditConfig, progress: Callable[[str], None] = lambda line
         stages.append(stage)
         unspent = max(0.0, limits[name] - stage.seconds)
         progress(f"[{name}] {stage.status} in {stage.seconds:.1f} s: {stage.detail}")
+    for name, command in config.implementations:
+        from properties.audit_targets import stage_implementation
+
+        # after the reference's checkers, with what is left of the budget (at least a minute)
+        limit = max(60.0, config.budget - (time.monotonic() - started))
+        progress(f"[impl:{name}] running (limit {limit:.0f} s)")
+        stages.append(stage_implementation(config, name, command, limit, _vectors_of(stages)))
+        progress(f"[impl:{name}] {stages[-1].status} in {stages[-1].seconds:.1f} s: {stages[-1].detail}")
     for stage in stages:
         if stage.status == NOT_AVAILABLE:
             stage.cases.append(Case("availability", stage.name, "skipped", stage.detail))
@@ -589,6 +600,12 @@ def render_html(report: dict) -> str:
     parts.append(_section_cases("Conformance vectors", stages["conform"], "conformance",
                                 "Vectors generated from the reference, replayed against the reference."))
     parts.append(_section_mutants(stages["mutants"]))
+    for name, stage in stages.items():
+        if name.startswith("impl:"):
+            parts.append(_section_cases(f"Implementation {name[5:]}", stage, ("implementation", "availability"),
+                                        "The audit's vectors replayed against this implementation (vectors of "
+                                        "mechanisms it does not implement are skipped), and differential fuzzing "
+                                        "of the operations it declares against the reference."))
     parts.append(_section_mutmut(report.get("mutmut")))
     parts.append("<h2>Environment</h2>")
     parts.append(_table(["tool", "version"], [[name, version] for name, version in report["tools"].items()]))

@@ -28,6 +28,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"comma-separated subset of {','.join(STAGES)} (a stage left out fails the verdict)")
     parser.add_argument("--mutant", action="append", default=[], metavar="ID",
                         help="run only this mutant of the corpus (repeatable; a partial corpus fails the verdict)")
+    from properties.audit_targets import TARGETS
+
+    parser.add_argument("--target", action="append", default=[], choices=sorted(TARGETS),
+                        help="also audit an implementation of this repository: "
+                             + "; ".join(f"{name}: {what}" for name, (_, what) in sorted(TARGETS.items())))
+    parser.add_argument("--impl-cmd", action="append", default=[], metavar="COMMAND",
+                        help="also audit the implementation behind this adapter command (repeatable)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,8 +50,12 @@ def run(args: argparse.Namespace) -> int:
     missing = [mutant_id for mutant_id in args.mutant if mutant_id not in MUTANTS]
     if missing:
         raise UsageError(f"unknown mutant(s): {', '.join(missing)} (see icnspec mutants --list)")
+    from properties.audit_targets import target_command
+
+    implementations = tuple((name, target_command(name)) for name in args.target)
+    implementations += tuple((f"cmd{index + 1}", command) for index, command in enumerate(args.impl_cmd))
     config = AuditConfig(out_dir=args.out, budget=float(args.budget), seed=args.seed, jobs=args.jobs, stages=stages,
-                         mutants=tuple(args.mutant))
+                         mutants=tuple(args.mutant), implementations=implementations)
     started = time.monotonic()
 
     def progress(line: str) -> None:

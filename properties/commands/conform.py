@@ -230,22 +230,31 @@ def _print_vectors_summary(runner, report: dict) -> None:
           f"reference spec/ sha256 {reference['spec_sha256'][:16]}{note}")
 
 
+REFERENCE_ADAPTER = f"{shlex.quote(sys.executable)} -m properties.cli adapter"
+"""The reference behind the same adapter protocol: what ``--bench`` measures beside the implementation."""
+
+
 def _run_bench(args: argparse.Namespace, session, paths: list[str]) -> int:
-    from properties.conformance.drivers import AdapterError
+    from properties.conformance.drivers import AdapterError, SubprocessSession
     from properties.conformance.runner import measure_replay
 
     try:
         bench = measure_replay(session, paths)
+        # the same vectors through the reference's own adapter: the speed a port is compared with
+        bench["reference"] = measure_replay(SubprocessSession(REFERENCE_ADAPTER, args.timeout), paths)
     except AdapterError as error:
         sys.stderr.write(f"icnspec conform: {error}\n")
         return 1
     bench["implementation"] = session.description
+    reference = bench["reference"]
     if args.json:
         print(json.dumps(bench, indent=2))
     else:
         print(f"replayed {bench['steps']:,} steps of {bench['vectors']} vectors against {session.description} "
               f"in {bench['seconds']:.2f} s: {bench['steps_per_second']:,} steps/s "
               f"({bench['mismatches']} mismatching steps)")
+        print(f"the reference (icnspec adapter, same protocol) replayed them in {reference['seconds']:.2f} s: "
+              f"{reference['steps_per_second']:,} steps/s")
     return 0 if bench["mismatches"] == 0 else 1
 
 
