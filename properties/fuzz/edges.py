@@ -590,8 +590,9 @@ class _EdgeRules:
         node = self.state.scalernodes[scaler]
         free = min(node.node_collateral, self.state.params.link_collateral_credit)
         self.do("edge", RequestCollateralWithdrawal(owner, scaler, CollateralKind.NODE, max(1, free)))
-        self.do("edge", BookCapacity(actors.BUILDERS[0], node.cluster, node.capacity_tb,
-                                     self.state.params.booking_min_days))
+        per_day = self.state.params.eras_per_day
+        days = min(node.max_booking_days, (node.commitment_end_era - self.state.era - 1) // per_day)
+        self.do("edge", BookCapacity(actors.BUILDERS[0], node.cluster, node.capacity_tb, days))
         record = self.state.links[link]
         self.until(record.staked_era + record.min_staking_period)
         self.do("edge", RequestUnstakeLink(owner, link))

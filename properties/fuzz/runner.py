@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from models.logic import ConcreteView
 from properties.effects import WRITES
 from properties.fuzz.clone import clone
 from properties.fuzz.config import fuzz_genesis
@@ -236,12 +237,14 @@ class Checker:
         previous = self._verdicts
         verdicts: dict[str, list[Violation]] = {}
         found: list[Violation] = []
+        view = None
         for invariant in state_invariants():
             if previous is not None and changed is not None and READS[invariant.id].isdisjoint(changed):
                 verdicts[invariant.id] = previous[invariant.id]
                 timing.state_checks_reused += 1
             else:
-                verdicts[invariant.id] = evaluate_state_invariant(invariant, self._state)
+                view = view if view is not None else ConcreteView(self._state)
+                verdicts[invariant.id] = evaluate_state_invariant(invariant, view)
                 timing.state_checks_run += 1
             found.extend(verdicts[invariant.id])
         self._verdicts = verdicts

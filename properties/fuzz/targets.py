@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from properties.effects.rules import day_of, is_active, is_valid, month_of
+from properties.effects.rules import day_of, is_valid, month_of
 from spec.operations import (
     AdvanceEra,
     BookCapacity,
@@ -161,9 +161,12 @@ def _month_offset(state: Any, era: int) -> int | None:
 
 
 def _accruing_link(state: Any, era: int) -> bool:
+    """Some valid Link is staked to a registered HyperNode (which that Link makes active)."""
     for link in state.links.values():
-        if link.status is LinkStatus.STAKED_HYPERNODE and is_valid(link, era) and is_active(state, link.target, era):
-            return True
+        if link.status is LinkStatus.STAKED_HYPERNODE and is_valid(link, era):
+            hypernode = state.hypernodes.get(link.target)
+            if hypernode is not None and hypernode.status is HyperNodeStatus.REGISTERED:
+                return True
     return False
 
 
@@ -210,15 +213,16 @@ def _advance(observer: Observer, pre: Any, op: Any, outcome: Any, post: Any) -> 
 
 
 def _mixed_links(observer: Observer, pre: Any, era: int) -> None:
-    for hypernode_id, hypernode in pre.hypernodes.items():
-        if hypernode.status is not HyperNodeStatus.REGISTERED or not is_active(pre, hypernode_id, era):
-            continue
-        links = [(link_id, link) for link_id, link in pre.links.items()
-                 if link.status is LinkStatus.STAKED_HYPERNODE and link.target == hypernode_id]
-        if len(links) < 3:
+    by_hypernode: dict[int, list[tuple[int, Any]]] = {}
+    for link_id, link in pre.links.items():
+        if link.status is LinkStatus.STAKED_HYPERNODE:
+            by_hypernode.setdefault(link.target, []).append((link_id, link))
+    minted = observer.minted_expiry
+    for hypernode_id, links in by_hypernode.items():
+        hypernode = pre.hypernodes.get(hypernode_id)
+        if len(links) < 3 or hypernode is None or hypernode.status is not HyperNodeStatus.REGISTERED:
             continue
         valid = [is_valid(link, era) for _, link in links]
-        minted = observer.minted_expiry
         shortened = any(link.expiry_era < minted.get(link_id, link.expiry_era) for link_id, link in links)
         if any(valid) and not all(valid) and shortened:
             observer.hits.add("links-mixed-on-hypernode")

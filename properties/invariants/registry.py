@@ -118,8 +118,9 @@ def _evaluate(invariant: Invariant, views: tuple) -> list[Violation]:
     return [Violation(invariant.id, message) for message in messages]
 
 
-def evaluate_state_invariant(invariant: Invariant, state: Any) -> list[Violation]:
-    return _evaluate(invariant, (ConcreteView(state),))
+def evaluate_state_invariant(invariant: Invariant, view: ConcreteView) -> list[Violation]:
+    """One state invariant's violations on the state ``view`` shows (a :class:`ConcreteView`)."""
+    return _evaluate(invariant, (view,))
 
 
 def check_state(state: Any, only: Iterable[str] | None = None) -> list[Violation]:
