@@ -676,6 +676,8 @@ def invariants_rst() -> str:
     for invariant in result.invariants:
         statuses = obligations.get(invariant.id, [])
         proof = _proof_summary(statuses) if prove.data is not None else "no report"
+        if invariant.extra.get("kind") == "effect":
+            proof = "concrete check (not a proof obligation)"
         if fuzz.data is None:
             fuzzed = "no report"
         elif invariant.id in violations:
@@ -755,6 +757,32 @@ def _violations_by_invariant(data: dict | None) -> dict[str, int]:
     return counts
 
 
+def _targets_section(data: dict) -> list[str]:
+    """Calendar and multi-entity coverage of the fuzz report (targets of :mod:`properties.fuzz.targets`)."""
+    try:
+        from properties.fuzz.targets import CALENDAR_RULES, SHAPES
+    except ImportError:
+        return []
+    reached = set(data.get("targets_reached") or [])
+    out = [title("Calendar and multi-entity coverage", "~"), "",
+           "A dated rule is covered when the run reaches its edge: the day or era before, at and after it (in the "
+           "rule's unit). A multi-entity shape is covered when the run has built it. Every target is a coverage "
+           "requirement of the ``ci`` profile, like an operation that must be accepted.", ""]
+    if not data.get("targets_reached"):
+        return out + ["This report predates the calendar targets.", ""]
+    rows = []
+    for rule, (meaning, offsets) in CALENDAR_RULES.items():
+        marks = []
+        for offset in offsets:
+            name = f"{rule}@{offset:+d}"
+            marks.append(f"{offset:+d} " + (":icn-ok:`reached`" if name in reached else ":icn-bad:`missing`"))
+        rows.append([literal(rule), escape(meaning), ", ".join(marks)])
+    for shape, meaning in SHAPES.items():
+        rows.append([literal(shape), escape(meaning),
+                     ":icn-ok:`reached`" if shape in reached else ":icn-bad:`missing`"])
+    return out + [list_table(["target", "what reaching it means", "edges"], rows, [22, 50, 28]), ""]
+
+
 def assurance_rst() -> str:
     fuzz = registry.load_report("fuzz")
     prove = registry.load_report("prove")
@@ -781,6 +809,7 @@ def assurance_rst() -> str:
             out += ["Coverage per action of the state machine (accepted, rejected, and each rejection reason "
                     "seen):", "",
                     list_table(["action", "accepted", "rejected", "reasons"], rows, [24, 10, 10, 56]), ""]
+        out += _targets_section(data)
         for violation in data.get("violations", []) or []:
             if isinstance(violation, dict):
                 out += [f"- :icn-bad:`{escape(violation.get('invariant', '?'))}`: "
