@@ -141,12 +141,21 @@ def measure_fuzz(profile_name: str) -> dict:
 
     report = run_fuzz(profile_name, seed=0, regressions=None)
     throughput = report["throughput"]
+    steps = max(1, report["steps"])
+    parts = dict(throughput["seconds"])
+    parts["engine_and_generation"] = round(report["seconds"] - throughput["seconds_in_checked_steps"], 3)
+    apply_rate = throughput["checked_steps"] / parts["apply"] if parts.get("apply") else None
     return {"profile": profile_name, "steps": report["steps"], "seconds": report["seconds"],
             "steps_per_second": report["steps_per_second"], "passed": report["passed"],
             "checked_steps_per_second": throughput["checked_steps_per_second"],
             "state_checks_reused": throughput["state_checks_reused"],
+            "state_checks_run": throughput.get("state_checks_run"),
             "seconds_in_checked_steps": throughput["seconds_in_checked_steps"],
-            "checked_step_seconds": throughput["seconds"]}
+            "checked_step_seconds": throughput["seconds"],
+            "microseconds_per_step": {part: round(seconds * 1e6 / steps, 1) for part, seconds in parts.items()},
+            "raw_apply_steps_per_second": round(apply_rate, 1) if apply_rate else None,
+            "ratio_to_raw_apply": round(report["steps_per_second"] / apply_rate, 4) if apply_rate else None,
+            "targets": report.get("targets")}
 
 
 def median_run(measure: Callable[[], dict], runs: int) -> dict:

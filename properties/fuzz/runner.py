@@ -147,6 +147,8 @@ class Timing:
     clone: float = 0.0
     apply: float = 0.0
     step_invariants: float = 0.0
+    effects: float = 0.0
+    """Pinned effects (the independent prediction and its comparison) and the coverage observer."""
     state_invariants: float = 0.0
     state_checks_reused: int = 0
     """State-invariant verdicts taken over from the state before the step (module docstring)."""
@@ -155,7 +157,7 @@ class Timing:
 
     @property
     def total(self) -> float:
-        return self.clone + self.apply + self.step_invariants + self.state_invariants
+        return self.clone + self.apply + self.step_invariants + self.effects + self.state_invariants
 
     def as_dict(self) -> dict[str, Any]:
         total = self.total
@@ -169,6 +171,7 @@ class Timing:
                 "clone_pre_state": round(self.clone, 3),
                 "apply": round(self.apply, 3),
                 "step_invariants": round(self.step_invariants, 3),
+                "effects": round(self.effects, 3),
                 "state_invariants": round(self.state_invariants, 3),
             },
         }
@@ -210,17 +213,19 @@ class Checker:
         self.coverage.record(rule or type(op).__name__, op, outcome)
         recorded = perf_counter()
         violations = check_step(pre, op, outcome, self.state)
+        stepped = perf_counter()
         self.observer.observe(pre, op, outcome, self.state)
         report = compare(pre, op, outcome, self.state)
         violations.extend(effect_violations(report))
-        stepped = perf_counter()
+        effected = perf_counter()
         violations.extend(self._check_state(self._changed_fields(pre, op, outcome, report)))
         finished = perf_counter()
         timing.steps += 1
         timing.clone += cloned - started
         timing.apply += applied - cloned
         timing.step_invariants += stepped - recorded
-        timing.state_invariants += finished - stepped
+        timing.effects += effected - stepped
+        timing.state_invariants += finished - effected
         return outcome, violations
 
     def _changed_fields(self, pre: State, op: Operation, outcome: Outcome, report) -> tuple[str, ...] | None:
