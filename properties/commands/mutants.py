@@ -23,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="checkers in order, cheapest first, comma-separated (default conform,prove,fuzz)")
     parser.add_argument("--all-checkers", action="store_true",
                         help="run every checker on every mutant (kill matrix) instead of stopping at the first kill")
-    parser.add_argument("--fuzz-limit", type=positive_int, default=60, help="seconds per mutant for fuzz")
+    parser.add_argument("--fuzz-limit", type=positive_int, default=300,
+                        help="seconds per mutant for fuzz (default 300: the whole ci profile on 2 cores)")
     parser.add_argument("--prove-limit", type=positive_int, default=60, help="seconds per mutant for prove")
     parser.add_argument("--conform-limit", type=positive_int, default=30, help="seconds per mutant for conform")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="fuzz seed (default 0)")
@@ -61,18 +62,20 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary, indent=2, sort_keys=True))
     else:
         _print_summary(summary, mutants)
-    return 0 if summary["killed"] == summary["total"] else 1
+    missed = summary.get("stated_checkers_missed") or {}
+    return 0 if summary["killed"] == summary["total"] and not missed else 1
 
 
 def _print_corpus(corpus, as_json: bool) -> int:
     if as_json:
         rows = [{"id": mutant.id, "section": mutant.section, "invariants": list(mutant.invariants),
-                 "description": mutant.description} for mutant in corpus]
+                 "checkers": list(mutant.checkers), "description": mutant.description} for mutant in corpus]
         print(json.dumps({"total": len(rows), "mutants": rows}, indent=2))
         return 0
     print(f"{len(corpus)} seeded protocol bugs (brief section, expected to be caught by)")
     for mutant in corpus:
-        print(f"  {mutant.id:<42} s{mutant.section:<3} {', '.join(mutant.invariants)}")
+        print(f"  {mutant.id:<42} s{mutant.section:<3} {', '.join(mutant.invariants)}  "
+              f"(killed by: {', '.join(mutant.checkers)})")
         print(f"      {mutant.description}")
     return 0
 
@@ -90,6 +93,8 @@ def _print_summary(summary: dict, mutants) -> None:
     print(f"\nkilled {summary['killed']}/{summary['total']}  survived {summary['survived']}  "
           f"timeout {summary['timeout']}  error {summary['error']}  not run {summary['not_run']}  "
           f"median time to detection {median if median is not None else '-'} s")
+    for mutant_id, lost in (summary.get("stated_checkers_missed") or {}).items():
+        print(f"  STATED CATCHER MISSED: {mutant_id} was not killed by {', '.join(lost)}, as its corpus entry says")
     for name, status in summary["checkers"].items():
         baseline = summary.get("baseline", {}).get(name)
         note = f" (baseline on the unmutated reference: {baseline['status']})" if baseline else ""

@@ -30,7 +30,7 @@ class CampaignConfig:
     checkers: tuple[str, ...] = ("conform", "prove", "fuzz")
     jobs: int = 2
     all_checkers: bool = False
-    fuzz_limit: float = 60.0
+    fuzz_limit: float = 300.0
     prove_limit: float = 60.0
     conform_limit: float = 30.0
     seed: int = 0
@@ -96,6 +96,24 @@ def get_witness_table(mutants: Sequence[Mutant], limit: float = 120.0) -> dict[s
     return value if status == "ok" else f"{status}: {str(value).splitlines()[0] if value else ''}"
 
 
+def stated_checkers_missed(mutants: Sequence[Mutant], results: Sequence[MutantResult],
+                           checkers: Sequence[Checker]) -> dict[str, list[str]]:
+    """Mutant id -> the checkers its corpus entry says kill it that did not (when every checker ran on every
+    mutant): a stated catcher that does not catch is a defect, of the corpus or of the checker."""
+    ran = {checker.name for checker in checkers if checker.unavailable is None}
+    by_id = {mutant.id: mutant for mutant in mutants}
+    missed = {}
+    for result in results:
+        mutant = by_id.get(result.id)
+        if mutant is None:
+            continue
+        killed = {check.checker for check in result.checks if check.status == "killed"}
+        lost = [name for name in mutant.checkers if name in ran and name not in killed]
+        if lost:
+            missed[result.id] = lost
+    return missed
+
+
 def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str,
                  progress: Callable[[MutantResult, int, int], None] | None = None) -> dict:
     """Run ``mutants`` against the configured checkers; returns the summary (see :func:`summarize`)."""
@@ -119,6 +137,8 @@ def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str
     checkers, baseline = check_baseline(checkers, config.jobs, config.known_clean)
     results = run_mutants(mutants, checkers, config.jobs, config.all_checkers, progress)
     summary = summarize(results)
+    if config.all_checkers:
+        summary["stated_checkers_missed"] = stated_checkers_missed(mutants, results, checkers)
     summary["checkers"] = {checker.name: checker.unavailable or "available" for checker in checkers}
     summary["baseline"] = baseline
     summary["witness_invariants"] = get_witness_table(mutants, config.witness_limit)

@@ -25,7 +25,7 @@ CHECKER_NAMES = ("conform", "prove", "fuzz")
 class Limits:
     """Per-checker time limits for one mutant, in seconds."""
 
-    fuzz: float = 60.0
+    fuzz: float = 300.0
     prove: float = 60.0
     conform: float = 30.0
 
