@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from properties import runtime
+
 NAME = "adapter"
 HELP = ("serve the reference (or --impl MODULE:CLASS) over the JSON-lines conformance protocol on stdin/stdout; "
         "the working example for implementers")
@@ -32,3 +34,5 @@ def run(args: argparse.Namespace) -> int:
         return serve(driver, stdin, stdout)
     except BrokenPipeError:
         return 0
+    except runtime.Interrupted as stop:  # a server has nothing to finalise: it just ends
+        return stop.exit_code

@@ -7,7 +7,8 @@ import json
 import shlex
 import sys
 
-from properties.cli import non_negative_int, positive_float, positive_int
+from properties import runtime
+from properties.cli import UsageError, non_negative_int, positive_int
 
 NAME = "conform"
 HELP = ("replay conformance vectors against an implementation (--impl MODULE:CLASS or --impl-cmd COMMAND) "
@@ -19,9 +20,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     impl = parser.add_mutually_exclusive_group(required=True)
     impl.add_argument("--impl", metavar="MODULE:CLASS", help="Python driver (reset/apply/project), in-process")
     impl.add_argument("--impl-cmd", metavar="COMMAND", help="subprocess speaking the JSON-lines adapter protocol")
-    parser.add_argument("--timeout", type=positive_float, default=10.0,
+    parser.add_argument("--timeout", type=runtime.timeout_seconds, default=10.0,
                         help="seconds the adapter has to answer each request (default 10)")
-    parser.add_argument("--report", metavar="FILE", help="JSON report, rewritten after every vector")
+    parser.add_argument("--report", metavar="FILE",
+                        help="JSON report, rewritten after every vector; its status: running, then complete, "
+                             "interrupted or aborted")
     parser.add_argument("--junit", metavar="FILE", help="JUnit XML report, rewritten after every vector")
     parser.add_argument("--only", metavar="TEXT", action="append", default=[],
                         help="run only vectors whose path contains TEXT (repeatable)")
@@ -38,37 +41,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _make_session(args: argparse.Namespace):
-    from properties.conformance.drivers import InProcessSession, SubprocessSession
+    from properties.conformance.drivers import InProcessSession, SubprocessSession, load_driver
 
     if args.impl:
-        return InProcessSession(args.impl), f"icnspec conform --impl {shlex.quote(args.impl)}"
+        try:  # a driver that cannot be loaded is bad input, found before any vector runs
+            driver = load_driver(args.impl)
+        except Exception as error:  # noqa: BLE001 - whatever the driver's import raises
+            raise UsageError(f"--impl {args.impl}: cannot load the driver: {type(error).__name__}: "
+                             f"{runtime.describe(error)}") from None
+        return InProcessSession(args.impl, driver), f"icnspec conform --impl {shlex.quote(args.impl)}"
+    if not args.impl_cmd.strip():
+        raise UsageError("--impl-cmd: empty command")
     return (SubprocessSession(args.impl_cmd, args.timeout),
             f"icnspec conform --impl-cmd {shlex.quote(args.impl_cmd)} --timeout {args.timeout:g}")
 
 
 def run(args: argparse.Namespace) -> int:
-    from properties.cli import UsageError
-
     if args.fuzz:
+        runtime.check_output_file(args.fuzz_out, "--fuzz-out")
         return _run_fuzz(args)
     if not args.vectors:
         raise UsageError("--vectors DIR is required (or --fuzz)")
-    return _run_vectors(args, UsageError)
+    runtime.check_output_file(args.report, "--report")
+    runtime.check_output_file(args.junit, "--junit")
+    return _run_vectors(args)
 
 
-def _run_vectors(args: argparse.Namespace, usage_error: type[Exception]) -> int:
-    import os
-
+def _vector_paths(args: argparse.Namespace) -> list[str]:
     from properties.conformance.generator import list_vector_files
-    from properties.conformance.runner import Runner, failure_text, write_json_report, write_junit_report
 
-    if not os.path.exists(args.vectors):
-        raise usage_error(f"no such vectors directory or file: {args.vectors}")
-    paths = list_vector_files(args.vectors)
+    runtime.check_input_path(args.vectors, "--vectors", noun="vectors directory or file")
+    try:
+        paths = list_vector_files(args.vectors)
+    except Exception as error:  # noqa: BLE001 - an unreadable manifest is bad input
+        raise UsageError(f"--vectors {args.vectors}: cannot list the vectors: {runtime.describe(error)}") from None
     if args.only:
         paths = [path for path in paths if any(text in path for text in args.only)]
     if not paths:
-        raise usage_error(f"no vectors found in {args.vectors}" + (f" matching {args.only}" if args.only else ""))
+        raise UsageError(f"no vectors found in {args.vectors}" + (f" matching {args.only}" if args.only else ""))
+    return paths
+
+
+def _run_vectors(args: argparse.Namespace) -> int:
+    from properties.conformance.runner import Runner, failure_text
+
+    paths = _vector_paths(args)
     session, repro = _make_session(args)
     if args.bench:
         from properties.conformance.drivers import AdapterError
@@ -90,12 +107,7 @@ def _run_vectors(args: argparse.Namespace, usage_error: type[Exception]) -> int:
     runner = Runner(session, repro, state_every_step=args.state_every_step)
 
     def on_result(result) -> None:
-        if args.report or args.junit:
-            report = runner.report(args.vectors)
-            if args.report:
-                write_json_report(args.report, report)
-            if args.junit:
-                write_junit_report(args.junit, report, runner.results)
+        _write_reports(args, runner, paths, {"status": runtime.RUNNING})
         if result.status != "pass" and not args.json:
             print(f"{result.status.upper()} {result.vector_id}\n" + "\n".join(
                 "  " + line for line in failure_text(result).splitlines()))
@@ -103,12 +115,21 @@ def _run_vectors(args: argparse.Namespace, usage_error: type[Exception]) -> int:
             sys.stderr.write(f"  {len(runner.results)}/{len(paths)} vectors\n")
 
     runner.on_result = on_result
+    stopped: BaseException | None = None
     try:
         for path in paths:
             runner.run_vector(path)
+    except runtime.Interrupted as stop:
+        stopped = stop
+    except Exception as error:  # the report says aborted, then the command line reports the bug
+        stopped = error
+        raise
     finally:
-        runner.close()
-    report = runner.report(args.vectors)
+        with runtime.deferring_signals(reraise=False):
+            runner.close()
+            status = runtime.run_status(stopped)
+            _write_reports(args, runner, paths, status)
+    report = _report(args, runner, paths, status)
     summary = report["summary"]
     if args.json:
         print(json.dumps(report, indent=2))
@@ -116,7 +137,32 @@ def _run_vectors(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         print(f"{summary['vectors']} vectors against {session.description}: {summary['passed']} passed, "
               f"{summary['failed']} failed, {summary['errors']} errors; {summary['steps']:,} steps in "
               f"{summary['seconds']:.2f} s ({summary['steps_per_second']:,} steps/s)")
-    return 0 if summary["failed"] == 0 and summary["errors"] == 0 else 1
+    if status["status"] == runtime.INTERRUPTED:
+        kept = [path for path in (args.report, args.junit) if path]
+        sys.stderr.write(runtime.stopped_line("conform", f"{len(runner.results)}/{len(paths)} vectors", kept) + "\n")
+    return runtime.exit_code(status["status"], summary["failed"] == 0 and summary["errors"] == 0)
+
+
+def _report(args: argparse.Namespace, runner, paths: list[str], status: dict) -> dict:
+    """The runner's report with the run's status and the vectors planned and done."""
+    report = runner.report(args.vectors)
+    report.update(status)
+    report["planned"] = {"vectors": len(paths)}
+    report["done"] = {"vectors": len(runner.results)}
+    return report
+
+
+def _write_reports(args: argparse.Namespace, runner, paths: list[str], status: dict) -> None:
+    from properties.conformance.runner import write_junit_report
+
+    if not (args.report or args.junit):
+        return
+    report = _report(args, runner, paths, status)
+    if args.report:
+        runtime.write_text_atomic(args.report, json.dumps(report, indent=2) + "\n")
+    if args.junit:
+        with runtime.deferring_signals():
+            write_junit_report(args.junit, report, runner.results)
 
 
 def _run_fuzz(args: argparse.Namespace) -> int:

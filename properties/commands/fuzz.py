@@ -4,6 +4,8 @@ Prints a table of rules (accepted, rejected, reasons), coverage and invariants, 
 ``--json`` prints one object (steps, seconds, rules, invariants, violations, coverage_gaps...). Exit code 1
 when an invariant is violated or coverage is incomplete (an operation never accepted or never rejected, a
 reachable rejection reason never seen). Failures are shrunk and written to tests/regressions/.
+``--out FILE`` also writes the JSON report. Interrupted (SIGINT/SIGTERM), the run reports the examples it
+finished, marked ``interrupted`` with the examples planned and done, and exits with 130/143.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from properties.cli import non_negative_int, positive_int
+from properties import runtime
+from properties.cli import UsageError, non_negative_int
 
 NAME = "fuzz"
 HELP = "run the protocol state machine (every invariant after every step) and check coverage"
@@ -28,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--jobs",
-        type=positive_int,
+        type=runtime.jobs_count,
         default=1,
         help="split the profile's examples across this many processes (seeds seed, seed+1, ...; coverage "
         "judged on the union); default 1",
@@ -39,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="run with this seed instead of the profile's (derandomized for ci, random otherwise)",
     )
+    parser.add_argument("--out", default=None, metavar="FILE", help="also write the JSON report to this file")
 
 
 def _table(report: dict) -> str:
@@ -76,12 +80,37 @@ def _table(report: dict) -> str:
         )
         lines += [f"    {line}" for line in violation["message"].splitlines()[:30]]
     lines.append("")
-    lines.append("PASS" if report["passed"] else "FAIL")
+    if report.get("status") == runtime.INTERRUPTED:
+        lines.append(f"INTERRUPTED ({_done_text(report)})")
+    else:
+        lines.append("PASS" if report["passed"] else "FAIL")
     return "\n".join(lines)
+
+
+def _done_text(report: dict) -> str:
+    return (f"{report['done']['examples']:,}/{report['planned']['examples']:,} examples, "
+            f"{report['done']['steps']:,} steps")
+
+
+def require_backend(profile_name: str) -> None:
+    """A profile whose Hypothesis backend is not installed is bad input, found before any work."""
+    from hypothesis.errors import InvalidArgument
+
+    from properties.fuzz.harness import PROFILES, hypothesis_settings
+
+    try:
+        hypothesis_settings(PROFILES[profile_name])
+    except InvalidArgument:
+        backend = PROFILES[profile_name].backend
+        raise UsageError(f"profile {profile_name} needs the {backend} backend, which is not installed: "
+                         f"pip install 'icn-spec[{backend}]'") from None
 
 
 def run(args: argparse.Namespace) -> int:
     from properties.fuzz.harness import report_json, run_fuzz_parallel
+
+    runtime.check_output_file(args.out, "--out")
+    require_backend(args.profile)
 
     def progress(steps: int, seconds: float) -> None:
         sys.stderr.write(f"\r  {steps:,} steps, {seconds:.0f} s")
@@ -89,8 +118,12 @@ def run(args: argparse.Namespace) -> int:
 
     report = run_fuzz_parallel(args.profile, jobs=args.jobs, seed=args.seed, progress=progress)
     sys.stderr.write("\n")
+    if args.out:
+        runtime.write_text_atomic(args.out, report_json(report) + "\n")
     if args.json:
         print(report_json(report))
     else:
         print(_table(report))
-    return 0 if report["passed"] else 1
+    if report.get("status", runtime.COMPLETE) == runtime.INTERRUPTED:
+        sys.stderr.write(runtime.stopped_line("fuzz", _done_text(report), [args.out] if args.out else []) + "\n")
+    return runtime.exit_code(report.get("status", runtime.COMPLETE), report["passed"])
