@@ -82,8 +82,9 @@ def table(headers: list[str], rows: list[list], raw_columns: tuple[int, ...] = (
     return "".join(out)
 
 
-def _seconds(value: float) -> str:
-    return f"{value:.2f}" if value else ""
+def _seconds_column(values: list[float]) -> list[str]:
+    """Seconds for every row, or blanks for all (the column is then left out) when none was measured."""
+    return [f"{value:.2f}" for value in values] if any(values) else ["" for _ in values]
 
 
 def _no_cases(stage: dict) -> str:
@@ -96,7 +97,9 @@ def section_cases(stage: dict, groups, intro: str) -> str:
     head = f"<p class='muted'>{html.escape(intro)}</p>" if intro else ""
     if not cases:
         return head + _no_cases(stage)
-    rows = [[case["name"], status_cell(case["status"]), case["message"], _seconds(case["seconds"])] for case in cases]
+    seconds = _seconds_column([case["seconds"] for case in cases])
+    rows = [[case["name"], status_cell(case["status"]), case["message"], shown]
+            for case, shown in zip(cases, seconds, strict=True)]
     return head + table(["item", "status", "detail", "seconds"], rows, raw_columns=(1,))
 
 
@@ -121,12 +124,18 @@ def section_proofs(stage: dict, intro: str) -> str:
         for member in members:
             counts[member["status"]] = counts.get(member["status"], 0) + 1
         worst = next((status for status in ("fail", "unknown", "error") if status in counts), "pass")
-        inner = table(["operation", "status", "detail", "seconds"],
-                      [[member["operation"], status_cell(member["status"]), member["message"],
-                        _seconds(member["seconds"])] for member in members], raw_columns=(1,))
+        seconds = _seconds_column([member["seconds"] for member in members])
+        # the verdict (proved / counterexample / unknown) is the status shown, coloured by what it means
+        inner = table(["operation", "verdict", "seconds"],
+                      [[member["operation"], f'<span class="{_status_class(member["status"])}">'
+                        f'{html.escape(member["message"] or member["status"])}</span>', shown]
+                       for member, shown in zip(members, seconds, strict=True)], raw_columns=(1,))
         folded = f"<details><summary>{len(members)} obligations</summary>{inner}</details>"
-        rows.append([invariant, status_cell(worst), _count_text(counts),
-                     _seconds(sum(member["seconds"] for member in members)), folded])
+        rows.append([invariant, status_cell(worst), _count_text(counts), sum(member["seconds"] for member in members),
+                     folded])
+    totals = _seconds_column([row[3] for row in rows])
+    for row, shown in zip(rows, totals, strict=True):
+        row[3] = shown
     return head + table(["invariant", "status", "obligations", "solver seconds", "per operation"], rows,
                         raw_columns=(1, 4))
 

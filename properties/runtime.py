@@ -50,8 +50,15 @@ MAX_JOBS = 64
 more than 64 would exhaust memory long before it saved time on any machine this runs on."""
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ABORTED = 0, 1, 2, 3
-"""Exit codes: 0 every check passed; 1 a check failed; 2 bad input (one line on stderr); 3 the command
-itself failed (a bug: one line, ``--debug`` shows the traceback). Interrupted: 128 + the signal number."""
+EXIT_CODES = {
+    EXIT_OK: "every check ran and passed",
+    EXIT_FAILED: "a check failed (a violation, a divergence, an unknown obligation, a survived mutant...)",
+    EXIT_USAGE: "bad input: an argument, a path or an input file; one line on stderr, found before any work",
+    EXIT_ABORTED: "icnspec itself failed (a bug): one line on stderr; icnspec --debug shows the traceback",
+    128 + int(signal.SIGINT): "stopped by SIGINT (Ctrl-C): reports finalised and marked interrupted",
+    128 + int(signal.SIGTERM): "stopped by SIGTERM: the same",
+}
+"""What each exit code of ``icnspec`` means (the docs' command page prints this table)."""
 
 
 class UsageError(Exception):

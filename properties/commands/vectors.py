@@ -50,7 +50,12 @@ def _check_includes(directories: list[str]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from properties.conformance.generator import GeneratorConfig, check_directory, generate
+    from properties.conformance.generator import (
+        GeneratorConfig,
+        check_directory,
+        generate,
+        require_vectors_directory,
+    )
     from properties.conformance.schema import schema_text
 
     if args.print_schema:
@@ -69,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
     if args.candidates < args.walks:
         raise UsageError(f"--candidates ({args.candidates}) must be >= --walks ({args.walks})")
     _check_includes(args.include)
+    try:
+        require_vectors_directory(args.out)  # a directory of other files is refused before any walk
+    except FileExistsError as error:
+        raise UsageError(f"--out: {error}") from None
     runtime.check_output_directory(args.out, "--out")
     config = GeneratorConfig(seed=args.seed, walks=args.walks, walk_steps=args.walk_steps, candidates=args.candidates)
 
