@@ -186,6 +186,33 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
             raise
 
 
+def save_report(path: str | None, text: str, command: str) -> bool:
+    """:func:`write_text_atomic`, for a report written after the work: a failure (the directory removed
+    meanwhile, a full disk) is one line on stderr, never the loss of the results printed with it."""
+    if path is None:
+        return True
+    try:
+        write_text_atomic(path, text)
+    except OSError as error:
+        sys.stderr.write(f"icnspec {command}: error: cannot write the report {path}: {error.strerror or error}\n")
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def aborting(path: str | None, command: str) -> Iterator[None]:
+    """Around a command's work: if it fails (a bug), its report file says ``aborted`` with the error, so that
+    a report of an earlier run is never left there looking like this run's."""
+    try:
+        yield
+    except Exception as error:
+        import json
+
+        save_report(path, json.dumps({"command": f"icnspec {command}", **run_status(error)}, indent=2) + "\n",
+                    command)
+        raise
+
+
 def run_status(stopped: BaseException | None = None, error: str | None = None) -> dict:
     """``status`` (complete / interrupted / aborted) and, when not complete, why."""
     if isinstance(stopped, Interrupted):
@@ -203,6 +230,16 @@ def exit_code(status: str, passed: bool) -> int:
     if status == ABORTED:
         return EXIT_ABORTED
     return EXIT_OK if passed else EXIT_FAILED
+
+
+def finish(command: str, status: str, passed: bool, done: str, reports: list[str | None] | tuple = (),
+           saved: bool = True) -> int:
+    """The end of a command: the ``stopped after`` line when it was interrupted, and its exit code (3 when a
+    report could not be written)."""
+    kept = [path for path in reports if path]
+    if status == INTERRUPTED:
+        sys.stderr.write(stopped_line(command, done, kept) + "\n")
+    return exit_code(status, passed) if saved else EXIT_ABORTED
 
 
 def stopped_line(command: str, done: str, reports: list[str] | tuple[str, ...] = ()) -> str:

@@ -25,8 +25,8 @@ def run(args: argparse.Namespace) -> int:
     if args.impl:
         try:
             driver = load_driver(args.impl)
-        except (ValueError, ImportError) as error:
-            raise UsageError(str(error)) from None
+        except Exception as error:  # noqa: BLE001 - whatever the driver's import or constructor raises
+            raise UsageError(f"--impl {args.impl}: cannot load the driver: {runtime.describe(error)}") from None
     # Line-buffered text streams: one flush per answer, no block buffering between runner and adapter.
     stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
     stdout = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)

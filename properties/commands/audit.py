@@ -10,7 +10,7 @@ import sys
 import time
 
 from properties import runtime
-from properties.cli import non_negative_int, positive_int
+from properties.cli import non_negative_int
 
 NAME = "audit"
 HELP = ("run every checker within a time budget (fuzz, prove, vector self-conformance, seeded-bug corpus) "
@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from properties.audit import DEFAULT_BUDGET_SECONDS, STAGES
 
     parser.add_argument("--out", default="audit-report", metavar="DIR", help="report directory (default audit-report/)")
-    parser.add_argument("--budget", type=positive_int, default=DEFAULT_BUDGET_SECONDS, metavar="SECONDS",
+    parser.add_argument("--budget", type=runtime.timeout_seconds, default=DEFAULT_BUDGET_SECONDS, metavar="SECONDS",
                         help=f"total time budget, shared between the stages (default {DEFAULT_BUDGET_SECONDS})")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="seed for fuzz, vectors and mutants")
     parser.add_argument("--jobs", type=runtime.jobs_count, default=2, help="parallel processes (default 2)")
@@ -71,9 +71,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"  spec/ sha256 {report['spec']['sha256']}")
         for kind, path in paths.items():
             print(f"  {kind:<5} {path}")
-    if report.get("status", runtime.COMPLETE) == runtime.INTERRUPTED:
-        done = ", ".join(report["done"]["stages"]) or "no stage"
-        sys.stderr.write(runtime.stopped_line("audit", f"{len(report['done']['stages'])} of "
-                                              f"{len(report['planned']['stages'])} stages ({done})",
-                                              list(paths.values())) + "\n")
-    return runtime.exit_code(report.get("status", runtime.COMPLETE), report["verdict"] == "PASS")
+    finished = report["done"]["stages"]
+    done = f"{len(finished)} of {len(report['planned']['stages'])} stages ({', '.join(finished) or 'none finished'})"
+    return runtime.finish("audit", report["status"], report["verdict"] == "PASS", done, list(paths.values()))

@@ -22,7 +22,7 @@ from properties.bench import (
     size_for_results,
 )
 from properties.cli import UsageError
-from properties.prove.run import DEFAULT_BOUND
+from properties.prove.run import DEFAULT_BOUND, MAX_BOUND
 
 NAME = "bench"
 HELP = ("benchmark era settlement (10^4 .. 10^7 challenge results, full ICN scale), fuzz throughput against a "
@@ -65,6 +65,8 @@ def _prove_bounds(args: argparse.Namespace) -> list[int]:
         raise UsageError(f"--prove-bounds: not a list of integers: {args.prove_bounds!r}") from None
     if not bounds or min(bounds) < 1:
         raise UsageError("--prove-bounds: each bound must be >= 1")
+    if max(bounds) > MAX_BOUND:
+        raise UsageError(f"--prove-bounds: each bound must be at most {MAX_BOUND}")
     return bounds
 
 

@@ -7,6 +7,8 @@ import json
 import shlex
 import sys
 
+import attrs
+
 from properties import runtime
 from properties.cli import UsageError, non_negative_int, positive_int
 
@@ -105,9 +107,10 @@ def _run_vectors(args: argparse.Namespace) -> int:
                   f"({bench['mismatches']} mismatching steps)")
         return 0 if bench["mismatches"] == 0 else 1
     runner = Runner(session, repro, state_every_step=args.state_every_step)
+    files = ReportFiles(args.vectors, len(paths), args.report, args.junit)
 
     def on_result(result) -> None:
-        _write_reports(args, runner, paths, {"status": runtime.RUNNING})
+        files.write(runner, {"status": runtime.RUNNING})
         if result.status != "pass" and not args.json:
             print(f"{result.status.upper()} {result.vector_id}\n" + "\n".join(
                 "  " + line for line in failure_text(result).splitlines()))
@@ -128,8 +131,8 @@ def _run_vectors(args: argparse.Namespace) -> int:
         with runtime.deferring_signals(reraise=False):
             runner.close()
             status = runtime.run_status(stopped)
-            _write_reports(args, runner, paths, status)
-    report = _report(args, runner, paths, status)
+            files.write(runner, status)
+    report = files.document(runner, status)
     summary = report["summary"]
     if args.json:
         print(json.dumps(report, indent=2))
@@ -137,32 +140,46 @@ def _run_vectors(args: argparse.Namespace) -> int:
         print(f"{summary['vectors']} vectors against {session.description}: {summary['passed']} passed, "
               f"{summary['failed']} failed, {summary['errors']} errors; {summary['steps']:,} steps in "
               f"{summary['seconds']:.2f} s ({summary['steps_per_second']:,} steps/s)")
-    if status["status"] == runtime.INTERRUPTED:
-        kept = [path for path in (args.report, args.junit) if path]
-        sys.stderr.write(runtime.stopped_line("conform", f"{len(runner.results)}/{len(paths)} vectors", kept) + "\n")
-    return runtime.exit_code(status["status"], summary["failed"] == 0 and summary["errors"] == 0)
+    return runtime.finish("conform", status["status"], summary["failed"] == 0 and summary["errors"] == 0,
+                          f"{len(runner.results)}/{len(paths)} vectors", [args.report, args.junit],
+                          saved=not files.failed)
 
 
-def _report(args: argparse.Namespace, runner, paths: list[str], status: dict) -> dict:
-    """The runner's report with the run's status and the vectors planned and done."""
-    report = runner.report(args.vectors)
-    report.update(status)
-    report["planned"] = {"vectors": len(paths)}
-    report["done"] = {"vectors": len(runner.results)}
-    return report
+@attrs.define
+class ReportFiles:
+    """``--report`` and ``--junit`` of one run, rewritten after every vector. A write that fails (the
+    directory removed meanwhile, a full disk) is said once on stderr; the run goes on and exits with 3."""
 
+    vectors: str
+    planned: int
+    report_path: str | None
+    junit_path: str | None
+    failed: str = ""
 
-def _write_reports(args: argparse.Namespace, runner, paths: list[str], status: dict) -> None:
-    from properties.conformance.runner import write_junit_report
+    def document(self, runner, status: dict) -> dict:
+        """The runner's report with the run's status and the vectors planned and done."""
+        report = runner.report(self.vectors)
+        report.update(status)
+        report["planned"] = {"vectors": self.planned}
+        report["done"] = {"vectors": len(runner.results)}
+        return report
 
-    if not (args.report or args.junit):
-        return
-    report = _report(args, runner, paths, status)
-    if args.report:
-        runtime.write_text_atomic(args.report, json.dumps(report, indent=2) + "\n")
-    if args.junit:
-        with runtime.deferring_signals():
-            write_junit_report(args.junit, report, runner.results)
+    def write(self, runner, status: dict) -> None:
+        from properties.conformance.runner import write_junit_report
+
+        if not (self.report_path or self.junit_path):
+            return
+        report = self.document(runner, status)
+        try:
+            if self.report_path:
+                runtime.write_text_atomic(self.report_path, json.dumps(report, indent=2) + "\n")
+            if self.junit_path:
+                with runtime.deferring_signals():
+                    write_junit_report(self.junit_path, report, runner.results)
+        except OSError as error:
+            if not self.failed:
+                self.failed = f"{error.filename or ''}: {error.strerror or error}"
+                sys.stderr.write(f"icnspec conform: error: cannot write a report ({self.failed}); going on\n")
 
 
 def _run_fuzz(args: argparse.Namespace) -> int:

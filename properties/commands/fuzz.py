@@ -116,14 +116,13 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"\r  {steps:,} steps, {seconds:.0f} s")
         sys.stderr.flush()
 
-    report = run_fuzz_parallel(args.profile, jobs=args.jobs, seed=args.seed, progress=progress)
+    with runtime.aborting(args.out, "fuzz"):
+        report = run_fuzz_parallel(args.profile, jobs=args.jobs, seed=args.seed, progress=progress)
     sys.stderr.write("\n")
-    if args.out:
-        runtime.write_text_atomic(args.out, report_json(report) + "\n")
     if args.json:
         print(report_json(report))
     else:
         print(_table(report))
-    if report.get("status", runtime.COMPLETE) == runtime.INTERRUPTED:
-        sys.stderr.write(runtime.stopped_line("fuzz", _done_text(report), [args.out] if args.out else []) + "\n")
-    return runtime.exit_code(report.get("status", runtime.COMPLETE), report["passed"])
+    saved = runtime.save_report(args.out, report_json(report) + "\n", "fuzz")
+    return runtime.finish("fuzz", report.get("status", runtime.COMPLETE), report["passed"], _done_text(report),
+                          [args.out], saved)

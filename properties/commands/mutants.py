@@ -8,7 +8,7 @@ import sys
 import tempfile
 
 from properties import runtime
-from properties.cli import UsageError, non_negative_int, positive_int
+from properties.cli import UsageError, non_negative_int
 
 NAME = "mutants"
 HELP = ("inject each seeded protocol bug into the reference at run time and report whether the fuzzer, "
@@ -24,9 +24,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="checkers in order, cheapest first, comma-separated (default conform,prove,fuzz)")
     parser.add_argument("--all-checkers", action="store_true",
                         help="run every checker on every mutant (kill matrix) instead of stopping at the first kill")
-    parser.add_argument("--fuzz-limit", type=positive_int, default=60, help="seconds per mutant for fuzz")
-    parser.add_argument("--prove-limit", type=positive_int, default=60, help="seconds per mutant for prove")
-    parser.add_argument("--conform-limit", type=positive_int, default=30, help="seconds per mutant for conform")
+    parser.add_argument("--fuzz-limit", type=runtime.timeout_seconds, default=60, help="seconds per mutant for fuzz")
+    parser.add_argument("--prove-limit", type=runtime.timeout_seconds, default=60, help="seconds per mutant for prove")
+    parser.add_argument("--conform-limit", type=runtime.timeout_seconds, default=30,
+                        help="seconds per mutant for conform")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="fuzz seed (default 0)")
     parser.add_argument("--vectors", metavar="DIR", default=None,
                         help="conformance vectors to replay (default: generated now from the unmutated reference)")
@@ -79,19 +80,17 @@ def run(args: argparse.Namespace) -> int:
             by = f" by {result.killed_by}" if result.killed_by else ""
             sys.stderr.write(f"  [{done:>3}/{total}] {result.id:<42} {result.status}{by} ({result.seconds:.1f} s)\n")
 
-    with tempfile.TemporaryDirectory(prefix="icnspec-mutants-") as scratch:
+    with runtime.aborting(args.out, "mutants"), tempfile.TemporaryDirectory(prefix="icnspec-mutants-") as scratch:
         summary = run_campaign(mutants, config, scratch, progress)
     text = json.dumps(summary, indent=2, sort_keys=True)
-    if args.out:
-        runtime.write_text_atomic(args.out, text + "\n")
     if args.json:
         print(text)
     else:
         _print_summary(summary, mutants)
-    if summary.get("status", runtime.COMPLETE) == runtime.INTERRUPTED:
-        done = f"{summary['done']['mutants']}/{summary['planned']['mutants']} mutants"
-        sys.stderr.write(runtime.stopped_line("mutants", done, [args.out] if args.out else []) + "\n")
-    return runtime.exit_code(summary.get("status", runtime.COMPLETE), summary["killed"] == summary["total"])
+    saved = runtime.save_report(args.out, text + "\n", "mutants")
+    done = f"{summary['done']['mutants']}/{summary['planned']['mutants']} mutants"
+    return runtime.finish("mutants", summary["status"], summary["killed"] == summary["total"], done, [args.out],
+                          saved)
 
 
 def _print_corpus(corpus, as_json: bool) -> int:

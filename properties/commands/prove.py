@@ -26,10 +26,10 @@ HELP = "prove every invariant inductive (Init and each operation), check vacuity
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from properties.prove.run import DEFAULT_BOUND, DEFAULT_DEPTH, DEFAULT_TIMEOUT
+    from properties.prove.run import DEFAULT_BOUND, DEFAULT_DEPTH, DEFAULT_TIMEOUT, MAX_BOUND
 
     parser.add_argument("--bound", type=positive_int, default=DEFAULT_BOUND,
-                        help=f"slots per collection in the model, K (default {DEFAULT_BOUND})")
+                        help=f"slots per collection in the model, K, 1 .. {MAX_BOUND} (default {DEFAULT_BOUND})")
     parser.add_argument("--timeout", type=runtime.timeout_seconds, default=DEFAULT_TIMEOUT,
                         help=f"seconds per solver query; a timeout is 'unknown', never proved "
                              f"(default {DEFAULT_TIMEOUT:g})")
@@ -109,9 +109,11 @@ def _done_text(report: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from properties.prove.run import AGREEMENT_RUNS, AGREEMENT_STEPS_PER_RUN, run_prover
+    from properties.prove.run import AGREEMENT_RUNS, AGREEMENT_STEPS_PER_RUN, MAX_BOUND, run_prover
     from spec.operations import OPERATION_TYPES
 
+    if args.bound > MAX_BOUND:
+        raise UsageError(f"--bound must be at most {MAX_BOUND} (the run's time grows sevenfold per slot): {args.bound}")
     names = {cls.__name__ for cls in OPERATION_TYPES}
     for name in args.operation or []:
         if name not in names:
@@ -127,14 +129,13 @@ def run(args: argparse.Namespace) -> int:
                          f"(last: {step.label})".ljust(78)[:110])
         sys.stderr.flush()
 
-    report = run_prover(bound=args.bound, timeout=args.timeout, jobs=args.jobs, progress=progress,
-                        depth=args.depth, agreement_steps=agreement_steps, vacuity=not args.no_vacuity,
-                        operations=args.operation, isolate=True)
+    with runtime.aborting(args.out, "prove"):
+        report = run_prover(bound=args.bound, timeout=args.timeout, jobs=args.jobs, progress=progress,
+                            depth=args.depth, agreement_steps=agreement_steps, vacuity=not args.no_vacuity,
+                            operations=args.operation, isolate=True)
     sys.stderr.write("\n")
     text = json.dumps(report, indent=1, sort_keys=False, default=str)
-    if args.out:
-        runtime.write_text_atomic(args.out, text + "\n")
     print(text if args.json else _table(report))
-    if report.get("status", runtime.COMPLETE) == runtime.INTERRUPTED:
-        sys.stderr.write(runtime.stopped_line("prove", _done_text(report), [args.out] if args.out else []) + "\n")
-    return runtime.exit_code(report.get("status", runtime.COMPLETE), report["passed"])
+    saved = runtime.save_report(args.out, text + "\n", "prove")
+    return runtime.finish("prove", report.get("status", runtime.COMPLETE), report["passed"], _done_text(report),
+                          [args.out], saved)

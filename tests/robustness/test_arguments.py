@@ -28,6 +28,7 @@ CASES = [
     ("prove --jobs 0", "between 1 and"),
     ("prove --jobs 100000", "between 1 and"),
     ("prove --bound 0", ">= 1"),
+    ("prove --bound 1000000", "at most 6"),
     ("prove --operation NoSuchOperation", "unknown operation"),
     # fuzz
     ("fuzz --out {tmp}/missing/fuzz.json", "directory"),
@@ -67,16 +68,20 @@ CASES = [
     ("mutants --only no-such-mutant", "unknown mutant"),
     ("mutants --checkers fuzz,nope", "--checkers"),
     ("mutants --jobs 0", "between 1 and"),
+    ("mutants --fuzz-limit 1e30", "at most"),
+    ("mutants --conform-limit inf", "finite"),
     # audit
     ("audit --out {file}", "not a directory"),
     ("audit --out {file}/report", "cannot create"),
     ("audit --stages fuzz,nope", "--stages"),
-    ("audit --budget 0", ">= 1"),
+    ("audit --budget 0", "finite number of seconds > 0"),
+    ("audit --budget 1e30", "at most"),
     ("audit --mutant no-such-mutant", "unknown mutant"),
     ("audit --jobs 999", "between 1 and"),
     # bench: the bounds are read before the first settlement
     ("bench --prove-bounds a,b", "not a list of integers"),
     ("bench --prove-bounds 0,1", ">= 1"),
+    ("bench --prove-bounds 2,90", "at most 6"),
     # simulate, supply, adapter
     ("simulate --links 60000", "55,000"),
     ("simulate --downtime 1001", "1000"),

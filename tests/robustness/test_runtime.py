@@ -125,3 +125,39 @@ def test_a_worker_whose_parent_is_killed_does_not_outlive_it(icnspec):
     command.process.kill()
     command.process.wait(10)
     assert command.leftovers(grace=10) == []
+
+
+def test_a_command_that_fails_leaves_its_report_marked_aborted_not_a_stale_one(monkeypatch, tmp_path, capsys):
+    import properties.prove.run as prove_run
+
+    out = tmp_path / "prove.json"
+    out.write_text('{"status": "complete", "passed": true}\n')  # an earlier run's report
+
+    def broken(**arguments):
+        raise ZeroDivisionError("a bug in the prover")
+
+    monkeypatch.setattr(prove_run, "run_prover", broken)
+    assert main(["prove", "--out", str(out)]) == 3
+    report = json.loads(out.read_text())
+    assert report["status"] == "aborted" and "ZeroDivisionError: a bug in the prover" in report["error"]
+    assert "internal error" in capsys.readouterr().err
+
+
+def test_conform_aborted_by_a_bug_keeps_the_vectors_it_ran(monkeypatch, small_vectors, tmp_path, capsys):
+    from properties.conformance.runner import Runner
+
+    original, calls = Runner.run_vector, []
+
+    def second_one_breaks(self, path):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyError("a bug in the runner")
+        return original(self, path)
+
+    monkeypatch.setattr(Runner, "run_vector", second_one_breaks)
+    report_path = tmp_path / "conform.json"
+    assert main(["conform", "--vectors", str(small_vectors), "--impl", "properties.conformance.drivers:ReferenceDriver",
+                 "--report", str(report_path)]) == 3
+    report = json.loads(report_path.read_text())
+    assert report["status"] == "aborted" and report["done"]["vectors"] == 1 and report["planned"]["vectors"] == 113
+    assert "KeyError" in report["error"] and "Traceback" not in capsys.readouterr().err
