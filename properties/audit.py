@@ -403,7 +403,7 @@ def stage_mutants(config: AuditConfig, limit: float, progress: Callable[[str], N
     scratch = os.path.join(config.out_dir, "mutants-scratch")
     os.makedirs(scratch, exist_ok=True)
     try:
-        summary = run_campaign(corpus, campaign, scratch, report)
+        summary = run_campaign(corpus, campaign, scratch, report, lambda text: progress(f"  mutants: {text}"))
     except Exception as error:  # noqa: BLE001 - a broken campaign is reported, the audit goes on
         return Stage("mutants", ERROR, time.monotonic() - started, f"{type(error).__name__}: {error}")
     finally:

@@ -75,13 +75,17 @@ def run(args: argparse.Namespace) -> int:
                             fuzz_limit=args.fuzz_limit, prove_limit=args.prove_limit,
                             conform_limit=args.conform_limit, seed=args.seed, vectors_dir=args.vectors)
 
+    def phase(text: str) -> None:
+        if not args.json:
+            sys.stderr.write(f"  {text} ...\n")
+
     def progress(result, done: int, total: int) -> None:
         if not args.json:
             by = f" by {result.killed_by}" if result.killed_by else ""
             sys.stderr.write(f"  [{done:>3}/{total}] {result.id:<42} {result.status}{by} ({result.seconds:.1f} s)\n")
 
     with runtime.aborting(args.out, "mutants"), tempfile.TemporaryDirectory(prefix="icnspec-mutants-") as scratch:
-        summary = run_campaign(mutants, config, scratch, progress)
+        summary = run_campaign(mutants, config, scratch, progress, phase)
     text = json.dumps(summary, indent=2, sort_keys=True)
     if args.json:
         print(text)

@@ -106,8 +106,10 @@ def get_witness_table(mutants: Sequence[Mutant], limit: float = 120.0) -> dict[s
 
 
 def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str,
-                 progress: Callable[[MutantResult, int, int], None] | None = None) -> dict:
-    """Run ``mutants`` against the configured checkers; returns the summary (see :func:`summarize`)."""
+                 progress: Callable[[MutantResult, int, int], None] | None = None,
+                 phase: Callable[[str], None] | None = None) -> dict:
+    """Run ``mutants`` against the configured checkers; returns the summary (see :func:`summarize`).
+    ``progress`` hears of every finished mutant, ``phase`` of every preparation step as it starts."""
     if not is_pristine():
         raise RuntimeError("the reference is already mutated in this process; refusing to measure")
     started = time.monotonic()
@@ -115,7 +117,7 @@ def run_campaign(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str
     context: dict = {"vectors": None, "checkers": [], "baseline": {}, "witness": "not computed: stopped early"}
     stopped = None
     try:
-        _run_phases(mutants, config, scratch, progress, deadline, context)
+        _run_phases(mutants, config, scratch, progress, phase or (lambda text: None), deadline, context)
     except runtime.Interrupted as stop:
         stopped = stop
     stopped = stopped or runtime.stop_requested()
@@ -146,12 +148,13 @@ def _remaining(deadline: float | None, limit: float) -> float:
 
 
 def _run_phases(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str,
-                progress: Callable[[MutantResult, int, int], None] | None, deadline: float | None,
-                context: dict) -> None:
+                progress: Callable[[MutantResult, int, int], None] | None, phase: Callable[[str], None],
+                deadline: float | None, context: dict) -> None:
     """Vectors, checkers, baseline, the corpus and the witness table, each kept in ``context`` when done."""
     vectors_dir = config.vectors_dir
     vectors_note = "given" if vectors_dir else None
     if vectors_dir is None and "conform" in config.checkers:
+        phase("generating the conformance vectors from the unmutated reference")
         status, value, _ = call_with_limit(
             lambda: prepare_vectors(os.path.join(scratch, "vectors"), config.seed),
             _remaining(deadline, config.prepare_limit))
@@ -166,11 +169,15 @@ def _run_phases(mutants: Sequence[Mutant], config: CampaignConfig, scratch: str,
         limits = Limits(shares.get("fuzz", 1.0), shares.get("prove", 1.0), shares.get("conform", 1.0))
         checkers = build_checkers(config.checkers, limits, config.seed, vectors_dir, vectors_note)
     context["checkers"] = checkers
+    phase("running every checker once on the unmutated reference (the baseline)")
     kept, context["baseline"] = check_baseline(checkers, config.jobs, config.known_clean, deadline)
     runtime.check_stop()  # interrupted during the baseline: the checkers stay as they were, not withdrawn
     context["checkers"] = checkers = kept
+    phase(f"{len(mutants)} mutants, {config.jobs} at a time")
     context["results"] = run_mutants(mutants, checkers, config.jobs, config.all_checkers, progress, deadline)
     runtime.check_stop()
     witness_limit = _remaining(deadline, config.witness_limit)
-    context["witness"] = (get_witness_table(mutants, witness_limit) if witness_limit >= 1.0
-                          else "not computed: the stage budget was spent")
+    context["witness"] = "not computed: the stage budget was spent"
+    if witness_limit >= 1.0:
+        phase("which invariants fire on each mutant's witness scenario")
+        context["witness"] = get_witness_table(mutants, witness_limit)

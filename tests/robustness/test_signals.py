@@ -133,3 +133,16 @@ def test_bench_stopped_ends_its_measuring_process_and_reports_no_figure(icnspec)
     seconds = command.stop(signal.SIGTERM)
     assert_stopped(command, signal.SIGTERM, seconds)
     assert command.stdout == "" and "reports no figure" in command.stderr
+
+
+def test_audit_stopped_in_its_mutants_stage_ends_the_campaign(icnspec, tmp_path):
+    out = tmp_path / "audit"
+    command = icnspec("audit", "--out", str(out), "--stages", "mutants", "--mutant", "double-slash")
+    command.wait_for(lambda running: "mutants: generating" in running.stderr and running.children() >= 1,
+                     what="the mutants stage generating its vectors")
+    seconds = command.stop(signal.SIGTERM)
+    assert_stopped(command, signal.SIGTERM, seconds)
+    report = json.loads((out / "report.json").read_text())
+    mutants = next(stage for stage in report["stages"] if stage["name"] == "mutants")
+    assert report["verdict"] == "INTERRUPTED" and mutants["status"] == "interrupted"
+    assert mutants["data"]["status"] == "interrupted" and mutants["data"]["mutants"][0]["status"] == "not_run"
