@@ -92,10 +92,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def non_negative_int(text: str) -> int:
     """argparse type: an integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    value = runtime.parsed(text, int, "an integer")
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0: {value}")
     return value

@@ -321,12 +321,17 @@ def check_input_path(path: str, option: str, kind: str = "any", noun: str = "") 
 
 
 # --- argument types -----------------------------------------------------------------------------------
+def parsed(text: str, convert, noun: str):
+    """``convert(text)``, or argparse's one-line error ``not <noun>: 'text'``."""
+    try:
+        return convert(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not {noun}: {text!r}") from None
+
+
 def timeout_seconds(text: str) -> float:
     """argparse type: seconds, a finite number > 0 and at most :data:`MAX_SECONDS` (inf and NaN are not)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    value = parsed(text, float, "a number")
     if not math.isfinite(value) or not value > 0:
         raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0: {text}")
     if value > MAX_SECONDS:
@@ -336,10 +341,7 @@ def timeout_seconds(text: str) -> float:
 
 def jobs_count(text: str) -> int:
     """argparse type: a number of worker processes, 1 .. :data:`MAX_JOBS`."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    value = parsed(text, int, "an integer")
     if not 1 <= value <= MAX_JOBS:
         raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_JOBS}: {value}")
     return value

@@ -942,9 +942,8 @@ def commands_rst() -> str:
     """Every ``icnspec`` subcommand with its help and options, read from the command line's own parser."""
     import argparse
 
-    from properties.cli import build_parser
-
     from properties import runtime
+    from properties.cli import build_parser
 
     parser = build_parser()
     subparsers = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
