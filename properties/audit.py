@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import hashlib
 import importlib
 import importlib.metadata
 import os
@@ -47,6 +46,7 @@ import attrs
 from properties import runtime
 from properties.audit_html import render_html
 from properties.mutants.runner import ERROR, TIMEOUT, call_with_limit
+from properties.spec_digest import compute_spec_digest
 
 DEFAULT_BUDGET_SECONDS = 840
 """Fits the 15-minute target on 2 cores, with a minute for start-up and the report."""
@@ -139,18 +139,6 @@ def get_tool_versions() -> dict[str, str]:
         except importlib.metadata.PackageNotFoundError:
             versions[tool] = "not installed"
     return versions
-
-
-def compute_spec_digest(spec_dir: Path = SPEC_DIR) -> dict:
-    """SHA-256 over the ``spec/`` sources: each file's relative path and bytes, in path order."""
-    overall = hashlib.sha256()
-    files = {}
-    for path in sorted(spec_dir.rglob("*.py")):
-        relative = path.relative_to(spec_dir.parent).as_posix()
-        content = path.read_bytes()
-        files[relative] = hashlib.sha256(content).hexdigest()
-        overall.update(relative.encode() + b"\0" + content + b"\0")
-    return {"sha256": overall.hexdigest(), "files": files}
 
 
 def get_checkouts() -> list[Path]:
@@ -367,8 +355,8 @@ def stage_conform(config: AuditConfig, limit: float, progress: Callable[[str], N
     for vector in value.get("results", []):
         passed = vector.get("status") == "pass"
         divergence = vector.get("divergence") or {}
-        message = (f"step {divergence.get('step')}: expected {divergence.get('expected')}, got "
-                   f"{divergence.get('actual')}") if divergence else vector.get("error", "")
+        message = (f"step {divergence.get('step')}: expected {divergence.get('expected_text')}, got "
+                   f"{divergence.get('actual_text')}") if divergence else vector.get("error", "")
         stage.cases.append(Case("conformance", str(vector.get("id")), "pass" if passed else "fail",
                                 message if not passed else f"{vector.get('steps')} steps",
                                 float(vector.get("seconds") or 0.0)))

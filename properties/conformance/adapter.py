@@ -13,7 +13,7 @@ import json
 import sys
 from typing import IO, Any
 
-from properties.conformance.drivers import PROTOCOL, ReferenceDriver, normalize_driver_outcome
+from properties.conformance.drivers import PROTOCOL, ReferenceDriver, Unsupported, normalize_driver_outcome
 from properties.conformance.itf import ItfError, decode, encode
 from properties.conformance.profile import (
     ProfileError,
@@ -63,6 +63,8 @@ class AdapterServer:
         """One request -> one answer line (``None`` for ``bye``); a driver exception becomes an ``error``."""
         try:
             return self._handle(message)
+        except Unsupported as unsupported:
+            return json.dumps({"type": "unsupported", "message": str(unsupported)}) + "\n"
         except Exception as error:  # noqa: BLE001 - reported to the runner, which names vector and step
             return self.error(f"driver raised {type(error).__name__}: {error}")
 
@@ -91,10 +93,19 @@ class AdapterServer:
         if kind == "project":
             return json.dumps({"type": "state", "state": encode(self.driver.project())}, separators=(",", ":")) + "\n"
         if kind == "hello":
-            return json.dumps({"type": "hello", "protocol": PROTOCOL, "implementation": self.name}) + "\n"
+            return json.dumps(self.hello()) + "\n"
         if kind == "bye":
             return None
         return self.error(f"unknown request type {kind!r}")
+
+    def hello(self) -> dict[str, Any]:
+        """The hello answer; a driver's ``operations``, ``fields`` and ``skip_tags`` attributes are declared."""
+        answer: dict[str, Any] = {"type": "hello", "protocol": PROTOCOL, "implementation": self.name}
+        for key in ("operations", "fields", "skip_tags"):
+            value = getattr(self.driver, key, None)
+            if value is not None:
+                answer[key] = sorted(value)
+        return answer
 
     @staticmethod
     def error(message: str) -> str:

@@ -30,7 +30,9 @@ request                                                                answer
 =====================================================================  =========================================
 ``{"type":"hello","protocol":"icn-conformance-adapter/1",``            ``{"type":"hello","protocol":``
 ``"profile":"icn-conformance/1"}`` (once, first)                       ``"icn-conformance-adapter/1",``
-                                                                       ``"implementation":"<name>"}``
+                                                                       ``"implementation":"<name>"}``, optionally
+                                                                       with ``"operations"``, ``"fields"`` and
+                                                                       ``"skip_tags"`` (lists of strings)
 ``{"type":"reset","genesis":<icn:genesis of the vector>}``             ``{"type":"ok"}``
 ``{"type":"apply","action":{"tag":"<Operation>","value":{fields}}}``   ``{"type":"outcome","outcome":<icn::outcome>,``
                                                                        ``"events":<icn::events>}``
@@ -38,12 +40,23 @@ request                                                                answer
 ``{"type":"bye"}``                                                     none: the adapter exits
 =====================================================================  =========================================
 
-An adapter that cannot serve a request answers ``{"type":"error","message":"..."}``. The answer's protocol
-must have the same major version (the text before ``/`` and the number after it). The projected state is
-sent only when asked (after the last step of a vector, or at a divergence), so the per-step traffic is one
-short line each way. Each answer must arrive within the per-step timeout (``--timeout``, default 10 s);
-a crash, a timeout, or a line that is not a valid answer is reported as an error of that vector and step,
-the adapter is restarted, and the run goes on with the next vector.
+An adapter that cannot serve a request answers ``{"type":"error","message":"..."}``; one that does not
+implement an operation may answer its ``apply`` with ``{"type":"unsupported","message":"..."}`` (the vector is
+then *skipped*, unless the hello declared that operation: then it is an error).
+
+Partial ports. The hello may declare ``operations`` (operation names it implements), ``fields`` (projected
+fields it owns: top-level names, or ``next_id.<collection>`` for one id counter) and ``skip_tags`` (vector tags
+it cannot run, e.g. ``negative-input`` for an unsigned-integer port). Absent means everything. A vector
+that uses an undeclared operation, touches an undeclared field or carries a skipped tag is reported
+*skipped* (never passed); every state comparison covers the declared fields only. A Python driver declares
+the same with attributes ``operations``, ``fields`` and ``skip_tags``, and may raise :class:`Unsupported`.
+
+The answer's protocol must have the same major version (the text before ``/`` and the number after it).
+The projected state is sent only when asked (after the genesis, after the last step of a vector, or at a
+divergence), so the per-step traffic is one short line each way. Each answer must arrive within the
+per-step timeout (``--timeout``, default 10 s); a crash, a timeout, or a line that is not a valid answer is
+reported as an error of that vector and step, the adapter is restarted, and the run goes on with the next
+vector.
 """
 
 from __future__ import annotations
@@ -62,7 +75,8 @@ from typing import Any
 
 import attrs
 
-from properties.conformance.itf import decode, dumps_canonical, encode
+from properties.conformance.itf import dumps_canonical, encode
+from properties.conformance.mechanisms import SelectionError, normalize_fields, normalize_operations
 from properties.conformance.profile import (
     PROFILE,
     EventKey,
@@ -75,6 +89,7 @@ from properties.conformance.profile import (
     parse_outcome,
 )
 from properties.conformance.projection import project
+from properties.conformance.wire import WireError, decode_wire, require_keys
 from spec.events import Event
 from spec.genesis import GenesisConfig, build_genesis
 from spec.operations import Operation
@@ -133,12 +148,59 @@ class ActualOutcome:
 
 
 class AdapterError(Exception):
-    """The implementation did not answer properly. ``kind``: crash, timeout, garbage, protocol, error."""
+    """The implementation did not answer properly. ``kind``: crash, timeout, garbage, protocol, error.
 
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(f"{kind}: {message}")
+    ``error_line`` is the adapter's own last error line from its standard error, when it wrote one."""
+
+    def __init__(self, kind: str, message: str, error_line: str = "") -> None:
+        super().__init__(f"{kind}: {message}" + (f"; adapter's last error line: {error_line!r}" if error_line else ""))
         self.kind = kind
         self.message = message
+        self.error_line = error_line
+
+
+class Unsupported(Exception):  # noqa: N818 - the protocol's word, raised by drivers
+    """The implementation does not implement this operation (answer ``unsupported``): the vector is skipped."""
+
+
+@attrs.frozen
+class Declaration:
+    """What an implementation says it implements (its ``hello``); ``None`` means everything."""
+
+    operations: frozenset[str] | None = None
+    fields: frozenset[str] | None = None
+    skip_tags: frozenset[str] = frozenset()
+
+    @property
+    def partial(self) -> bool:
+        return self.operations is not None or self.fields is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"operations": sorted(self.operations) if self.operations is not None else None,
+                "fields": sorted(self.fields) if self.fields is not None else None,
+                "skip_tags": sorted(self.skip_tags)}
+
+
+def _string_list(value: Any, key: str, where: str) -> list[str]:
+    if not isinstance(value, (list, tuple, set, frozenset)) or not all(isinstance(item, str) for item in value):
+        raise AdapterError("protocol", f"{where}: {key!r} must be a list of strings, got {value!r}")
+    return list(value)
+
+
+def read_declaration(source: Any, where: str) -> Declaration:
+    """``operations``/``fields``/``skip_tags`` of a hello answer (a dict) or a Python driver (attributes)."""
+
+    def get(key: str) -> Any:
+        return source.get(key) if isinstance(source, dict) else getattr(source, key, None)
+
+    try:
+        operations, fields, tags = get("operations"), get("fields"), get("skip_tags")
+        return Declaration(
+            None if operations is None else normalize_operations(_string_list(operations, "operations", where), where),
+            None if fields is None else normalize_fields(_string_list(fields, "fields", where), where),
+            frozenset(_string_list(tags, "skip_tags", where)) if tags is not None else frozenset())
+    except SelectionError as error:
+        raise AdapterError("protocol", str(error)) from None
 
 
 def _normalize_event(event: Any) -> tuple[str, dict]:
@@ -175,6 +237,7 @@ class Session:
 
     description = ""
     info: dict[str, Any] = {}
+    declaration: Declaration = Declaration()
 
     def start(self) -> None: ...
 
@@ -197,6 +260,7 @@ class Session:
             actual = self.apply(step)
             if actual is not None:
                 return step, actual
+            progress["done"] = step.index
         return None
 
     def project(self) -> Any:
@@ -225,11 +289,12 @@ class InProcessSession(Session):
             except Exception as error:  # noqa: BLE001 - any import failure is reported, not raised
                 raise AdapterError("crash", f"cannot load driver {self.target}: {error}") from None
         self.info = {"implementation": getattr(self.driver, "name", type(self.driver).__name__), "kind": "python"}
+        self.declaration = read_declaration(self.driver, f"driver {self.target}")
 
     def _call(self, what: str, function, *args):
         try:
             return function(*args)
-        except AdapterError:
+        except (AdapterError, Unsupported):
             raise
         except Exception as error:  # noqa: BLE001 - the driver under test may raise anything
             raise AdapterError("crash", f"driver raised {type(error).__name__} in {what}: {error}") from None
@@ -311,6 +376,7 @@ class SubprocessSession(Session):
             raise AdapterError("protocol", f"adapter speaks protocol {protocol!r}, the runner speaks {PROTOCOL!r}")
         self.info = {key: value for key, value in answer.items() if key != "type"}
         self.info["kind"] = "subprocess"
+        self.declaration = read_declaration(answer, "the adapter's hello")
 
     def close(self) -> None:
         process = self.process
@@ -351,8 +417,7 @@ class SubprocessSession(Session):
 
     # --- requests
     def _failure(self, kind: str, message: str) -> AdapterError:
-        tail = self.stderr_tail()
-        return AdapterError(kind, message + (f"; adapter stderr ends: {tail[-300:]!r}" if tail else ""))
+        return AdapterError(kind, message, last_error_line(self.stderr_tail(4_000)))
 
     def _exchange(self, line: bytes, what: str) -> bytes:
         if self.channel is None:
@@ -380,6 +445,8 @@ class SubprocessSession(Session):
             raise self._failure("garbage", f"answer to {what} is not a JSON object: {raw[:200]!r}")
         if answer.get("type") == "error":
             raise self._failure("error", f"adapter could not serve {what}: {answer.get('message', '')}")
+        if answer.get("type") == "unsupported" and expected_type == "outcome":
+            raise Unsupported(str(answer.get("message", "")) or f"the adapter does not implement {what}")
         if answer.get("type") != expected_type:
             raise self._failure("protocol", f"expected a {expected_type!r} answer to {what}, got {raw[:200]!r}")
         return answer
@@ -394,10 +461,13 @@ class SubprocessSession(Session):
 
     def _read_outcome(self, answer: dict, what: str) -> ActualOutcome:
         try:
-            accepted, reason = parse_outcome(decode(answer.get("outcome")))
-            events = normalize_events(decode(answer.get("events", [])))
+            require_keys(answer, ("outcome", "events"), "outcome")
+            accepted, reason = parse_outcome(decode_wire(answer["outcome"], "outcome"))
+            events = normalize_events(decode_wire(answer["events"], "events"))
+        except WireError as error:
+            raise self._failure("protocol", f"answer to {what}: {error}") from None
         except (ProfileError, ValueError) as error:
-            raise self._failure("garbage", f"malformed outcome for {what}: {error}") from None
+            raise self._failure("protocol", f"malformed outcome for {what}: {error}") from None
         return ActualOutcome(accepted, reason, events)
 
     def apply_line(self, line: bytes, what: str) -> dict:
@@ -429,16 +499,21 @@ class SubprocessSession(Session):
                 in_flight_bytes.append(len(line))
                 sent += 1
             what = f"step {step.index} ({type(step.operation).__name__})"
-            answer = self._parse(self._receive(what), what, "outcome")
+            try:
+                answer = self._parse(self._receive(what), what, "outcome")
+            except Unsupported:
+                self._drain(steps[position + 1:sent], progress, "an unsupported answer")
+                progress["step"] = step.index
+                raise
             in_flight_bytes.pop(0)
             if answer.get("outcome") == step.raw_outcome and answer.get("events") == step.raw_events:
+                progress["done"] = step.index
                 continue
             actual = self._read_outcome(answer, what)
             if actual.accepted == step.accepted and actual.reason == step.reason and actual.events == step.events:
+                progress["done"] = step.index
                 continue
-            for later in steps[position + 1:sent]:
-                progress["step"] = later.index
-                self._receive(f"step {later.index} (drained after a divergence)")
+            self._drain(steps[position + 1:sent], progress, "a divergence")
             progress["step"] = step.index
             if sent > position + 1:
                 self.reset(vector)
@@ -446,6 +521,12 @@ class SubprocessSession(Session):
                     self.apply(earlier)
             return step, actual
         return None
+
+    def _drain(self, in_flight: list[Step], progress: dict, after: str) -> None:
+        """Read (and drop) the answers to requests already sent, so the next request meets its own answer."""
+        for later in in_flight:
+            progress["step"] = later.index
+            self._receive(f"step {later.index} (drained after {after})")
 
     def _send(self, line: bytes, what: str) -> None:
         try:
@@ -473,10 +554,31 @@ class SubprocessSession(Session):
         return self._read_outcome(self.apply_line(line, what), what)
 
     def project(self) -> Any:
+        """The adapter's projected state, checked against the wire format and re-encoded canonically."""
         answer = self._request({"type": "project"}, "project")
-        if "state" not in answer:
-            raise self._failure("protocol", "state answer without 'state'")
-        return answer["state"]
+        try:
+            require_keys(answer, ("state",), "state")
+            state = decode_wire(answer["state"])
+        except WireError as error:
+            raise self._failure("protocol", f"projected state: {error}") from None
+        if not isinstance(state, dict):
+            raise self._failure("protocol", f"projected state: a record of fields, got {answer['state']!r:.200}")
+        return encode(state)
+
+
+_ERROR_WORDS = ("error", "exception", "panic", "fatal", "failed", "traceback")
+
+
+def last_error_line(stderr_tail: str) -> str:
+    """The adapter's own last error line: the last line of its standard error that names an error (not a
+    stack frame), else its last line; at most 300 characters."""
+    lines = [line.strip() for line in stderr_tail.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if line.startswith(("at ", "File ", "^", "Node.js v")):
+            continue
+        if any(word in line.lower() for word in _ERROR_WORDS) and not line.lower().startswith("traceback"):
+            return line[:300]
+    return lines[-1][:300] if lines else ""
 
 
 def request_line(step: Step) -> bytes:

@@ -87,10 +87,12 @@ class Chooser(Protocol):
 
 
 class RandomChooser:
-    """Choices from a seeded ``random.Random`` (deterministic for a seed)."""
+    """Choices from a seeded ``random.Random`` (deterministic for a seed). ``signed=False`` never proposes a
+    negative input (walks an unsigned-integer port can run)."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, signed: bool = True) -> None:
         self.rng = rng
+        self.signed = signed
 
     def choice(self, options: Sequence[T]) -> T:
         return options[self.rng.randrange(len(options))]
@@ -102,11 +104,12 @@ class RandomChooser:
 class HypothesisChooser:
     """Choices drawn from Hypothesis ``data`` (shrinks towards the first option and the low bound)."""
 
-    def __init__(self, data: Any) -> None:
+    def __init__(self, data: Any, signed: bool = True) -> None:
         from hypothesis import strategies
 
         self.data = data
         self.strategies = strategies
+        self.signed = signed
 
     def choice(self, options: Sequence[T]) -> T:
         return options[self.data.draw(self.strategies.integers(0, len(options) - 1))]
@@ -164,7 +167,7 @@ def _amount(chooser: Chooser, available: int) -> int:
     if kind == 1:
         return available + 1
     if kind == 2:
-        return -1
+        return -1 if getattr(chooser, "signed", True) else available + 1
     if available <= 0:
         return chooser.choice((1, ICNT))
     if kind == 3:
@@ -412,7 +415,7 @@ def _report_scalernode(state: State, c: Chooser) -> Operation:
     hypernode_id = c.choice(active) if active and c.integer(0, 7) else _pick_id(c, sorted(state.hypernodes))
     hypernode = state.hypernodes.get(hypernode_id)
     operator = hypernode.operator if hypernode is not None else c.choice(HYPERNODE_OPERATORS)
-    era = state.era if c.integer(0, 9) else state.era + c.choice((1, -1))
+    era = state.era if c.integer(0, 9) else state.era + c.choice((1, -1 if getattr(c, "signed", True) else 2))
     return ReportScalerNode(_sender(c, operator), hypernode_id, _pick_id(c, sorted(state.scalernodes)), era,
                             c.integer(0, 3) > 0)
 
@@ -441,24 +444,44 @@ def _execute_slash(state: State, c: Chooser) -> Operation:
 
 Builder = Callable[[State, Chooser], Operation]
 
-BUILDERS_BY_WEIGHT: tuple[tuple[Builder, int], ...] = (
-    (_transfer, 3), (_mint, 1), (_bridge_deposit, 2), (_bridge_withdraw, 2), (_finalize_bridge, 2),
-    (_claim_allocation, 2), (_grant_role, 1), (_revoke_role, 1), (_governance_transfer, 2),
-    (_propose_parameter, 1), (_set_cluster_price, 1), (_set_link_transfers, 1), (_register_hypernode, 2),
-    (_remove_hypernode, 1), (_mint_link, 2), (_transfer_link, 1), (_stake_link, 2), (_stake_link_collateral, 2),
-    (_request_unstake, 2), (_complete_unstake, 2), (_claim_upfront, 2), (_claim_link_rewards, 2), (_raise_curve, 1),
-    (_register_scalernode, 2), (_verify_scalernode, 2), (_remove_scalernode, 1), (_extend_commitment, 1),
-    (_deposit_collateral, 2), (_request_collateral_withdrawal, 2), (_delegate, 2), (_request_undelegation, 2),
-    (_complete_withdrawal, 2), (_book_capacity, 3), (_report_scalernode, 4), (_report_hypernode, 3),
-    (_advance_era, 5), (_execute_slash, 2),
+BUILDERS_BY_WEIGHT: tuple[tuple[type[Operation], Builder, int], ...] = (
+    (Transfer, _transfer, 3), (Mint, _mint, 1), (BridgeDeposit, _bridge_deposit, 2),
+    (BridgeWithdraw, _bridge_withdraw, 2), (FinalizeBridgeWithdrawal, _finalize_bridge, 2),
+    (ClaimAllocation, _claim_allocation, 2), (GrantRole, _grant_role, 1), (RevokeRole, _revoke_role, 1),
+    (GovernanceTransfer, _governance_transfer, 2), (ProposeParameterChange, _propose_parameter, 1),
+    (SetClusterMaxPrice, _set_cluster_price, 1), (SetLinkTransfers, _set_link_transfers, 1),
+    (RegisterHyperNode, _register_hypernode, 2), (RemoveHyperNode, _remove_hypernode, 1), (MintLink, _mint_link, 2),
+    (TransferLink, _transfer_link, 1), (StakeLink, _stake_link, 2), (StakeLinkAsCollateral, _stake_link_collateral, 2),
+    (RequestUnstakeLink, _request_unstake, 2), (CompleteUnstakeLink, _complete_unstake, 2),
+    (ClaimLinkUpfront, _claim_upfront, 2), (ClaimLinkRewards, _claim_link_rewards, 2),
+    (RaiseRewardCurve, _raise_curve, 1), (RegisterScalerNode, _register_scalernode, 2),
+    (VerifyScalerNode, _verify_scalernode, 2), (RemoveScalerNode, _remove_scalernode, 1),
+    (ExtendCommitment, _extend_commitment, 1), (DepositCollateral, _deposit_collateral, 2),
+    (RequestCollateralWithdrawal, _request_collateral_withdrawal, 2), (Delegate, _delegate, 2),
+    (RequestUndelegation, _request_undelegation, 2), (CompleteWithdrawal, _complete_withdrawal, 2),
+    (BookCapacity, _book_capacity, 3), (ReportScalerNode, _report_scalernode, 4),
+    (ReportHyperNode, _report_hypernode, 3), (AdvanceEra, _advance_era, 5), (ExecuteSlash, _execute_slash, 2),
 )
+"""One builder per operation kind, with its weight (how often it is drawn among all builders)."""
 
-_WEIGHTED: tuple[Builder, ...] = tuple(builder for builder, weight in BUILDERS_BY_WEIGHT for _ in range(weight))
+_WEIGHTED_CACHE: dict[frozenset[str] | None, tuple[Builder, ...]] = {}
 
 
-def propose_operation(state: State, chooser: Chooser) -> Operation:
-    """One operation for ``state`` (not applied). Reads ``state`` only."""
-    builder = chooser.choice(_WEIGHTED)
+def weighted_builders(operations: frozenset[str] | None = None) -> tuple[Builder, ...]:
+    """Builders repeated by weight; ``operations`` (operation names) keeps only theirs (``None``: all)."""
+    found = _WEIGHTED_CACHE.get(operations)
+    if found is None:
+        found = tuple(builder for operation, builder, weight in BUILDERS_BY_WEIGHT
+                      if operations is None or operation.__name__ in operations for _ in range(weight))
+        if not found:
+            raise ValueError(f"no builder for the operations {sorted(operations or ())}")
+        _WEIGHTED_CACHE[operations] = found
+    return found
+
+
+def propose_operation(state: State, chooser: Chooser, operations: frozenset[str] | None = None) -> Operation:
+    """One operation for ``state`` (not applied), of one of ``operations`` (``None``: any). Reads ``state`` only."""
+    builder = chooser.choice(weighted_builders(operations))
     return builder(state, chooser)
 
 

@@ -5,11 +5,17 @@ The tree (deterministic: the same arguments give byte-identical files)::
     DIR/manifest.json                      format, spec version, seed, coverage, sha256 and steps per file
     DIR/schema.json                        the JSON Schema of the profile (also ``--print-schema``)
     DIR/scenarios/<mechanism>/<name>.itf.json   hand-written, one behaviour each (scenarios.py)
-    DIR/walks/walk-<seed>-<k>.itf.json     random walks, chosen for coverage (explore.py)
+    DIR/walks/walk-<seed>-<k>.itf.json     random walks over every operation, chosen for coverage (explore.py)
+    DIR/walks/<mechanism>/walk-<seed>-<k>.itf.json   random walks of one mechanism: its operations and the clock
     DIR/imported/<name>.itf.json           traces given with --include (Z3, Hypothesis), re-recorded
 
 Walks: ``candidates`` seeded walks are run; a walk is kept when it adds an (operation, outcome) pair or an
 event name not yet covered, in seed order; then further walks, in seed order, until ``walks`` are kept.
+Mechanism walks are chosen the same way, per mechanism, among walks drawing only that mechanism's operations
+and ``AdvanceEra`` (a port of that mechanism alone can run them), never with a negative input.
+
+Every vector records what it uses (``icn:mechanism``, ``icn:operations``, ``icn:fields``, ``icn:tags``); the
+manifest repeats it per file, so a partial port can see which vectors it can run.
 Imported traces keep their genesis and operations; outcomes, events and hashes are recomputed by the
 reference, so a vector always states what the reference does.
 """
@@ -25,8 +31,10 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from properties.conformance.edges import double_failure_scenarios
 from properties.conformance.explore import RandomChooser, propose_operation, setup_operations, walk_genesis
 from properties.conformance.itf import dumps_trace
+from properties.conformance.mechanisms import MECHANISMS, mechanism_operations, port_operations
 from properties.conformance.profile import (
     PROFILE,
     build_trace_document,
@@ -35,6 +43,7 @@ from properties.conformance.profile import (
 )
 from properties.conformance.scenarios import get_scenarios
 from properties.conformance.schema import schema_text
+from properties.spec_digest import get_reference_sha256
 from spec.genesis import GenesisConfig, build_genesis
 from spec.operations import OPERATION_TYPES, Operation
 from spec.reasons import Reason
@@ -55,6 +64,7 @@ class TraceSpec:
     generator: str
     description: str = ""
     seed: int | None = None
+    mechanism: str = ""
 
     @property
     def path(self) -> str:
@@ -67,27 +77,37 @@ class GeneratorConfig:
     walks: int = 120
     walk_steps: int = 40
     candidates: int = 400
+    mechanism_walks: int = 10
+    """Walks kept per mechanism (mechanisms with operations of their own)."""
+    mechanism_walk_steps: int = 30
+    mechanism_candidates: int = 40
 
 
 def scenario_specs() -> list[TraceSpec]:
+    """The hand-written scenarios and the edge scenarios built from them (:mod:`properties.conformance.edges`)."""
     specs = []
-    for item in get_scenarios():
+    for item in sorted(get_scenarios() + double_failure_scenarios(), key=lambda scenario: scenario.id):
         script = item.run()
         specs.append(TraceSpec(f"scenarios/{item.id}", item.genesis(), tuple(script.operations), "scenario",
-                               item.description))
+                               item.description, mechanism=item.mechanism))
     return specs
 
 
-def _walk(walk_seed: int, steps: int, index: int) -> tuple[GenesisConfig, list[Operation], set[str]]:
+def _walk(walk_seed: int, steps: int, index: int,
+          allowed: frozenset[str] | None = None) -> tuple[GenesisConfig, list[Operation], set[str]]:
+    """One seeded walk; ``allowed`` (operation names) restricts the setup prefix and the random steps, and
+    then no negative input is drawn."""
     genesis = walk_genesis(fast=index % 2 == 1)
     state = build_genesis(genesis)
     operations = setup_operations(state) if index % 4 != 0 else []
+    if allowed is not None:
+        operations = [op for op in operations if type(op).__name__ in allowed]
     covered: set[str] = set()
     for op in operations:
         apply(state, op)
-    chooser = RandomChooser(random.Random(walk_seed))
+    chooser = RandomChooser(random.Random(walk_seed), signed=allowed is None)
     for _ in range(steps):
-        op = propose_operation(state, chooser)
+        op = propose_operation(state, chooser, allowed)
         outcome = apply(state, op)
         operations.append(op)
         covered.add(f"{type(op).__name__}:{'Accepted' if outcome.accepted else outcome.reason.value}")
@@ -96,31 +116,51 @@ def _walk(walk_seed: int, steps: int, index: int) -> tuple[GenesisConfig, list[O
     return genesis, operations, covered
 
 
-def walk_specs(config: GeneratorConfig, already: set[str] | None = None) -> list[TraceSpec]:
-    """Seeded walks, kept for coverage first, then in seed order up to ``config.walks``."""
+def walk_specs(config: GeneratorConfig, already: set[str] | None = None, mechanism: str = "") -> list[TraceSpec]:
+    """Seeded walks, kept for coverage first, then in seed order up to ``config.walks``; with ``mechanism``,
+    walks of that mechanism's operations and the clock (``config.mechanism_*``)."""
+    allowed = frozenset(port_operations(mechanism)) if mechanism else None
+    count, steps, keep = (config.mechanism_candidates, config.mechanism_walk_steps, config.mechanism_walks) \
+        if mechanism else (config.candidates, config.walk_steps, config.walks)
     covered = set(already or ())
     candidates = []
-    for index in range(config.candidates):
-        walk_seed = config.seed * 1_000_003 + index
-        genesis, operations, keys = _walk(walk_seed, config.walk_steps, index)
+    for index in range(count):
+        walk_seed = config.seed * 1_000_003 + index + (_mechanism_offset(mechanism) if mechanism else 0)
+        genesis, operations, keys = _walk(walk_seed, steps, index, allowed)
         candidates.append((index, walk_seed, genesis, operations, keys))
     chosen: list[int] = []
     for index, _, _, _, keys in candidates:
-        if keys - covered and len(chosen) < config.walks:
+        if keys - covered and len(chosen) < keep:
             chosen.append(index)
             covered |= keys
     for index, *_ in candidates:
-        if len(chosen) >= config.walks:
+        if len(chosen) >= keep:
             break
         if index not in chosen:
             chosen.append(index)
+    folder = f"walks/{mechanism}/" if mechanism else "walks/"
     specs = []
     for index in sorted(chosen):
         _, walk_seed, genesis, operations, _ = candidates[index]
         kind = "fast genesis" if index % 2 == 1 else "default genesis"
         prefix = ", setup prefix" if index % 4 != 0 else ", from bare genesis"
-        specs.append(TraceSpec(f"walks/walk-{config.seed}-{index:04d}", genesis, tuple(operations), "walk",
-                               f"random walk {index} of seed {config.seed} ({kind}{prefix})", walk_seed))
+        what = f"random {mechanism} walk" if mechanism else "random walk"
+        specs.append(TraceSpec(f"{folder}walk-{config.seed}-{index:04d}", genesis, tuple(operations), "walk",
+                               f"{what} {index} of seed {config.seed} ({kind}{prefix})", walk_seed, mechanism))
+    return specs
+
+
+def _mechanism_offset(mechanism: str) -> int:
+    """Seeds of a mechanism's walks, apart from every other mechanism's and the global walks'."""
+    return (MECHANISMS.index(mechanism) + 1) * 100_000
+
+
+def mechanism_walk_specs(config: GeneratorConfig) -> list[TraceSpec]:
+    """Walks of every mechanism that has operations of its own."""
+    specs = []
+    for mechanism in MECHANISMS:
+        if mechanism_operations(mechanism) and config.mechanism_walks:
+            specs.extend(walk_specs(config, mechanism=mechanism))
     return specs
 
 
@@ -137,7 +177,7 @@ def imported_specs(directories: Sequence[str]) -> list[TraceSpec]:
                 operations = tuple(step.operation for step in vector.steps)
                 specs.append(TraceSpec(f"imported/{stem}", vector.genesis, operations,
                                        str(vector.meta.get("icn:generator", "imported")),
-                                       str(vector.meta.get("description", ""))))
+                                       str(vector.meta.get("description", "")), mechanism=vector.mechanism))
     return specs
 
 
@@ -214,24 +254,27 @@ def generate(out_dir: str, config: GeneratorConfig = GeneratorConfig(), include:
     scenario_keys: set[str] = set()
     for spec in scenarios:
         scenario_keys |= _coverage_keys(spec)
-    specs = scenarios + walk_specs(config, scenario_keys) + imported_specs(include)
+    specs = scenarios + walk_specs(config, scenario_keys) + mechanism_walk_specs(config) + imported_specs(include)
     rendered = []
     for position, spec in enumerate(specs):
         document = build_trace_document(spec.genesis, list(spec.operations), vector_id=spec.vector_id,
-                                        generator=spec.generator, description=spec.description, seed=spec.seed)
-        rendered.append((spec, dumps_trace(document).encode("ascii")))
+                                        generator=spec.generator, description=spec.description, seed=spec.seed,
+                                        mechanism=spec.mechanism)
+        rendered.append((spec, dumps_trace(document).encode("ascii"), document["#meta"]))
         if progress is not None:
             progress(position + 1, len(specs))
     # everything is computed before the directory is touched: a failing run leaves the old tree intact
     prepare_directory(out_dir)
     files = []
-    for spec, data in rendered:
+    for spec, data, meta in rendered:
         path = os.path.join(out_dir, spec.path)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as handle:
             handle.write(data)
         files.append({"path": spec.path, "id": spec.vector_id, "generator": spec.generator,
-                      "steps": len(spec.operations), "bytes": len(data), "sha256": _sha256(data)})
+                      "steps": len(spec.operations), "bytes": len(data), "sha256": _sha256(data),
+                      "mechanism": meta["icn:mechanism"], "operations": meta["icn:operations"],
+                      "fields": meta["icn:fields"], "tags": meta["icn:tags"]})
     schema_data = schema_text().encode("ascii")
     with open(os.path.join(out_dir, SCHEMA), "wb") as handle:
         handle.write(schema_data)
@@ -239,9 +282,12 @@ def generate(out_dir: str, config: GeneratorConfig = GeneratorConfig(), include:
     manifest = {
         "profile": PROFILE,
         "spec_version": get_spec_version(),
+        "spec_sha256": get_reference_sha256(),
         "generator": "icnspec vectors",
         "seed": config.seed,
-        "walks": {"kept": config.walks, "steps": config.walk_steps, "candidates": config.candidates},
+        "walks": {"kept": config.walks, "steps": config.walk_steps, "candidates": config.candidates,
+                  "per_mechanism": {"kept": config.mechanism_walks, "steps": config.mechanism_walk_steps,
+                                    "candidates": config.mechanism_candidates}},
         "vector_count": len(files),
         "step_count": sum(item["steps"] for item in files),
         "schema": {"path": SCHEMA, "sha256": _sha256(schema_data)},
@@ -282,6 +328,29 @@ def check_directory(out_dir: str) -> list[str]:
         for message in validate_document(document)[:5]:
             problems.append(f"{item['path']}: {message}")
     return problems
+
+
+def read_manifest_entries(directory: str, paths: list[str], key: str) -> dict[str, str]:
+    """``key`` (``mechanism`` or ``spec_sha256``) of each vector in ``paths``: from the manifest of
+    ``directory`` when there is one, else from each vector's ``#meta`` (``icn:<key>``)."""
+    manifest_path = os.path.join(directory, MANIFEST) if os.path.isdir(directory) else ""
+    found: dict[str, str] = {}
+    if manifest_path and os.path.isfile(manifest_path):
+        with open(manifest_path, encoding="utf-8") as handle:
+            manifest = json.load(handle)
+        entries = {os.path.join(directory, item["path"]): item for item in manifest.get("files", [])}
+        for path in paths:
+            value = manifest.get(key) if key == "spec_sha256" else entries.get(path, {}).get(key)
+            found[path] = str(value or "")
+        return found
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                meta = json.load(handle).get("#meta", {})
+        except (OSError, ValueError, AttributeError):
+            meta = {}
+        found[path] = str(meta.get(f"icn:{key}") or "") if isinstance(meta, dict) else ""
+    return found
 
 
 def list_vector_files(directory: str) -> list[str]:

@@ -47,7 +47,8 @@ from properties.conformance.itf import (
     encode,
     trace_to_json,
 )
-from properties.conformance.projection import hash_encoded, project
+from properties.conformance.projection import field_values, hash_encoded, project
+from properties.spec_digest import get_reference_sha256
 from spec.events import Event
 from spec.genesis import GenesisConfig, build_genesis
 from spec.operations import OPERATION_TYPES, Operation
@@ -354,23 +355,63 @@ class RecordedStep:
     operation: Operation
     outcome: Outcome
     state_hash: str
+    projected: Any = None
+    """The encoded projected state after the step."""
 
 
-def replay_reference(genesis: GenesisConfig, operations: Sequence[Operation],
-                     on_state: typing.Callable[[State], None] | None = None) -> tuple[State, str, list[RecordedStep]]:
+def replay_projections(genesis: GenesisConfig, operations: Sequence[Operation],
+                       on_state: typing.Callable[[State], None] | None = None
+                       ) -> tuple[State, Any, list[RecordedStep]]:
     """Run ``operations`` on the reference from ``build_genesis(genesis)``; returns the final state, the
-    genesis hash and one :class:`RecordedStep` per operation. ``on_state`` sees every state (invariants)."""
+    encoded genesis projection and one :class:`RecordedStep` per operation (with its projection).
+    ``on_state`` sees every state (invariants)."""
     state = build_genesis(genesis)
     if on_state is not None:
         on_state(state)
-    genesis_hash = hash_encoded(encode(project(state)))
+    genesis_projected = encode(project(state))
     steps = []
     for op in operations:
         outcome = apply(state, op)
         if on_state is not None:
             on_state(state)
-        steps.append(RecordedStep(op, outcome, hash_encoded(encode(project(state)))))
-    return state, genesis_hash, steps
+        projected = encode(project(state))
+        steps.append(RecordedStep(op, outcome, hash_encoded(projected), projected))
+    return state, genesis_projected, steps
+
+
+def replay_reference(genesis: GenesisConfig, operations: Sequence[Operation],
+                     on_state: typing.Callable[[State], None] | None = None) -> tuple[State, str, list[RecordedStep]]:
+    """As :func:`replay_projections`, with the genesis hash in place of the genesis projection."""
+    final, genesis_projected, steps = replay_projections(genesis, operations, on_state)
+    return final, hash_encoded(genesis_projected), steps
+
+
+# --- what a vector uses: operations, fields, tags
+NEGATIVE_INPUT = "negative-input"
+"""Tag of vectors with a negative integer input: an unsigned-integer port may skip them (``skip_tags``)."""
+
+
+def touched_fields(projections: Sequence[Any]) -> list[str]:
+    """Field names (``next_id`` split into counters) whose value changes between consecutive states."""
+    touched: set[str] = set()
+    previous = field_values(projections[0]) if projections else {}
+    for projected in projections[1:]:
+        current = field_values(projected)
+        for name in set(previous) | set(current):
+            if previous.get(name) != current.get(name):
+                touched.add(name)
+        previous = current
+    return sorted(touched)
+
+
+def operation_tags(operations: Sequence[Operation]) -> list[str]:
+    """Tags that follow from the inputs alone: ``negative-input`` when some integer field is negative."""
+    for op in operations:
+        for name, field_type in get_operation_fields(type(op)):
+            value = getattr(op, name)
+            if field_type is int and value < 0:
+                return [NEGATIVE_INPUT]
+    return []
 
 
 # --- invariants (optional registry, properties/invariants.py)
@@ -398,10 +439,11 @@ def get_invariant_checker() -> tuple[list[str], typing.Callable[[State], None] |
 # --- writing traces
 def build_trace_document(genesis: GenesisConfig, operations: Sequence[Operation], *, vector_id: str,
                          generator: str, description: str = "", seed: int | None = None,
-                         check_invariants: bool = True) -> dict[str, Any]:
+                         check_invariants: bool = True, mechanism: str = "") -> dict[str, Any]:
     """Run ``operations`` on the reference and return the vector as an ITF JSON document."""
     invariant_ids, checker = get_invariant_checker() if check_invariants else ([], None)
-    final, genesis_hash, steps = replay_reference(genesis, operations, checker)
+    final, genesis_projected, steps = replay_projections(genesis, operations, checker)
+    genesis_hash = hash_encoded(genesis_projected)
     states = [ItfState({ACTION_TAKEN: INIT_ACTION, NONDET_PICKS: {}, OUTCOME: outcome_value(True, None),
                         EVENTS: [], STATE_HASH: genesis_hash}, {"index": 0})]
     for index, step in enumerate(steps, start=1):
@@ -428,8 +470,13 @@ def build_trace_document(genesis: GenesisConfig, operations: Sequence[Operation]
         "icn:seed": encode(seed) if seed is not None else None,
         "icn:parameter_digest": parameter_digest(genesis.params),
         "icn:invariants": invariant_ids,
+        "icn:spec_sha256": get_reference_sha256(),
+        "icn:mechanism": mechanism,
+        "icn:operations": sorted({type(op).__name__ for op in operations}),
+        "icn:fields": touched_fields([genesis_projected] + [step.projected for step in steps]),
+        "icn:tags": operation_tags(operations),
         "icn:genesis": encode(genesis_value(genesis)),
-        "icn:final_state": encode(project(final)),
+        "icn:final_state": steps[-1].projected if steps else genesis_projected,
     }
     return trace_to_json(ItfTrace(list(VARS), states, meta))
 
@@ -486,6 +533,32 @@ class Vector:
     """Encoded projected state after the last step, or None when the trace does not carry it."""
     meta: dict[str, Any]
     path: str = ""
+
+    @property
+    def operations(self) -> frozenset[str]:
+        """Names of the operations its steps apply."""
+        return frozenset(type(step.operation).__name__ for step in self.steps)
+
+    @property
+    def fields(self) -> frozenset[str] | None:
+        """Field names its steps change (``icn:fields``), or None when the vector does not say."""
+        fields = self.meta.get("icn:fields")
+        return frozenset(fields) if isinstance(fields, list) else None
+
+    @property
+    def tags(self) -> frozenset[str]:
+        tags = self.meta.get("icn:tags")
+        if isinstance(tags, list):
+            return frozenset(tags)
+        return frozenset(operation_tags([step.operation for step in self.steps]))
+
+    @property
+    def mechanism(self) -> str:
+        return str(self.meta.get("icn:mechanism") or "")
+
+    @property
+    def spec_sha256(self) -> str:
+        return str(self.meta.get("icn:spec_sha256") or "")
 
 
 def _fast_step(index: int, raw_state: Any) -> Step | None:

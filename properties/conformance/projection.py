@@ -39,6 +39,14 @@ EXCLUDED_FIELDS: tuple[str, ...] = ("hypernode_links", "settled_eras", "totals")
 ZERO_OMITTED_FIELDS: tuple[str, ...] = ("l1_balances", "l2_balances", "next_id")
 """State maps whose zero entries are omitted."""
 
+PROJECTED_FIELDS: tuple[str, ...] = tuple(
+    field.name for field in attrs.fields(State) if field.name not in EXCLUDED_FIELDS)
+"""Top-level fields of the projected state, in :class:`spec.state.State` order."""
+
+NEXT_ID_COLLECTIONS: tuple[str, ...] = ("booking", "bridge_withdrawal", "collateral_withdrawal", "delegation",
+                                        "hypernode", "scalernode")
+"""The id counters of ``next_id`` (the collections :func:`spec.accounts.allocate_id` is called for)."""
+
 
 def project_value(value: Any) -> Any:
     """A spec value -> the ITF value model, by the rules of the module docstring."""
@@ -103,6 +111,36 @@ def project(state: State) -> dict[str, Any]:
         else:
             record[name] = project_value(value)
     return record
+
+
+def restrict(encoded: Any, fields: frozenset[str] | None) -> Any:
+    """The encoded projected state cut down to ``fields`` (names of
+    :data:`properties.conformance.mechanisms.FIELD_NAMES`; ``None`` keeps everything). A field the state
+    lacks stays absent; fields outside ``fields`` are dropped."""
+    if fields is None or not isinstance(encoded, dict):
+        return encoded
+    kept: dict[str, Any] = {}
+    for name, value in encoded.items():
+        if name == "next_id":
+            counters = {key: item for key, item in value.items() if f"next_id.{key}" in fields} \
+                if isinstance(value, dict) else value
+            if any(field.startswith("next_id.") for field in fields):
+                kept[name] = counters
+        elif name in fields:
+            kept[name] = value
+    return kept
+
+
+def field_values(encoded: dict[str, Any]) -> dict[str, Any]:
+    """Encoded projected state -> {field name: encoded value}, ``next_id`` split into its counters."""
+    values = {}
+    for name, value in encoded.items():
+        if name == "next_id" and isinstance(value, dict):
+            for collection in NEXT_ID_COLLECTIONS:
+                values[f"next_id.{collection}"] = value.get(collection)
+        else:
+            values[name] = value
+    return values
 
 
 def hash_encoded(encoded: Any) -> str:

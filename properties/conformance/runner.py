@@ -1,24 +1,38 @@
 """``icnspec conform``: replay vectors against an implementation and report every divergence.
 
-For each vector: reset the implementation to the vector's genesis, apply every action and compare the
-outcome (accepted, or the exact reason code) and the emitted events with the vector; after the last step,
-compare the projected state. A failure reports the first diverging step, its action, expected and actual
-outcome, a readable diff of the projected state at that step, and a one-line command reproducing it.
+For each vector (after the skip decision below): reset the implementation to the vector's genesis and check
+its projected state at step 0 (the genesis) first; a genesis that differs stops the vector there, with one
+report (the genesis is checked once per distinct genesis configuration). Then apply every action and compare
+the outcome (accepted, or the exact reason code) and the emitted events; after the last step, compare the
+projected state. A failure reports the first diverging step, its action, expected and actual outcome, the
+difference of the projected states at that step (:mod:`properties.conformance.diff`), and a one-line command
+reproducing it. When every outcome matched but the final state differs, the vector is replayed with a
+projection after every step to find the first step whose state differs (``--state-every-step`` does that
+from the start).
 
-When every outcome matched but the final state differs, the vector is replayed with a projection after
-every step to find the first step whose state differs (``--state-every-step`` does that from the start).
-The expected state at a step is recomputed by replaying the reference, and checked against the vector's
-``icn::stateHash``.
+Partial implementations (:class:`properties.conformance.drivers.Declaration`): a vector that uses an
+operation the implementation does not declare, changes a field it does not own, or carries a tag it skips is
+``skipped`` (counted and listed with what is missing, never passed); an ``unsupported`` answer skips the
+vector too, unless the operation was declared. Every state comparison covers the declared fields only.
 
-Results: ``pass``, ``fail`` (divergence) or ``error`` (the implementation crashed, hung, answered garbage,
-or the vector could not be read). The JSON report (``--report``) and the JUnit XML report (``--junit``) are
-rewritten after every vector, so an interrupted run keeps what it found.
+Expected states: the vector's hashes where the whole state is compared, its ``icn:final_state`` for the last
+step; other states come from replaying the reference that runs here, checked against the vector's hash. The
+reference is named by the SHA-256 of its ``spec/`` (:func:`properties.spec_digest.get_reference_sha256`); a
+state the reference does not reproduce is never shown as a diff, and the report says which spec wrote the
+vectors and which one ran.
+
+Results: ``pass``, ``fail`` (divergence), ``error`` (the implementation crashed, hung, broke the wire
+format, or the vector could not be read) and ``skipped``. Failures with the same first divergence are
+grouped (:func:`group_results`). The JSON report (``--report``) holds expected and actual outcomes and the
+state diff as data; it and the JUnit XML report (``--junit``) are rewritten after every vector, so an
+interrupted run keeps what it found.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import time
 import xml.etree.ElementTree as ElementTree
@@ -27,33 +41,100 @@ from typing import Any
 
 import attrs
 
-from properties.conformance.drivers import ActualOutcome, AdapterError, Session
-from properties.conformance.itf import ItfMap, Variant, decode, encode
+from properties import runtime
+from properties.conformance.diff import DiffEntry, diff_states
+from properties.conformance.drivers import ActualOutcome, AdapterError, Session, Unsupported
+from properties.conformance.itf import dumps_canonical, encode
 from properties.conformance.profile import (
     PROFILE,
+    EventKey,
     ProfileError,
     Step,
     Vector,
     describe_operation,
     read_vector,
-    replay_reference,
+    replay_projections,
+    touched_fields,
 )
-from properties.conformance.projection import hash_encoded, project
+from properties.conformance.projection import hash_encoded, restrict
+from properties.spec_digest import get_reference_sha256
 
 MAX_DIFF_LINES = 25
 MAX_EVENT_LINES = 12
+MAX_GROUP_IDS = 8
 ADAPTER_START_FAILURES_BEFORE_GIVING_UP = 2
+
+
+# --- results as data
+@attrs.frozen
+class Observed:
+    """An outcome: accepted or the reason code, and the events (name, sorted fields)."""
+
+    accepted: bool
+    reason: str | None
+    events: tuple[EventKey, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"accepted": self.accepted, "reason": self.reason,
+                "events": [{"name": name, "fields": {key: encode(value) for key, value in fields}}
+                           for name, fields in self.events]}
+
+    def text(self) -> str:
+        return describe_outcome(self.accepted, self.reason, self.events)
 
 
 @attrs.define
 class Divergence:
     step: int
     action: str
-    expected: str
-    actual: str
-    state_diff: list[str] = attrs.Factory(list)
+    expected: Observed | None
+    """None at the genesis (there is no outcome to compare)."""
+    actual: Observed | None
+    state_diff: list[DiffEntry] = attrs.Factory(list)
     kind: str = "outcome"
-    """``outcome`` (accepted/reason/events differ) or ``state`` (the projected state differs)."""
+    """``genesis`` (the state at step 0 differs), ``outcome`` (accepted/reason/events differ) or ``state``."""
+    note: str = ""
+    """Why the state diff is missing or partial (never silent)."""
+
+    @property
+    def expected_text(self) -> str:
+        return self.expected.text() if self.expected is not None else "the genesis state"
+
+    @property
+    def actual_text(self) -> str:
+        if self.actual is None:
+            return "a different state"
+        text = self.actual.text()
+        if self.kind == "state":
+            return text + " (same outcome; the state differs)"
+        if self.expected is not None and (self.actual.accepted, self.actual.reason) == (
+                self.expected.accepted, self.expected.reason):
+            text += "  [" + describe_event_difference(self.expected.events, self.actual.events) + "]"
+        return text
+
+    def diff_lines(self) -> list[str]:
+        lines = [entry.line for entry in self.state_diff[:MAX_DIFF_LINES]]
+        if len(self.state_diff) > MAX_DIFF_LINES:
+            lines.append(f"... {len(self.state_diff) - MAX_DIFF_LINES} more differences")
+        return lines + ([self.note] if self.note else [])
+
+    def headline(self) -> str:
+        """The first divergence in one line: what groups vectors that fail the same way."""
+        if self.kind == "genesis":
+            first = self.state_diff[0].line if self.state_diff else self.note
+            return f"diverge at genesis: {first}"
+        if self.kind == "state":
+            first = self.state_diff[0].line if self.state_diff else self.note
+            return f"diverge in the state after {self.action.split('(')[0]}: {first}"
+        return f"diverge at {self.action.split('(')[0]}: expected {self.expected_text}, actual {self.actual_text}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"step": self.step, "kind": self.kind, "action": self.action,
+                "expected": self.expected.as_dict() if self.expected is not None else None,
+                "actual": self.actual.as_dict() if self.actual is not None else None,
+                "expected_text": self.expected_text, "actual_text": self.actual_text,
+                "state_diff": [entry.as_dict() for entry in self.state_diff],
+                "state_diff_text": self.diff_lines(), "note": self.note}
 
 
 @attrs.define
@@ -63,29 +144,43 @@ class VectorResult:
     status: str
     steps: int = 0
     steps_run: int = 0
+    """Steps the implementation answered (the diverging step included)."""
     seconds: float = 0.0
     divergence: Divergence | None = None
     error: str = ""
     error_step: int | None = None
     error_phase: str = ""
-    """Where the error happened: ``start`` (handshake), ``reset``, ``step`` or ``final state``."""
+    """Where the error happened: ``start`` (handshake), ``reset``, ``genesis``, ``step`` or ``final state``."""
+    error_line: str = ""
+    """The adapter's own last error line (from its standard error)."""
+    skip_reason: str = ""
+    missing_operations: list[str] = attrs.Factory(list)
+    missing_fields: list[str] = attrs.Factory(list)
+    mechanism: str = ""
     repro: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        result = {"id": self.vector_id, "path": self.path, "status": self.status, "steps": self.steps,
-                  "steps_run": self.steps_run, "seconds": round(self.seconds, 4)}
+        result = {"id": self.vector_id, "path": self.path, "status": self.status, "mechanism": self.mechanism,
+                  "steps": self.steps, "steps_run": self.steps_run, "seconds": round(self.seconds, 4)}
         if self.divergence is not None:
-            result["divergence"] = attrs.asdict(self.divergence)
+            result["divergence"] = self.divergence.as_dict()
         if self.error:
-            result["error"] = self.error
-            result["error_step"] = self.error_step
-            result["error_phase"] = self.error_phase
+            result.update(error=self.error, error_step=self.error_step, error_phase=self.error_phase,
+                          error_line=self.error_line)
+        if self.status == "skipped":
+            result.update(skip_reason=self.skip_reason, missing_operations=self.missing_operations,
+                          missing_fields=self.missing_fields)
         if self.repro:
             result["repro"] = self.repro
         return result
 
+    def headline(self) -> str:
+        if self.divergence is not None:
+            return self.divergence.headline()
+        return "error: " + re.sub(r"step \d+", "step N", self.error)
 
-# --- describing outcomes and differences
+
+# --- describing outcomes
 def describe_outcome(accepted: bool, reason: str | None, events: tuple) -> str:
     head = "accepted" if accepted else f"rejected {reason}"
     if not events:
@@ -118,64 +213,58 @@ def describe_event_difference(expected: tuple, actual: tuple) -> str:
     return "events equal"
 
 
-def _format_value(value: Any) -> str:
-    if isinstance(value, Variant):
-        return value.tag if value.value == () else f"{value.tag}({_format_value(value.value)})"
-    if isinstance(value, frozenset):
-        return "{" + ", ".join(sorted(_format_value(item) for item in value)) + "}"
-    if isinstance(value, tuple):
-        return "(" + ", ".join(_format_value(item) for item in value) + ")"
-    return repr(value) if isinstance(value, str) else str(value)
+def _observed(outcome: Step | ActualOutcome) -> Observed:
+    return Observed(outcome.accepted, outcome.reason, tuple(outcome.events))
 
 
-def flatten(value: Any, path: str = "", out: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Projected state -> {path: leaf}; records by ``.field``, maps by ``[key]``, lists by ``[index]``."""
-    out = {} if out is None else out
-    if isinstance(value, ItfMap):
-        for key in value:
-            flatten(value[key], f"{path}[{_format_value(key)}]", out)
-        if not value:
-            out[path] = "{}"
-    elif isinstance(value, dict):
-        for key in value:
-            flatten(value[key], f"{path}.{key}" if path else key, out)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            flatten(item, f"{path}[{index}]", out)
-        if not value:
-            out[path] = "[]"
-    else:
-        out[path] = _format_value(value)
-    return out
+# --- expected states
+class ExpectedStates:
+    """What a vector expects the (owned part of the) state to be at each step; see the module docstring."""
 
+    def __init__(self, vector: Vector, fields: frozenset[str] | None) -> None:
+        self.vector = vector
+        self.fields = fields
+        self._projections: list[Any] | None = None
 
-def diff_states(expected_encoded: Any, actual_encoded: Any) -> list[str]:
-    """Readable lines ``path: expected X, actual Y`` (at most MAX_DIFF_LINES)."""
-    try:
-        expected = flatten(decode(expected_encoded))
-        actual = flatten(decode(actual_encoded))
-    except (ValueError, TypeError) as error:
-        return [f"(actual state is not a valid ITF value: {error})"]
-    lines = []
-    for path in sorted(set(expected) | set(actual)):
-        want, got = expected.get(path, "(absent)"), actual.get(path, "(absent)")
-        if want != got:
-            lines.append(f"{path}: expected {want}, actual {got}")
-    if len(lines) > MAX_DIFF_LINES:
-        lines = lines[:MAX_DIFF_LINES] + [f"... {len(lines) - MAX_DIFF_LINES} more differences"]
-    return lines
+    def projections(self) -> list[Any]:
+        """Encoded projected states 0..n of the reference running here (replayed once, when first needed)."""
+        if self._projections is None:
+            _, genesis, steps = replay_projections(self.vector.genesis, [step.operation for step in self.vector.steps])
+            self._projections = [genesis] + [step.projected for step in steps]
+        return self._projections
 
+    def vector_hash(self, index: int) -> str | None:
+        return self.vector.genesis_hash if index == 0 else self.vector.steps[index - 1].state_hash
 
-def expected_state_after(vector: Vector, step_count: int) -> tuple[Any, str]:
-    """(encoded projected state after ``step_count`` steps, a note if the vector's hash disagrees)."""
-    operations = [step.operation for step in vector.steps[:step_count]]
-    final, genesis_hash, recorded = replay_reference(vector.genesis, operations)
-    encoded = encode(project(final))
-    expected_hash = vector.steps[step_count - 1].state_hash if step_count > 0 else vector.genesis_hash
-    note = ""
-    if expected_hash and expected_hash != hash_encoded(encoded):
-        note = "note: this reference does not reproduce the vector's icn::stateHash (vector from another version?)"
-    return encoded, note
+    def reproduced(self, index: int) -> bool:
+        """The reference here computes the state the vector recorded at ``index`` (or the vector has no hash)."""
+        recorded = self.vector_hash(index)
+        return recorded is None or hash_encoded(self.projections()[index]) == recorded
+
+    def touched(self) -> frozenset[str]:
+        fields = self.vector.fields
+        return fields if fields is not None else frozenset(touched_fields(self.projections()))
+
+    def _is_final(self, index: int) -> bool:
+        return index == len(self.vector.steps) and self.vector.final_state is not None
+
+    def hash_at(self, index: int) -> str | None:
+        """Hash of the expected owned state after step ``index`` (0: the genesis)."""
+        if self.fields is None and self.vector_hash(index):
+            return self.vector_hash(index)
+        if self._is_final(index):
+            return hash_encoded(restrict(self.vector.final_state, self.fields))
+        return hash_encoded(restrict(self.projections()[index], self.fields))
+
+    def state_at(self, index: int) -> tuple[Any | None, str]:
+        """(expected owned state after step ``index``, or None with the reason no diff can be shown)."""
+        if self._is_final(index):
+            return restrict(self.vector.final_state, self.fields), ""
+        if not self.reproduced(index):
+            return None, (f"no state diff at step {index}: the reference running here (spec/ sha256 "
+                          f"{get_reference_sha256()[:16]}) does not reproduce this vector's state, written by "
+                          f"spec/ sha256 {self.vector.spec_sha256[:16] or '(not recorded)'}")
+        return restrict(self.projections()[index], self.fields), ""
 
 
 # --- the runner
@@ -185,12 +274,18 @@ class Runner:
     repro_prefix: str
     state_every_step: bool = False
     on_result: Callable[[VectorResult], None] | None = None
+    skip_tags: frozenset[str] = frozenset()
+    """Vector tags to skip, besides those the implementation declares (``--skip-tag``)."""
     results: list[VectorResult] = attrs.Factory(list)
     steps_total: int = 0
     started: float = attrs.Factory(time.monotonic)
     session_alive: bool = False
     start_failures: int = 0
     gave_up: str = ""
+    vector_specs: set[str] = attrs.Factory(set)
+    """``icn:spec_sha256`` of every vector read."""
+    genesis_checks: dict[str, Divergence | None] = attrs.Factory(dict)
+    """Genesis configuration (canonical JSON) -> its divergence (None: the genesis matched)."""
 
     def repro(self, path: str) -> str:
         return f"{self.repro_prefix} --vectors {shlex.quote(path)}"
@@ -214,7 +309,13 @@ class Runner:
     def drop_session(self) -> None:
         self.session.close()
         self.session_alive = False
+        self.genesis_checks.clear()
 
+    @property
+    def fields(self) -> frozenset[str] | None:
+        return self.session.declaration.fields
+
+    # --- one vector
     def run_vector(self, path: str) -> VectorResult:
         started = time.monotonic()
         try:
@@ -222,48 +323,70 @@ class Runner:
         except (ProfileError, OSError) as error:
             result = VectorResult(os.path.basename(path), path, "error", error=f"cannot read vector: {error}")
             return self._finish(result, started)
+        if vector.spec_sha256:
+            self.vector_specs.add(vector.spec_sha256)
         result = VectorResult(vector.id or os.path.basename(path), path, "pass", steps=len(vector.steps),
-                              repro=self.repro(path))
-        current_step: int | None = None
+                              mechanism=vector.mechanism, repro=self.repro(path))
+        progress: dict[str, int | None] = {"step": None, "done": 0}
         phase = "start"
-        progress: dict[str, int | None] = {"step": None}
         try:
             self.ensure_session()
+            expected = ExpectedStates(vector, self.fields)
+            if self._skip(vector, expected, result):
+                return self._finish(result, started)
             phase = "reset"
             self.session.reset(vector)
-            phase = "step"
-            if not self.state_every_step:
-                diverging = self.session.replay(vector, progress)
-                current_step = progress["step"]
-                result.steps_run = len(vector.steps) if diverging is None else diverging[0].index
-                if diverging is not None:
-                    result.divergence = self.outcome_divergence(vector, *diverging)
-            for step in vector.steps if self.state_every_step else ():
-                current_step = step.index
-                actual = self.session.apply(step)
-                result.steps_run += 1
-                if actual is not None:
-                    result.divergence = self.outcome_divergence(vector, step, actual)
-                    break
-                if step.state_hash:
-                    if hash_encoded(self.session.project()) != step.state_hash:
-                        result.divergence = self.state_divergence(vector, step.index, self.session.project())
-                        break
+            phase = "genesis"
+            result.divergence = self.check_genesis(vector, expected)
             if result.divergence is None:
-                current_step, phase = None, "final state"
-                actual_final = self.session.project()
-                if vector.final_state is not None and hash_encoded(actual_final) != hash_encoded(vector.final_state):
-                    result.divergence = self.locate_state_divergence(vector, actual_final)
+                phase = "step"
+                result.divergence = self.replay(vector, expected, progress)
+            if result.divergence is None:
+                phase = "final state"
+                result.divergence = self.check_final_state(vector, expected)
+        except Unsupported as answer:
+            self._unsupported(vector, result, progress, str(answer))
         except AdapterError as error:
             result.status = "error"
-            result.error = str(error)
-            result.error_step = progress["step"] if phase == "step" and current_step is None else current_step
+            result.error, result.error_line = str(error), error.error_line
+            result.error_step = progress["step"] if phase == "step" else None
             result.error_phase = phase
             self.drop_session()
-            return self._finish(result, started)
+        result.steps_run = progress["done"] or 0
         if result.divergence is not None:
             result.status = "fail"
         return self._finish(result, started)
+
+    def _skip(self, vector: Vector, expected: ExpectedStates, result: VectorResult) -> bool:
+        """Mark ``result`` skipped when the implementation cannot run ``vector`` (module docstring)."""
+        declaration = self.session.declaration
+        tags = sorted(vector.tags & (declaration.skip_tags | self.skip_tags))
+        operations = sorted(vector.operations - declaration.operations) if declaration.operations is not None else []
+        fields = sorted(expected.touched() - declaration.fields) if declaration.fields is not None else []
+        reasons = []
+        if tags:
+            reasons.append(f"tagged {', '.join(tags)}")
+        if operations:
+            reasons.append(f"uses undeclared operations {', '.join(operations)}")
+        if fields:
+            reasons.append(f"changes undeclared fields {', '.join(fields)}")
+        if not reasons:
+            return False
+        result.status, result.skip_reason = "skipped", "; ".join(reasons)
+        result.missing_operations, result.missing_fields = operations, fields
+        return True
+
+    def _unsupported(self, vector: Vector, result: VectorResult, progress: dict, message: str) -> None:
+        index = progress["step"] or 1
+        name = type(vector.steps[index - 1].operation).__name__ if vector.steps else "?"
+        declared = self.session.declaration.operations
+        if declared is not None and name in declared:
+            result.status, result.error_step, result.error_phase = "error", index, "step"
+            result.error = (f"protocol: the implementation answered 'unsupported' for {name}, which its hello "
+                            f"declares ({message})")
+        else:
+            result.status, result.missing_operations = "skipped", [name]
+            result.skip_reason = f"the implementation answered 'unsupported' for {name} at step {index}: {message}"
 
     def _finish(self, result: VectorResult, started: float) -> VectorResult:
         result.seconds = time.monotonic() - started
@@ -273,83 +396,142 @@ class Runner:
             self.on_result(result)
         return result
 
-    def outcome_divergence(self, vector: Vector, step: Step, actual: ActualOutcome) -> Divergence:
-        expected_text = describe_outcome(step.accepted, step.reason, step.events)
-        actual_text = describe_outcome(actual.accepted, actual.reason, actual.events)
-        if (actual.accepted, actual.reason) == (step.accepted, step.reason):
-            actual_text += "  [" + describe_event_difference(step.events, actual.events) + "]"
-        divergence = Divergence(step.index, describe_operation(step.operation), expected_text, actual_text)
-        try:
-            actual_state = self.session.project()
-        except AdapterError as error:
-            divergence.state_diff = [f"(could not read the implementation's state: {error})"]
-            raise_later = error
-        else:
-            raise_later = None
-            expected_state, note = expected_state_after(vector, step.index)
-            divergence.state_diff = diff_states(expected_state, actual_state) + ([note] if note else [])
-        if raise_later is not None:
-            self.drop_session()
+    def actual_state(self) -> Any:
+        return restrict(self.session.project(), self.fields)
+
+    def check_genesis(self, vector: Vector, expected: ExpectedStates) -> Divergence | None:
+        """Step 0 first, once per distinct genesis configuration."""
+        key = dumps_canonical(vector.genesis_json)
+        if key in self.genesis_checks:
+            return self.genesis_checks[key]
+        actual = self.actual_state()
+        divergence = None
+        if hash_encoded(actual) != expected.hash_at(0):
+            divergence = self.state_divergence(vector, expected, 0, actual)
+        self.genesis_checks[key] = divergence
         return divergence
 
-    def state_divergence(self, vector: Vector, step_index: int, actual_state: Any) -> Divergence:
-        expected_state, note = expected_state_after(vector, step_index)
-        step = vector.steps[step_index - 1] if step_index > 0 else None
-        action = describe_operation(step.operation) if step is not None else "init (genesis)"
-        outcome = describe_outcome(step.accepted, step.reason, step.events) if step is not None else "genesis"
-        return Divergence(step_index, action, outcome, outcome + " (same outcome; the state differs)",
-                          diff_states(expected_state, actual_state) + ([note] if note else []), kind="state")
+    def replay(self, vector: Vector, expected: ExpectedStates, progress: dict) -> Divergence | None:
+        if not self.state_every_step:
+            diverging = self.session.replay(vector, progress)
+            if diverging is None:
+                return None
+            progress["done"] = diverging[0].index
+            return self.outcome_divergence(vector, expected, *diverging)
+        for step in vector.steps:
+            progress["step"] = step.index
+            actual = self.session.apply(step)
+            progress["done"] = step.index
+            if actual is not None:
+                return self.outcome_divergence(vector, expected, step, actual)
+            actual_state = self.actual_state()
+            if hash_encoded(actual_state) != expected.hash_at(step.index):
+                return self.state_divergence(vector, expected, step.index, actual_state)
+        return None
 
-    def locate_state_divergence(self, vector: Vector, actual_final: Any) -> Divergence:
+    def check_final_state(self, vector: Vector, expected: ExpectedStates) -> Divergence | None:
+        actual_final = self.actual_state()
+        if hash_encoded(actual_final) == expected.hash_at(len(vector.steps)):
+            return None
+        return self.locate_state_divergence(vector, expected, actual_final)
+
+    def outcome_divergence(self, vector: Vector, expected: ExpectedStates, step: Step,
+                           actual: ActualOutcome) -> Divergence:
+        divergence = Divergence(step.index, describe_operation(step.operation), _observed(step), _observed(actual))
+        try:
+            actual_state = self.actual_state()
+        except AdapterError as error:
+            divergence.note = f"(could not read the implementation's state: {error})"
+            self.drop_session()
+            return divergence
+        self._fill_diff(divergence, expected, step.index, actual_state)
+        return divergence
+
+    def _fill_diff(self, divergence: Divergence, expected: ExpectedStates, index: int, actual_state: Any) -> None:
+        expected_state, note = expected.state_at(index)
+        divergence.note = note
+        if expected_state is not None:
+            divergence.state_diff = diff_states(expected_state, actual_state)
+
+    def state_divergence(self, vector: Vector, expected: ExpectedStates, index: int, actual_state: Any) -> Divergence:
+        if index == 0:
+            divergence = Divergence(0, "init (genesis)", None, None, kind="genesis")
+        else:
+            step = vector.steps[index - 1]
+            divergence = Divergence(index, describe_operation(step.operation), _observed(step), _observed(step),
+                                    kind="state")
+        self._fill_diff(divergence, expected, index, actual_state)
+        return divergence
+
+    def locate_state_divergence(self, vector: Vector, expected: ExpectedStates, actual_final: Any) -> Divergence:
         """All outcomes matched but the final state differs: replay with a projection after every step."""
         self.session.reset(vector)
-        if vector.genesis_hash and hash_encoded(self.session.project()) != vector.genesis_hash:
-            return self.state_divergence(vector, 0, self.session.project())
         for step in vector.steps:
             self.session.apply(step)
-            actual = self.session.project()
-            if step.state_hash and hash_encoded(actual) != step.state_hash:
-                return self.state_divergence(vector, step.index, actual)
-        return self.state_divergence(vector, len(vector.steps), actual_final)
+            actual = self.actual_state()
+            if hash_encoded(actual) != expected.hash_at(step.index):
+                return self.state_divergence(vector, expected, step.index, actual)
+        return self.state_divergence(vector, expected, len(vector.steps), actual_final)
 
     def close(self) -> None:
         self.drop_session()
 
+    # --- summaries
     def summary(self) -> dict[str, Any]:
         seconds = time.monotonic() - self.started
-        counts = {"pass": 0, "fail": 0, "error": 0}
+        counts = {"pass": 0, "fail": 0, "error": 0, "skipped": 0}
         for result in self.results:
             counts[result.status] += 1
         return {"vectors": len(self.results), "passed": counts["pass"], "failed": counts["fail"],
-                "errors": counts["error"], "steps": self.steps_total, "seconds": round(seconds, 3),
+                "errors": counts["error"], "skipped": counts["skipped"], "steps": self.steps_total,
+                "seconds": round(seconds, 3),
                 "steps_per_second": round(self.steps_total / seconds) if seconds > 0 else 0}
+
+    def reference(self) -> dict[str, Any]:
+        """Which spec ran here, which spec wrote the vectors read so far, and whether they agree."""
+        here = get_reference_sha256()
+        return {"spec_sha256": here, "vectors_spec_sha256": sorted(self.vector_specs),
+                "matches_vectors": all(sha == here for sha in self.vector_specs)}
 
     def report(self, vectors: str) -> dict[str, Any]:
         return {"profile": PROFILE, "implementation": self.session.description,
-                "implementation_info": dict(self.session.info), "vectors": vectors, "summary": self.summary(),
+                "implementation_info": dict(self.session.info),
+                "declaration": self.session.declaration.as_dict(), "reference": self.reference(),
+                "vectors": vectors, "summary": self.summary(), "groups": group_results(self.results),
+                "skipped": [{"id": result.vector_id, "reason": result.skip_reason}
+                            for result in self.results if result.status == "skipped"],
                 "results": [result.as_dict() for result in self.results]}
 
 
-# --- report files
-def _write_atomic(path: str, text: str) -> None:
-    temporary = f"{path}.tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(temporary, path)
+def group_results(results: list[VectorResult]) -> list[dict[str, Any]]:
+    """Failed and erroneous vectors grouped by their first divergence (:meth:`VectorResult.headline`), the
+    largest group first; each group names its vectors and the first of them, whose report stands for all."""
+    groups: dict[str, list[VectorResult]] = {}
+    for result in results:
+        if result.status in ("fail", "error"):
+            groups.setdefault(result.headline(), []).append(result)
+    ordered = sorted(groups.items(), key=lambda item: -len(item[1]))
+    return [{"headline": headline, "status": members[0].status, "count": len(members),
+             "vectors": [member.vector_id for member in members], "example": members[0].vector_id}
+            for headline, members in ordered]
 
 
+# --- report files (written whole or not at all: :func:`properties.runtime.write_text_atomic`)
 def write_json_report(path: str, report: dict[str, Any]) -> None:
-    _write_atomic(path, json.dumps(report, indent=2) + "\n")
+    runtime.write_text_atomic(path, json.dumps(report, indent=2) + "\n")
 
 
 def failure_text(result: VectorResult) -> str:
+    if result.status == "skipped":
+        return f"skipped: {result.skip_reason}"
     if result.divergence is not None:
         divergence = result.divergence
         lines = [f"first divergence at step {divergence.step} ({divergence.kind})", f"action:   {divergence.action}",
-                 f"expected: {divergence.expected}", f"actual:   {divergence.actual}"]
-        if divergence.state_diff:
+                 f"expected: {divergence.expected_text}", f"actual:   {divergence.actual_text}"]
+        diff = divergence.diff_lines()
+        if diff:
             lines.append("projected state (expected vs actual):")
-            lines.extend("  " + line for line in divergence.state_diff)
+            lines.extend("  " + line for line in diff)
     else:
         where = f"step {result.error_step}" if result.error_step is not None else (result.error_phase or "start")
         lines = [f"error at {where}: {result.error}"]
@@ -358,31 +540,57 @@ def failure_text(result: VectorResult) -> str:
     return "\n".join(lines)
 
 
+def grouped_failure_text(results: list[VectorResult]) -> str:
+    """The failures of a run for people: one report per group of vectors with the same first divergence."""
+    by_id = {result.vector_id: result for result in results}
+    blocks = []
+    for group in group_results(results):
+        example = by_id[group["example"]]
+        count = group["count"]
+        head = f"{example.status.upper()} {example.vector_id}" if count == 1 else \
+            f"{example.status.upper()} {count} vectors {group['headline'][:200]}"
+        lines = [head]
+        if count > 1:
+            others = group["vectors"][1:MAX_GROUP_IDS + 1]
+            more = f" and {count - 1 - len(others)} more" if count - 1 > len(others) else ""
+            lines.append(f"  shown: {example.vector_id}; also {', '.join(others)}{more}")
+        lines.extend("  " + line for line in failure_text(example).splitlines())
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)
+
+
 def write_junit_report(path: str, report: dict[str, Any], results: list[VectorResult]) -> None:
     summary = report["summary"]
     suite = ElementTree.Element("testsuite", name="icn-conformance", tests=str(summary["vectors"]),
                                 failures=str(summary["failed"]), errors=str(summary["errors"]),
+                                skipped=str(summary["skipped"]),
                                 time=f"{summary['seconds']:.3f}")
     properties = ElementTree.SubElement(suite, "properties")
     ElementTree.SubElement(properties, "property", name="implementation", value=report["implementation"])
     ElementTree.SubElement(properties, "property", name="profile", value=PROFILE)
+    # how far the run got: running (still adding), complete, interrupted or aborted, and vectors planned / done
+    ElementTree.SubElement(properties, "property", name="status", value=report.get("status", runtime.COMPLETE))
+    for key in ("planned", "done"):
+        if key in report:
+            ElementTree.SubElement(properties, "property", name=f"{key}_vectors", value=str(report[key]["vectors"]))
     for result in results:
         classname, _, name = result.vector_id.rpartition("/")
         case = ElementTree.SubElement(suite, "testcase", classname=classname.replace("/", ".") or "vectors",
                                       name=name or result.vector_id, time=f"{result.seconds:.4f}")
         if result.status == "fail":
             divergence = result.divergence
-            message = f"step {divergence.step}: expected {divergence.expected[:120]}; actual {divergence.actual[:120]}"
+            message = (f"step {divergence.step}: expected {divergence.expected_text[:120]}; "
+                       f"actual {divergence.actual_text[:120]}")
             element = ElementTree.SubElement(case, "failure", message=message, type="divergence")
             element.text = failure_text(result)
+        elif result.status == "skipped":
+            ElementTree.SubElement(case, "skipped", message=result.skip_reason[:300])
         elif result.status == "error":
             element = ElementTree.SubElement(case, "error", message=result.error[:300], type="adapter")
             element.text = failure_text(result)
-    tree = ElementTree.ElementTree(suite)
-    ElementTree.indent(tree)
-    temporary = f"{path}.tmp"
-    tree.write(temporary, encoding="utf-8", xml_declaration=True)
-    os.replace(temporary, path)
+    ElementTree.indent(suite)
+    runtime.write_text_atomic(path, "<?xml version='1.0' encoding='utf-8'?>\n"
+                              + ElementTree.tostring(suite, encoding="unicode") + "\n")
 
 
 def measure_replay(session: Session, paths: list[str]) -> dict[str, Any]:
@@ -390,15 +598,18 @@ def measure_replay(session: Session, paths: list[str]) -> dict[str, Any]:
 
     Loading and the final state comparison are excluded: this is the per-step cost of the driver or of the
     adapter protocol (pipelined, as in a normal run). Outcome checking is included; a vector that diverges
-    counts as a mismatch and stops at its diverging step.
+    counts as a mismatch and stops at its diverging step. Vectors a partial implementation does not declare
+    are left out (counted as ``skipped``).
     """
     vectors = [read_vector(path) for path in paths]
     session.start()
     try:
+        declared = session.declaration.operations
+        runnable = [vector for vector in vectors if declared is None or vector.operations <= declared]
         mismatches = 0
         steps = 0
         started = time.perf_counter()
-        for vector in vectors:
+        for vector in runnable:
             session.reset(vector)
             diverging = session.replay(vector, {})
             steps += len(vector.steps) if diverging is None else diverging[0].index
@@ -406,5 +617,6 @@ def measure_replay(session: Session, paths: list[str]) -> dict[str, Any]:
         seconds = time.perf_counter() - started
     finally:
         session.close()
-    return {"vectors": len(vectors), "steps": steps, "seconds": round(seconds, 3),
-            "steps_per_second": round(steps / seconds) if seconds > 0 else 0, "mismatches": mismatches}
+    return {"vectors": len(runnable), "skipped": len(vectors) - len(runnable), "steps": steps,
+            "seconds": round(seconds, 3), "steps_per_second": round(steps / seconds) if seconds > 0 else 0,
+            "mismatches": mismatches}

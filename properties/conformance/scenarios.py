@@ -105,6 +105,14 @@ class Script:
             raise ScenarioError(f"step {len(self.operations)}: {op} expected {expected.value}, got {got}")
         return outcome
 
+    def record(self, op: Operation, must_reject: bool = False) -> Outcome:
+        """Apply ``op`` whatever the outcome (a prefix copied from another scenario), or require a rejection."""
+        outcome = apply(self.state, op)
+        self.operations.append(op)
+        if must_reject and outcome.accepted:
+            raise ScenarioError(f"step {len(self.operations)}: {op} was accepted; a rejection was expected")
+        return outcome
+
     def ok(self, op: Operation) -> Outcome:
         return self.do(op, None)
 
@@ -315,8 +323,81 @@ def finalize_rejected_when_withdrawal_unknown(s: Script) -> None:
     s.no(FinalizeBridgeWithdrawal(STRANGER, 0), Reason.UNKNOWN_WITHDRAWAL)
 
 
+@scenario("ledger", genesis_day=359, eras_per_day=1)
+def claim_team_cliff_before_at_and_after_day_360(s: Script) -> None:
+    """Team: nothing unlocks through day 360 (the 12-month lock [D]); the first day's share unlocks on day 361."""
+    s.no(ClaimAllocation(TEAM, Bucket.TEAM, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
+    s.advance(1)
+    s.no(ClaimAllocation(TEAM, Bucket.TEAM, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
+    s.advance(1)
+    s.ok(ClaimAllocation(TEAM, Bucket.TEAM, 154_700_000 * ICNT // 720))
+    s.no(ClaimAllocation(TEAM, Bucket.TEAM, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
+
+
+@scenario("ledger", eras_per_day=3)
+def claim_partway_through_a_day_uses_whole_days(s: Script) -> None:
+    """Days since TGE count whole days, rounded down: eras 1 and 2 are still day 0, so nothing more unlocks
+    until era 3 (day 1) [D: linear by day]."""
+    s.ok(ClaimAllocation(DEVCO, Bucket.DEVCO, 18_900_000 * ICNT))
+    s.advance(1)
+    s.no(ClaimAllocation(DEVCO, Bucket.DEVCO, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
+    s.advance(1)
+    s.no(ClaimAllocation(DEVCO, Bucket.DEVCO, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
+    s.advance(1)
+    s.ok(ClaimAllocation(DEVCO, Bucket.DEVCO, 18_900_000 * ICNT // 720 - 7))
+    s.ok(ClaimAllocation(DEVCO, Bucket.DEVCO, 7))
+    s.no(ClaimAllocation(DEVCO, Bucket.DEVCO, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
+
+
+@scenario("ledger", genesis_day=719, eras_per_day=1)
+def claim_fund_linear_end_before_at_and_after_day_720(s: Script) -> None:
+    """DevCo's linear half ends on day 720 [D]: the last day's share completes the allocation exactly, and
+    nothing more unlocks after it. Several beneficiaries claim partial amounts."""
+    s.ok(ClaimAllocation(DEVCO, Bucket.DEVCO, 37_800_000 * ICNT - 18_900_000 * ICNT // 720 - 1))
+    s.ok(ClaimAllocation(ECODEV, Bucket.ECODEV_FUND, 1_000 * ICNT))
+    s.no(ClaimAllocation(DEVCO, Bucket.DEVCO, 18_900_000 * ICNT // 720 - 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
+    s.advance(1)
+    s.ok(ClaimAllocation(DEVCO, Bucket.DEVCO, 18_900_000 * ICNT // 720 + 1))
+    s.advance(1)
+    s.no(ClaimAllocation(DEVCO, Bucket.DEVCO, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
+    s.ok(ClaimAllocation(PARTNER, Bucket.PARTNER_FUND, 77_000_000 * ICNT * 721 // 1_080))
+
+
+@scenario("ledger", bridge_withdrawal_delay_eras=2)
+def bridge_withdrawals_finalized_before_at_and_after_ready_era(s: Script) -> None:
+    """Withdrawals of two owners: one era before its ready era a withdrawal is not ready; at and after it,
+    anyone finalises it to its owner [D]."""
+    s.fund(HP, 1_000)
+    s.fund(HP2, 1_000)
+    s.ok(BridgeDeposit(HP, 500 * ICNT))
+    s.ok(BridgeDeposit(HP2, 300 * ICNT))
+    s.ok(BridgeWithdraw(HP, 200 * ICNT))
+    s.advance(1)
+    s.ok(BridgeWithdraw(HP2, 300 * ICNT))
+    s.ok(BridgeWithdraw(HP, 1))
+    s.no(FinalizeBridgeWithdrawal(STRANGER, 0), Reason.WITHDRAWAL_NOT_READY)
+    s.advance(1)
+    s.ok(FinalizeBridgeWithdrawal(STRANGER, 0))
+    s.no(FinalizeBridgeWithdrawal(STRANGER, 1), Reason.WITHDRAWAL_NOT_READY)
+    s.advance(2)
+    s.ok(FinalizeBridgeWithdrawal(HP, 2))
+    s.ok(FinalizeBridgeWithdrawal(HP2, 1))
+
+
+@scenario("ledger")
+def advance_era_at_and_after_its_last_block_then_transfers(s: Script) -> None:
+    """The clock in a ledger-only network: one block early is rejected, the era's last block and any later
+    block end it; balances carry over unchanged."""
+    s.fund(HP, 10)
+    s.no(AdvanceEra(STRANGER, 299), Reason.ERA_NOT_OVER)
+    s.ok(AdvanceEra(STRANGER, 300))
+    s.ok(AdvanceEra(STRANGER, 601))
+    s.no(AdvanceEra(STRANGER, 899), Reason.ERA_NOT_OVER)
+    s.ok(Transfer(HP, Chain.L1, HP2, 10 * ICNT))
+
+
 # ===================================================================== allocations (brief section 2)
-@scenario("allocations")
+@scenario("ledger")
 def claim_devco_half_at_tge(s: Script) -> None:
     """DevCo: 50% unlocked at TGE [D]; claims up to it are accepted, one unit more is not."""
     s.ok(ClaimAllocation(DEVCO, Bucket.DEVCO, 10_000_000 * ICNT))
@@ -324,27 +405,27 @@ def claim_devco_half_at_tge(s: Script) -> None:
     s.no(ClaimAllocation(DEVCO, Bucket.DEVCO, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
 
 
-@scenario("allocations")
+@scenario("ledger")
 def claim_rejected_for_node_sale_bucket(s: Script) -> None:
     """The Node Sale bucket is paid only as Link rewards, never claimed [D]."""
     s.no(ClaimAllocation(DEVCO, Bucket.NODE_SALE, ICNT), Reason.BUCKET_NOT_CLAIMABLE)
     s.no(ClaimAllocation(DEVCO, Bucket.REWARDS_RESERVE, ICNT), Reason.BUCKET_NOT_CLAIMABLE)
 
 
-@scenario("allocations")
+@scenario("ledger")
 def claim_rejected_when_sender_not_beneficiary(s: Script) -> None:
     """Only the bucket's beneficiary claims it."""
     s.no(ClaimAllocation(ECODEV, Bucket.DEVCO, ICNT), Reason.NOT_BENEFICIARY)
 
 
-@scenario("allocations")
+@scenario("ledger")
 def claim_team_rejected_during_lock(s: Script) -> None:
     """Team tokens are locked for 12 months from TGE [D]."""
     s.no(ClaimAllocation(TEAM, Bucket.TEAM, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
     s.no(ClaimAllocation(INVESTORS, Bucket.INVESTORS, 1), Reason.CLAIM_EXCEEDS_UNLOCKED)
 
 
-@scenario("allocations", genesis_day=400)
+@scenario("ledger", genesis_day=400)
 def claim_team_accepted_after_lock(s: Script) -> None:
     """On day 400 the Team bucket has unlocked 40 of 720 linear days [D]."""
     s.ok(ClaimAllocation(TEAM, Bucket.TEAM, 154_700_000 * ICNT * 40 // 720))
@@ -352,13 +433,13 @@ def claim_team_accepted_after_lock(s: Script) -> None:
     s.ok(ClaimAllocation(PARTNER, Bucket.PARTNER_FUND, ICNT))
 
 
-@scenario("allocations")
+@scenario("ledger")
 def claim_rejected_when_amount_zero(s: Script) -> None:
     """A claim of zero is rejected."""
     s.no(ClaimAllocation(DEVCO, Bucket.DEVCO, 0), Reason.ZERO_AMOUNT)
 
 
-@scenario("allocations", eras_per_day=1)
+@scenario("ledger", eras_per_day=1)
 def claim_grows_by_day(s: Script) -> None:
     """EcoDev Fund: the linear half unlocks by whole days [D]; a day later more is claimable."""
     s.ok(ClaimAllocation(ECODEV, Bucket.ECODEV_FUND, 35_000_000 * ICNT))
@@ -534,6 +615,16 @@ def remove_hypernode_rejected_while_links_staked_or_unstaking(s: Script) -> None
     s.no(RemoveHyperNode(OPERATOR, hypernode_id), Reason.HYPERNODE_HAS_STAKE)
 
 
+@scenario("hypernodes", bootstrap_end_era=2)
+def remove_hypernode_one_era_before_and_at_bootstrap_end(s: Script) -> None:
+    """Removal is refused through the bootstrap and allowed from its end era on [D: no removal in bootstrap]."""
+    hypernode_id = s.hypernode()
+    s.advance(1)
+    s.no(RemoveHyperNode(OPERATOR, hypernode_id), Reason.BOOTSTRAP_NO_REMOVAL)
+    s.advance(1)
+    s.ok(RemoveHyperNode(OPERATOR, hypernode_id))
+
+
 @scenario("hypernodes")
 def remove_hypernode_rejected_when_unknown(s: Script) -> None:
     """Only registered HyperNodes can be removed."""
@@ -663,6 +754,21 @@ def period_change_never_applies_to_existing_stakes(s: Script) -> None:
     s.ok(ProposeParameterChange(ADMIN, "min_staking_period_eras", 100))
     s.advance(4)
     s.ok(RequestUnstakeLink(LINK_OWNER, 0))
+
+
+@scenario("links", min_staking_period_eras=2, unstaking_period_eras=3)
+def unstake_periods_one_era_before_and_at_their_end(s: Script) -> None:
+    """One era before the minimum staking period ends the unstake request is rejected, at its end accepted;
+    likewise completing one era before and at the end of the unstaking period [D]."""
+    s.active_hypernode()
+    s.advance(1)
+    s.no(RequestUnstakeLink(LINK_OWNER, 0), Reason.MIN_STAKING_PERIOD_NOT_MET)
+    s.advance(1)
+    s.ok(RequestUnstakeLink(LINK_OWNER, 0))
+    s.advance(2)
+    s.no(CompleteUnstakeLink(LINK_OWNER, 0), Reason.UNSTAKING_PERIOD_NOT_OVER)
+    s.advance(1)
+    s.ok(CompleteUnstakeLink(LINK_OWNER, 0))
 
 
 @scenario("links")
@@ -914,6 +1020,23 @@ def undelegation_after_one_day_then_withdrawal(s: Script) -> None:
     s.ok(RequestUndelegation(DELEGATOR, 0))
     s.no(RequestUndelegation(DELEGATOR, 0), Reason.DELEGATION_WITHDRAWN)
     s.advance(2)
+    s.ok(CompleteWithdrawal(DELEGATOR, 0))
+
+
+@scenario("scalernodes", eras_per_day=2)
+def undelegation_one_era_before_and_at_one_day(s: Script) -> None:
+    """The 1-day delegator commitment [D] with two eras a day: at era 1 (half a day) undelegation is rejected,
+    at era 2 accepted; the withdrawal is released two eras later, not one [D: slashable until then]."""
+    scaler_id = s.scalernode()
+    s.fund(DELEGATOR)
+    s.ok(Delegate(DELEGATOR, scaler_id, 10_000 * ICNT))
+    s.advance(1)
+    s.no(RequestUndelegation(DELEGATOR, 0), Reason.DELEGATION_COMMITMENT_NOT_MET)
+    s.advance(1)
+    s.ok(RequestUndelegation(DELEGATOR, 0))
+    s.advance(1)
+    s.no(CompleteWithdrawal(DELEGATOR, 0), Reason.WITHDRAWAL_NOT_READY)
+    s.advance(1)
     s.ok(CompleteWithdrawal(DELEGATOR, 0))
 
 
@@ -1170,6 +1293,44 @@ def slash_takes_own_collateral_then_delegations_and_pending_withdrawals(s: Scrip
     s.ok(ExecuteSlash(STRANGER, FaultKind.SCALERNODE_DOWNTIME, scaler_id, 2))
     s.advance(1)
     s.ok(CompleteWithdrawal(HP, 0))
+
+
+@scenario("slashing", downtime_slash_bps=5_000)
+def partial_slash_takes_own_collateral_first_then_delegations_in_order(s: Script) -> None:
+    """A 50% slash larger than the HP's own collateral: node collateral, then network collateral, then the
+    delegations by id, the first one in part [D: own first, then delegated; order within each A]. The node is
+    then under-collateralised, so a booking finds no available node until the HP tops its collateral up."""
+    hypernode_id = s.active_hypernode()
+    scaler_id = s.scalernode()
+    s.ok(DepositCollateral(HP, scaler_id, CollateralKind.NETWORK, 1_000 * ICNT))
+    s.fund(DELEGATOR)
+    s.fund(DELEGATOR + 1)
+    s.ok(Delegate(DELEGATOR, scaler_id, 10_000 * ICNT))
+    s.ok(Delegate(DELEGATOR + 1, scaler_id, 20_000 * ICNT))
+    s.advance(2)
+    s.ok(ReportScalerNode(HN_OPERATOR, hypernode_id, scaler_id, 2, False))
+    s.advance(1)
+    s.ok(ExecuteSlash(STRANGER, FaultKind.SCALERNODE_DOWNTIME, scaler_id, 2))
+    s.fund(BUILDER)
+    s.no(BookCapacity(BUILDER, 0, 1_000, 90), Reason.NO_AVAILABLE_NODE)
+    s.ok(DepositCollateral(HP, scaler_id, CollateralKind.NODE, 16_800 * ICNT))
+    s.ok(BookCapacity(BUILDER, 0, 1_000, 90))
+
+
+@scenario("slashing", downtime_slash_bps=1_000)
+def small_slash_takes_only_own_node_collateral(s: Script) -> None:
+    """A 10% slash smaller than the node collateral takes only node collateral; delegations keep their
+    amounts [D: own collateral first]. The slashed node is under-collateralised: no booking [D]."""
+    hypernode_id = s.active_hypernode()
+    scaler_id = s.scalernode()
+    s.fund(DELEGATOR)
+    s.ok(Delegate(DELEGATOR, scaler_id, 30_000 * ICNT))
+    s.advance(2)
+    s.ok(ReportScalerNode(HN_OPERATOR, hypernode_id, scaler_id, 2, False))
+    s.advance(1)
+    s.ok(ExecuteSlash(STRANGER, FaultKind.SCALERNODE_DOWNTIME, scaler_id, 2))
+    s.fund(BUILDER)
+    s.no(BookCapacity(BUILDER, 0, 1_000, 90), Reason.NO_AVAILABLE_NODE)
 
 
 @scenario("slashing")

@@ -13,12 +13,14 @@ import functools
 import json
 from typing import Any
 
+from properties.conformance.mechanisms import FIELD_NAMES
 from properties.conformance.profile import (
     ACTION_TAKEN,
     EVENTS,
     FORMAT_VERSION,
     INIT_ACTION,
     NONDET_PICKS,
+    OPERATIONS_BY_NAME,
     OUTCOME,
     PROFILE,
     STATE_HASH,
@@ -180,6 +182,11 @@ def build_schema() -> dict[str, Any]:
                         "additionalProperties": False,
                     },
                     "icn:final_state": {"type": "object", "additionalProperties": _ref("value")},
+                    "icn:spec_sha256": hex64,
+                    "icn:mechanism": {"type": "string"},
+                    "icn:operations": {"type": "array", "items": {"enum": sorted(OPERATIONS_BY_NAME)}},
+                    "icn:fields": {"type": "array", "items": {"enum": list(FIELD_NAMES)}},
+                    "icn:tags": {"type": "array", "items": {"type": "string"}},
                 },
             },
         },

@@ -173,7 +173,7 @@ def conform_checker(limit: float, vectors_dir: str | None, why_no_vectors: str |
             where = first.get("error", "")
             if divergence:
                 where = (f"step {divergence.get('step')} {divergence.get('action')}: "
-                         f"expected {divergence.get('expected')}, got {divergence.get('actual')}")
+                         f"expected {divergence.get('expected_text')}, got {divergence.get('actual_text')}")
             return Verdict(True, f"vector {first['id']} diverges at {where}")
         return Verdict(False, f"all {summary['vectors']} vectors pass")
 

@@ -62,10 +62,10 @@ def test_buggy_fee_caught_by_vectors_with_step_outcome_state_diff_and_repro(vect
     assert result.status == "fail"
     divergence = result.divergence
     assert divergence.action.startswith("BookCapacity(")
-    assert "fee=10500000000000000000000" in divergence.expected
-    assert "fee=8400000000000000000000" in divergence.actual
-    assert "fee expected 10500000000000000000000, got 8400000000000000000000" in divergence.actual
-    assert "treasury: expected 10500000000000000000000, actual 8400000000000000000000" in divergence.state_diff
+    assert "fee=10500000000000000000000" in divergence.expected_text
+    assert "fee=8400000000000000000000" in divergence.actual_text
+    assert "fee expected 10500000000000000000000, got 8400000000000000000000" in divergence.actual_text
+    assert "treasury: expected 10500000000000000000000, actual 8400000000000000000000" in divergence.diff_lines()
     assert result.repro.endswith("book_capacity_pays_fee_with_margin.itf.json")
 
 
@@ -78,14 +78,14 @@ def test_buggy_fee_caught_through_the_subprocess_adapter(vectors_dir, monkeypatc
     divergence = failed["scenarios/bookings/book_capacity_pays_fee_with_margin"].divergence
     assert divergence.action.startswith("BookCapacity(")
     # requests are pipelined; the state shown is still the one right after the diverging step
-    assert "treasury: expected 10500000000000000000000, actual 8400000000000000000000" in divergence.state_diff
+    assert "treasury: expected 10500000000000000000000, actual 8400000000000000000000" in divergence.diff_lines()
 
 
 def test_missed_rejection_caught(vectors_dir):
     runner = _run(InProcessSession(f"{BUGGY}:UpfrontClaimedTwice"), _paths(vectors_dir, "claim_link_upfront_once"))
     (result,) = runner.results
-    assert result.divergence.expected == "rejected UPFRONT_ALREADY_CLAIMED"
-    assert result.divergence.actual.startswith("accepted")
+    assert result.divergence.expected_text == "rejected UPFRONT_ALREADY_CLAIMED"
+    assert result.divergence.actual_text.startswith("accepted")
 
 
 def test_state_only_divergence_located_at_its_step(vectors_dir):
@@ -93,7 +93,7 @@ def test_state_only_divergence_located_at_its_step(vectors_dir):
     (result,) = runner.results
     assert result.status == "fail" and result.divergence.kind == "state"
     assert result.divergence.action.startswith("CompleteUnstakeLink(")
-    assert any(line.startswith("links[0].staked_era: expected -1") for line in result.divergence.state_diff)
+    assert any(line.startswith("links[0].staked_era: expected -1") for line in result.divergence.diff_lines())
 
 
 @pytest.mark.parametrize(("mode", "kind", "step"), [
@@ -116,3 +116,18 @@ def test_usage_errors(capsys):
     assert main(["conform", "--impl", "x:Y"]) == 2
     assert main(["conform", "--vectors", "/no/such/dir", "--impl", "x:Y"]) == 2
     assert "no such vectors" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("bug", "vector"), [
+    ("TransferChecksAmountBeforeAddress", "scenarios/ledger/transfer_rejected_with_two_failures"),
+    ("ClaimDayRoundsUp", "scenarios/ledger/claim_partway_through_a_day_uses_whole_days"),
+    ("SlashDelegatedFirst", "scenarios/slashing/partial_slash_takes_own_collateral_first_then_delegations_in_order"),
+    ("BookingIgnoresCollateral", "scenarios/slashing/small_slash_takes_only_own_node_collateral"),
+])
+def test_bugs_the_vectors_once_missed_are_caught(vectors_dir, bug, vector):
+    """Issue 14: a check order that differs only with two wrong inputs, a day count rounded up, a wrong slash
+    order with a partial slash, a booking on an under-collateralised node."""
+    mechanism = vector.split("/")[1]
+    runner = _run(InProcessSession(f"{BUGGY}:{bug}"), _paths(vectors_dir, f"/scenarios/{mechanism}/"))
+    failed = {result.vector_id for result in runner.results if result.status == "fail"}
+    assert vector in failed

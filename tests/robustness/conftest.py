@@ -22,14 +22,34 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
+SMALL_VECTORS = 30
+"""Vectors in :func:`small_vectors`: every few scenarios, so that every mechanism has some (about a second)."""
+
+
 @pytest.fixture(scope="session")
 def small_vectors(tmp_path_factory) -> Path:
-    """The scenario vectors (no random walks: 113 vectors, about 3 s to generate)."""
-    from properties.conformance.generator import GeneratorConfig, generate
+    """A tree of scenario vectors as ``icnspec vectors`` writes them, without a manifest (a few of each
+    mechanism: writing all of them takes longer than the tests that use them)."""
+    from properties.conformance.generator import scenario_specs
+    from properties.conformance.itf import dumps_trace
+    from properties.conformance.profile import build_trace_document
 
     directory = tmp_path_factory.mktemp("robust-vectors") / "vectors"
-    generate(str(directory), GeneratorConfig(walks=0, candidates=1))
+    specs = scenario_specs()
+    for spec in specs[::max(1, len(specs) // SMALL_VECTORS)][:SMALL_VECTORS]:
+        document = build_trace_document(spec.genesis, list(spec.operations), vector_id=spec.vector_id,
+                                        generator=spec.generator, description=spec.description, seed=spec.seed,
+                                        mechanism=spec.mechanism)
+        path = directory / spec.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dumps_trace(document), encoding="ascii")
     return directory
+
+
+def vector_count(directory: Path) -> int:
+    from properties.conformance.generator import list_vector_files
+
+    return len(list_vector_files(str(directory)))
 
 
 def icnspec_argv() -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 from properties import runtime
 from properties.cli import main
 
-from .conftest import icnspec_argv
+from .conftest import icnspec_argv, vector_count
 
 
 def test_the_first_signal_raises_interrupted_and_later_ones_wait_for_the_reports(capsys):
@@ -113,7 +113,7 @@ def test_a_complete_conform_report_counts_every_vector(small_vectors, tmp_path, 
                  "--report", str(report_path), "--junit", str(junit_path)]) == 0
     report = json.loads(report_path.read_text())
     assert report["status"] == "complete"
-    assert report["planned"]["vectors"] == report["done"]["vectors"] == report["summary"]["vectors"] > 100
+    assert report["planned"]["vectors"] == report["done"]["vectors"] == report["summary"]["vectors"] == 30
     assert sorted(path.name for path in tmp_path.iterdir()) == ["conform.json", "conform.xml"]
 
 
@@ -159,5 +159,6 @@ def test_conform_aborted_by_a_bug_keeps_the_vectors_it_ran(monkeypatch, small_ve
     assert main(["conform", "--vectors", str(small_vectors), "--impl", "properties.conformance.drivers:ReferenceDriver",
                  "--report", str(report_path)]) == 3
     report = json.loads(report_path.read_text())
-    assert report["status"] == "aborted" and report["done"]["vectors"] == 1 and report["planned"]["vectors"] == 113
+    assert report["status"] == "aborted" and report["done"]["vectors"] == 1
+    assert report["planned"]["vectors"] == vector_count(small_vectors)
     assert "KeyError" in report["error"] and "Traceback" not in capsys.readouterr().err

@@ -17,6 +17,8 @@ One directive, ``.. icnspec:: WHAT [ARGUMENT]``, generates reST and parses it in
 ``allocation-table``          the genesis buckets, shares, amounts and unlock rules
 ``commands``                  every ``icnspec`` subcommand and its options
 ``optional-module NAME``      ``automodule`` of NAME if it imports, else a "not yet" note
+``wire-table NAME``           a table of ``properties/conformance/FORMAT.md`` (``projected-fields``,
+                              ``allocations``), rendered from that file
 ============================  =====================================================================
 
 Roles: ``:assumption:`` (the visible assumption mark), ``:icn-ok:``, ``:icn-bad:``, ``:icn-unknown:``
@@ -71,6 +73,8 @@ def _generate(what: str, argument: str) -> str:
         return tokenomics.supply_table_rst()
     if what == "commands":
         return pages.commands_rst()
+    if what == "wire-table":
+        return pages.wire_table_rst(argument)
     if what == "optional-module":
         module, _, description = argument.partition(" ")
         return pages.optional_module_rst(module, description or "This part")

@@ -108,7 +108,7 @@ def check_layout() -> list[str]:
     for operation, handler in HANDLERS.items():
         if not any(handler.__module__ == item.modules[0] for item in CHAPTERS):
             problems.append(f"{operation.__name__}'s handler {handler.__module__} is in no chapter")
-    return problems
+    return problems + check_conformance_mechanisms()
 
 
 # --- small shared pieces --------------------------------------------------------------------------
@@ -968,6 +968,39 @@ def commands_rst() -> str:
             table = list_table(["option", "meaning"], rows, [30, 70])
             out += ["\n".join("   " + line if line else "" for line in table.splitlines()), ""]
     return "\n".join(out)
+
+
+def _markdown_inline(text: str) -> str:
+    """A FORMAT.md table cell as reST: backticked code becomes a literal, the rest is escaped."""
+    parts = text.split("`")
+    return "".join(literal(part) if index % 2 else escape(part) for index, part in enumerate(parts))
+
+
+def wire_table_rst(name: str) -> str:
+    """A table of ``properties/conformance/FORMAT.md`` (the wire format's source), as a list-table."""
+    from properties.conformance.format_doc import read_table
+
+    rows = read_table(name)
+    widths = {"projected-fields": [16, 12, 30, 18, 24], "allocations": [40, 60]}[name]
+    return list_table(rows[0], [[_markdown_inline(cell) for cell in row] for row in rows[1:]], widths) + "\n"
+
+
+def check_conformance_mechanisms() -> list[str]:
+    """The conformance kit's mechanism table agrees with :data:`CHAPTERS` (``next_id`` split by counter)."""
+    from properties.conformance.mechanisms import MECHANISM_FIELDS, OPERATION_MECHANISM
+    from properties.conformance.projection import EXCLUDED_FIELDS
+
+    problems = []
+    for item in CHAPTERS:
+        mine = {name.split(".")[0] for name in MECHANISM_FIELDS.get(item.key, ())}
+        expected = {name for name in item.state_fields if name not in EXCLUDED_FIELDS and name != "next_id"}
+        if mine - {"next_id"} != expected:
+            problems.append(f"conformance fields of {item.key} {sorted(mine)} differ from the chapter's "
+                            f"{sorted(expected)}")
+        for name in operation_names_in(item):
+            if OPERATION_MECHANISM.get(name) != item.key:
+                problems.append(f"conformance puts {name} in {OPERATION_MECHANISM.get(name)}, the docs in {item.key}")
+    return problems
 
 
 def optional_module_rst(name: str, what: str) -> str:
