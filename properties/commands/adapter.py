@@ -27,8 +27,9 @@ def run(args: argparse.Namespace) -> int:
             driver = load_driver(args.impl)
         except Exception as error:  # noqa: BLE001 - whatever the driver's import or constructor raises
             raise UsageError(f"--impl {args.impl}: cannot load the driver: {runtime.describe(error)}") from None
-    # Line-buffered text streams: one flush per answer, no block buffering between runner and adapter.
-    stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
+    # Requests are read as bytes (a line that is not UTF-8 gets an error answer, it does not end the server);
+    # answers go out as text, one flush per answer, no block buffering between runner and adapter.
+    stdin = open(sys.stdin.fileno(), "rb", closefd=False)
     stdout = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)
     try:
         return serve(driver, stdin, stdout)

@@ -201,6 +201,12 @@ def _run_vectors(args: argparse.Namespace, usage_error: type[Exception]) -> int:
             files.write(runner, {"status": runtime.RUNNING})
         if not args.json and result.status in ("fail", "error"):
             sys.stderr.write(f"  {result.status.upper()} {result.vector_id}\n")
+        elif not args.json and result.status == "invalid":
+            sys.stderr.write(f"  INVALID {result.invalid}\n")
+        elif not args.json and result.status == "not_run" and not files.said_unusable:
+            files.said_unusable = True  # said once; every vector after it is counted, none printed
+            sys.stderr.write(f"  {result.invalid}: the remaining {len(paths) - len(runner.results) + 1} vectors "
+                             "are not run\n")
         elif not args.json and len(runner.results) % 50 == 0:
             sys.stderr.write(f"  {len(runner.results)}/{len(paths)} vectors\n")
 
@@ -225,7 +231,7 @@ def _run_vectors(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         print(json.dumps(report, indent=2))
     else:
         _print_vectors_summary(runner, report)
-    passed = summary["failed"] == 0 and summary["errors"] == 0
+    passed = not (summary["failed"] or summary["errors"] or summary["invalid"] or summary["not_run"])
     if status["status"] == runtime.COMPLETE and summary["passed"] == 0 and passed:
         sys.stderr.write("icnspec conform: no vector was run against the implementation (all skipped)\n")
         passed = False
@@ -244,6 +250,7 @@ class ReportFiles:
     junit_path: str | None
     failed: str = ""
     last_write: float = 0.0
+    said_unusable: bool = False
 
     def document(self, runner, status: dict) -> dict:
         """The runner's report with the run's status and the vectors planned and done."""
@@ -290,8 +297,10 @@ def _print_vectors_summary(runner, report: dict) -> None:
               + " (the JSON report lists each)")
     reference = report["reference"]
     note = "" if reference["matches_vectors"] else "; WARNING: the reference here is not the vectors' spec"
+    extra = "".join(f", {summary[key]} {name}" for key, name in (("invalid", "invalid (malformed vectors)"),
+                                                                 ("not_run", "not run")) if summary[key])
     print(f"{summary['vectors']} vectors against {runner.session.description}: {summary['passed']} passed, "
-          f"{summary['failed']} failed, {summary['errors']} errors, {summary['skipped']} skipped; "
+          f"{summary['failed']} failed, {summary['errors']} errors, {summary['skipped']} skipped{extra}; "
           f"{summary['steps']:,} steps in {summary['seconds']:.2f} s ({summary['steps_per_second']:,} steps/s); "
           f"reference spec/ sha256 {reference['spec_sha256'][:16]}{note}")
 

@@ -81,7 +81,10 @@ def run(args: argparse.Namespace) -> int:
     runtime.check_output_directory(args.out, "--out")
     config = GeneratorConfig(seed=args.seed, walks=args.walks, walk_steps=args.walk_steps, candidates=args.candidates)
 
+    computed = [0, 0]
+
     def progress(done: int, total: int) -> None:
+        computed[:] = [done, total]
         if not args.json and (done % 25 == 0 or done == total):
             sys.stderr.write(f"\r  wrote {done}/{total} vectors")
             if done == total:
@@ -91,6 +94,10 @@ def run(args: argparse.Namespace) -> int:
         manifest = generate(args.out, config, args.include, progress)
     except FileExistsError as error:
         raise UsageError(str(error)) from None
+    except runtime.Interrupted as stop:  # stopped while computing: the directory was not touched
+        sys.stderr.write("\n" + runtime.stopped_line("vectors", f"computing {computed[0]} of {computed[1]} vectors; "
+                                                               f"{args.out} is as it was") + "\n")
+        return stop.exit_code
     coverage = manifest["coverage"]
     summary = {
         "out": args.out,
