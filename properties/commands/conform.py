@@ -318,10 +318,11 @@ def _run_bench(args: argparse.Namespace, session, paths: list[str]) -> int:
     if args.json:
         print(json.dumps(bench, indent=2))
     else:
+        invalid = f"; {bench['invalid']} invalid vectors left out" if bench["invalid"] else ""
         print(f"replayed {bench['steps']:,} steps of {bench['vectors']} vectors against {session.description} "
               f"in {bench['seconds']:.2f} s: {bench['steps_per_second']:,} steps/s "
-              f"({bench['mismatches']} mismatching steps)")
-    return 0 if bench["mismatches"] == 0 else 1
+              f"({bench['mismatches']} mismatching steps{invalid})")
+    return 0 if bench["mismatches"] == 0 and not bench["invalid"] else 1
 
 
 def fuzz_operations(args: argparse.Namespace) -> frozenset[str] | None:
@@ -378,11 +379,12 @@ def _run_fuzz(args: argparse.Namespace, usage_error: type[Exception]) -> int:
                           allowed)
     finally:
         session.close()
-    output = {"examples": result.examples, "steps": result.steps, "divergence": result.divergence,
+    output = {"status": result.status, "examples": result.examples, "planned": {"examples": args.examples},
+              "steps": result.steps, "divergence": result.divergence,
               "vector": result.vector_path, "vector_steps": result.operations, "reference": reference,
               "operations": sorted(result.operations_drawn) if result.operations_drawn is not None else None}
     detail = ""
-    if result.vector_path:
+    if result.vector_path and result.status == runtime.COMPLETE:
         runner = Runner(session, repro)
         try:
             vector_result = runner.run_vector(list_vector_files(result.vector_path)[0])
@@ -398,4 +400,5 @@ def _run_fuzz(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         print("\n".join("  " + line for line in detail.splitlines()))
     else:
         print(f"no divergence in {result.examples} examples ({result.steps:,} steps) against {session.description}")
-    return 1 if result.divergence else 0
+    return runtime.finish("conform", result.status, not result.divergence,
+                          f"{result.examples}/{args.examples} examples, {result.steps:,} steps", [result.vector_path])

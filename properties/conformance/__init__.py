@@ -7,5 +7,8 @@ profile of ITF: operations, outcomes, events, genesis; :func:`~properties.confor
 :mod:`~properties.conformance.explore` (what the vectors contain), :mod:`~properties.conformance.generator`,
 :mod:`~properties.conformance.drivers` (the Python driver API and the JSON-lines subprocess protocol),
 :mod:`~properties.conformance.adapter`, :mod:`~properties.conformance.runner` and
-:mod:`~properties.conformance.fuzz`. ``FORMAT.md`` beside this file documents the format and protocols.
+:mod:`~properties.conformance.fuzz`; every reader of outside data goes through
+:mod:`~properties.conformance.reading` (stated limits, one-line errors), and
+:mod:`~properties.conformance.admissible` states which genesis a vector may start from. ``FORMAT.md`` beside
+this file documents the format and protocols.
 """

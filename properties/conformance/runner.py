@@ -21,8 +21,17 @@ reference is named by the SHA-256 of its ``spec/`` (:func:`properties.spec_diges
 state the reference does not reproduce is never shown as a diff, and the report says which spec wrote the
 vectors and which one ran.
 
-Results: ``pass``, ``fail`` (divergence), ``error`` (the implementation crashed, hung, broke the wire
-format, or the vector could not be read) and ``skipped``. Failures with the same first divergence are
+Before a vector runs it is read and checked (:func:`properties.conformance.profile.read_vector`: the limits of
+:mod:`properties.conformance.reading`, the profile's shape, the genesis ranges of
+:mod:`properties.conformance.admissible`), and its per-step hashes, outcomes, events and final state are checked
+against the reference running here, unless the manifest of its tree records exactly its bytes (the generator
+wrote it) or another spec wrote it. A vector that fails any of this is ``invalid``, with the reason: the
+vector's fault, never the implementation's, and never sent to it.
+
+Results: ``pass``, ``fail`` (divergence), ``error`` (the implementation crashed, hung or broke the wire
+format), ``skipped``, ``invalid`` and ``not_run``: after :data:`ADAPTER_FAILURES_BEFORE_UNUSABLE` vectors in a
+row end in a timeout or a failed start, the adapter is unusable and every remaining vector is ``not_run`` with
+that reason, said once. Failures with the same first divergence are
 grouped (:func:`group_results`). The JSON report (``--report``) holds expected and actual outcomes and the
 state diff as data; it and the JUnit XML report (``--junit``) are rewritten after every vector, so an
 interrupted run keeps what it found.
@@ -699,7 +708,12 @@ def measure_replay(session: Session, paths: list[str]) -> dict[str, Any]:
     counts as a mismatch and stops at its diverging step. Vectors a partial implementation does not declare
     are left out (counted as ``skipped``).
     """
-    vectors = [read_vector(path) for path in paths]
+    vectors, invalid = [], 0
+    for path in paths:
+        try:
+            vectors.append(read_vector(path))
+        except ProfileError:  # a malformed vector is not replayed, only counted
+            invalid += 1
     session.start()
     try:
         declared = session.declaration.operations
@@ -715,6 +729,6 @@ def measure_replay(session: Session, paths: list[str]) -> dict[str, Any]:
         seconds = time.perf_counter() - started
     finally:
         session.close()
-    return {"vectors": len(runnable), "skipped": len(vectors) - len(runnable), "steps": steps,
+    return {"vectors": len(runnable), "skipped": len(vectors) - len(runnable), "invalid": invalid, "steps": steps,
             "seconds": round(seconds, 3), "steps_per_second": round(steps / seconds) if seconds > 0 else 0,
             "mismatches": mismatches}

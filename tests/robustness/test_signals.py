@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+import time
 
 import pytest
 
@@ -146,3 +147,14 @@ def test_audit_stopped_in_its_mutants_stage_ends_the_campaign(icnspec, tmp_path)
     mutants = next(stage for stage in report["stages"] if stage["name"] == "mutants")
     assert report["verdict"] == "INTERRUPTED" and mutants["status"] == "interrupted"
     assert mutants["data"]["status"] == "interrupted" and mutants["data"]["mutants"][0]["status"] == "not_run"
+
+
+def test_differential_fuzzing_stopped_says_how_many_examples_it_ran(icnspec):
+    command = icnspec("conform", "--fuzz", "--impl", "properties.conformance.drivers:ReferenceDriver",
+                      "--examples", "100000", "--json")
+    command.wait_for(lambda running: "the reference is spec/" in running.stderr, what="the fuzzer at work")
+    time.sleep(1.0)  # some examples
+    seconds = command.stop(signal.SIGINT, group=True)
+    assert_stopped(command, signal.SIGINT, seconds)
+    output = json.loads(command.stdout)
+    assert output["status"] == "interrupted" and 0 < output["examples"] < output["planned"]["examples"]
