@@ -171,10 +171,6 @@ class Declaration:
     fields: frozenset[str] | None = None
     skip_tags: frozenset[str] = frozenset()
 
-    @property
-    def partial(self) -> bool:
-        return self.operations is not None or self.fields is not None
-
     def as_dict(self) -> dict[str, Any]:
         return {"operations": sorted(self.operations) if self.operations is not None else None,
                 "fields": sorted(self.fields) if self.fields is not None else None,

@@ -701,6 +701,22 @@ def stake_link_rejected_when_expired(s: Script) -> None:
 
 
 @scenario("links")
+def stake_link_before_at_and_after_its_expiry(s: Script) -> None:
+    """A Link minted with a validity of 2 eras is valid in era 1 (one before its expiry era), not in era 2
+    (its expiry era, the first in which it is no longer valid [D]) nor after."""
+    hypernode_id = s.hypernode()
+    s.link(0, validity=2)
+    s.link(1, validity=2)
+    s.link(2, validity=2)
+    s.advance(1)
+    s.ok(StakeLink(LINK_OWNER, 0, hypernode_id))
+    s.advance(1)
+    s.no(StakeLink(LINK_OWNER, 1, hypernode_id), Reason.LINK_NOT_VALID)
+    s.advance(1)
+    s.no(StakeLink(LINK_OWNER, 2, hypernode_id), Reason.LINK_NOT_VALID)
+
+
+@scenario("links")
 def stake_link_rejected_for_unknown_hypernode_or_foreign_link(s: Script) -> None:
     """Stakes need a registered HyperNode and the Link's owner."""
     s.link(0)
@@ -1141,6 +1157,20 @@ def era_length_change_applies_at_era_plus_two(s: Script) -> None:
 
 
 @scenario("eras")
+def era_length_change_before_at_and_after_era_plus_two(s: Script) -> None:
+    """A length proposed in era 0 is not in force in era 1 (one before its edge), is from era 2 (at E+2 [D])
+    and stays so in era 3: the blocks at which each era may end, one early and exactly."""
+    s.ok(ProposeParameterChange(ADMIN, "era_length_blocks", 100))
+    s.ok(AdvanceEra(STRANGER, 300))
+    s.no(AdvanceEra(STRANGER, 599), Reason.ERA_NOT_OVER)
+    s.ok(AdvanceEra(STRANGER, 600))
+    s.no(AdvanceEra(STRANGER, 699), Reason.ERA_NOT_OVER)
+    s.ok(AdvanceEra(STRANGER, 700))
+    s.no(AdvanceEra(STRANGER, 799), Reason.ERA_NOT_OVER)
+    s.ok(AdvanceEra(STRANGER, 800))
+
+
+@scenario("eras")
 def report_scalernode_accepted_once(s: Script) -> None:
     """An active HyperNode files one verdict per ScalerNode per era [D]."""
     hypernode_id = s.active_hypernode()
@@ -1331,6 +1361,25 @@ def small_slash_takes_only_own_node_collateral(s: Script) -> None:
     s.ok(ExecuteSlash(STRANGER, FaultKind.SCALERNODE_DOWNTIME, scaler_id, 2))
     s.fund(BUILDER)
     s.no(BookCapacity(BUILDER, 0, 1_000, 90), Reason.NO_AVAILABLE_NODE)
+
+
+@scenario("slashing", downtime_slash_bps=10_000)
+def slash_exposes_delegations_made_two_eras_before_the_fault(s: Script) -> None:
+    """Exposure starts two eras after staking [D: at risk from E-2]: for a fault of era 2, the delegation of
+    era 0 is slashed and the one of era 1 (one era short of the edge) is not."""
+    hypernode_id = s.active_hypernode()
+    scaler_id = s.scalernode()
+    s.fund(DELEGATOR)
+    s.fund(DELEGATOR + 1)
+    s.ok(Delegate(DELEGATOR, scaler_id, 5_000 * ICNT))
+    s.advance(1)
+    s.ok(Delegate(DELEGATOR + 1, scaler_id, 7_000 * ICNT))
+    s.advance(1)
+    s.ok(ReportScalerNode(HN_OPERATOR, hypernode_id, scaler_id, 2, False))
+    s.advance(1)
+    s.ok(ExecuteSlash(STRANGER, FaultKind.SCALERNODE_DOWNTIME, scaler_id, 2))
+    if s.state.delegations[0].amount != 0 or s.state.delegations[1].amount != 7_000 * ICNT:
+        raise ScenarioError("exposure: the era-0 delegation is slashed, the era-1 one is not")
 
 
 @scenario("slashing")

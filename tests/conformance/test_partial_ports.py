@@ -13,20 +13,12 @@ from properties.conformance.drivers import InProcessSession, SubprocessSession
 from properties.conformance.generator import list_vector_files
 from properties.conformance.mechanisms import FIELD_NAMES, port_operations
 from properties.conformance.profile import NEGATIVE_INPUT, read_vector
-from properties.conformance.runner import Runner
+from tests.conformance.helpers import run_vectors
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LEDGER = "tests.conformance.ledger_port"
 
 
-def _run(session, paths, **options):
-    runner = Runner(session, "icnspec conform", **options)
-    try:
-        for path in paths:
-            runner.run_vector(path)
-    finally:
-        runner.close()
-    return runner
 
 
 def _by_mechanism(vectors_dir):
@@ -36,7 +28,7 @@ def _by_mechanism(vectors_dir):
 
 def test_ledger_only_driver_passes_its_mechanism_and_every_other_vector_is_skipped(vectors_dir):
     entries = _by_mechanism(vectors_dir)
-    runner = _run(InProcessSession(f"{LEDGER}:LedgerOnly"), list(entries))
+    runner = run_vectors(InProcessSession(f"{LEDGER}:LedgerOnly"), list(entries))
     results = {result.path: result for result in runner.results}
     ledger_ops = set(port_operations("ledger"))
     for path, item in entries.items():
@@ -57,7 +49,7 @@ def test_ledger_only_driver_passes_its_mechanism_and_every_other_vector_is_skipp
 
 def test_owned_field_comparison_still_catches_a_ledger_bug(vectors_dir):
     paths = [path for path, item in _by_mechanism(vectors_dir).items() if item["mechanism"] == "ledger"]
-    runner = _run(InProcessSession(f"{LEDGER}:LedgerOnlyRoundsDaysUp"), paths)
+    runner = run_vectors(InProcessSession(f"{LEDGER}:LedgerOnlyRoundsDaysUp"), paths)
     failed = {result.vector_id for result in runner.results if result.status == "fail"}
     assert "scenarios/ledger/claim_partway_through_a_day_uses_whole_days" in failed
 
@@ -75,7 +67,7 @@ def test_undeclared_fields_are_a_skip_reason(vectors_dir):
     session.driver = driver
     paths = [path for path in list_vector_files(str(vectors_dir[0])) if "bridge_deposit_rejected_when" in path
              or "transfer_accepted_on_l2" in path]
-    runner = _run(session, paths)
+    runner = run_vectors(session, paths)
     statuses = {result.vector_id.rsplit("/", 1)[1]: result for result in runner.results}
     assert statuses["transfer_accepted_on_l2_after_bridge_deposit"].missing_fields == ["bridge_escrow"]
     assert statuses["bridge_deposit_rejected_when_balance_insufficient"].status == "pass"
@@ -88,7 +80,7 @@ def test_unsupported_answer_skips_unless_the_operation_was_declared(vectors_dir,
              if path.endswith(("transfer_accepted_on_l2_after_bridge_deposit.itf.json",
                                "claim_rejected_when_amount_zero.itf.json"))]
     command = f"{sys.executable} -m tests.conformance.bad_adapter {mode} BridgeDeposit"
-    runner = _run(SubprocessSession(command, timeout=30), paths)
+    runner = run_vectors(SubprocessSession(command, timeout=30), paths)
     results = {result.vector_id.rsplit("/", 1)[1]: result for result in runner.results}
     bridged = results["transfer_accepted_on_l2_after_bridge_deposit"]
     assert bridged.status == status and "BridgeDeposit" in (bridged.skip_reason + bridged.error)
@@ -101,7 +93,7 @@ def test_negative_input_vectors_are_tagged_and_skipped_on_request(vectors_dir):
     assert any(path.endswith("transfer_rejected_when_amount_negative.itf.json") for path in tagged)
     assert all(NEGATIVE_INPUT not in item["tags"] for path, item in entries.items()
                if "/walks/" in path and item["mechanism"])
-    runner = _run(InProcessSession(f"{LEDGER}:LedgerOnly"), tagged[:6], skip_tags=frozenset({NEGATIVE_INPUT}))
+    runner = run_vectors(InProcessSession(f"{LEDGER}:LedgerOnly"), tagged[:6], skip_tags=frozenset({NEGATIVE_INPUT}))
     assert {result.status for result in runner.results} == {"skipped"}
     assert all("tagged negative-input" in result.skip_reason for result in runner.results)
 
@@ -147,7 +139,7 @@ def test_fuzz_honours_mechanism_and_operations(capsys, tmp_path):
 def test_fuzz_on_a_partial_port_finds_its_bug(tmp_path, capsys):
     out = tmp_path / "day.itf.json"
     code = main(["conform", "--fuzz", "--mechanism", "ledger", "--impl", f"{LEDGER}:LedgerOnlyRoundsDaysUp",
-                 "--examples", "300", "--fuzz-out", str(out), "--json"])
+                 "--examples", "60", "--fuzz-out", str(out), "--json"])
     output = json.loads(capsys.readouterr().out)
     assert code == 1 and "ClaimAllocation" in output["divergence"], output["divergence"]
     assert {type(step.operation).__name__ for step in read_vector(str(out)).steps} <= set(port_operations("ledger"))

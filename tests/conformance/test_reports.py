@@ -13,27 +13,17 @@ import pytest
 from properties.cli import main
 from properties.conformance.diff import diff_states
 from properties.conformance.drivers import InProcessSession, SubprocessSession, last_error_line
-from properties.conformance.generator import list_vector_files
 from properties.conformance.itf import ItfMap, encode
-from properties.conformance.runner import Runner, group_results, grouped_failure_text
+from properties.conformance.runner import group_results, grouped_failure_text
 from properties.conformance.wire import WireError, decode_wire
+from tests.conformance.helpers import run_vectors, vector_paths
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BAD = f"{sys.executable} -m tests.conformance.bad_adapter"
 
 
-def _paths(vectors_dir, *needles):
-    return [path for path in list_vector_files(str(vectors_dir[0])) if any(needle in path for needle in needles)]
 
 
-def _run(session, paths):
-    runner = Runner(session, "icnspec conform")
-    try:
-        for path in paths:
-            runner.run_vector(path)
-    finally:
-        runner.close()
-    return runner
 
 
 @pytest.mark.parametrize(("mode", "needle", "message"), [
@@ -43,7 +33,7 @@ def _run(session, paths):
 ])
 def test_wire_mistakes_give_one_clear_protocol_error(vectors_dir, monkeypatch, mode, needle, message):
     monkeypatch.chdir(ROOT)
-    runner = _run(SubprocessSession(f"{BAD} {mode}", timeout=30), _paths(vectors_dir, needle))
+    runner = run_vectors(SubprocessSession(f"{BAD} {mode}", timeout=30), vector_paths(vectors_dir, needle))
     (result,) = runner.results
     assert result.status == "error" and result.error.startswith("protocol:") and message in result.error
     assert len(result.error) < 400 and "\n" not in result.error
@@ -61,8 +51,8 @@ def test_strict_reading_names_the_path():
 
 def test_a_genesis_mistake_is_reported_once_for_every_vector_it_breaks(vectors_dir, monkeypatch):
     monkeypatch.chdir(ROOT)
-    paths = _paths(vectors_dir, "/scenarios/ledger/")
-    runner = _run(SubprocessSession(f"{BAD} bad-curve", timeout=30), paths)
+    paths = vector_paths(vectors_dir, "/scenarios/ledger/")
+    runner = run_vectors(SubprocessSession(f"{BAD} bad-curve", timeout=30), paths)
     assert {result.status for result in runner.results} == {"fail"}
     assert all(result.divergence.kind == "genesis" and result.steps_run == 0 for result in runner.results)
     groups = group_results(runner.results)
@@ -93,7 +83,7 @@ def test_state_diff_orders_indices_numerically_and_tells_empty_from_absent():
 
 def test_json_report_holds_outcomes_and_the_state_diff_as_data(vectors_dir, tmp_path, capsys):
     report_path = tmp_path / "report.json"
-    code = main(["conform", "--vectors", _paths(vectors_dir, "book_capacity_pays_fee_with_margin")[0],
+    code = main(["conform", "--vectors", vector_paths(vectors_dir, "book_capacity_pays_fee_with_margin")[0],
                  "--impl", "tests.conformance.buggy_impl:FeeIgnoresMargin", "--report", str(report_path)])
     assert code == 1
     printed = capsys.readouterr().out
@@ -109,7 +99,8 @@ def test_json_report_holds_outcomes_and_the_state_diff_as_data(vectors_dir, tmp_
 
 def test_error_counts_the_steps_answered_and_quotes_the_adapters_error_line(vectors_dir, monkeypatch):
     monkeypatch.chdir(ROOT)
-    runner = _run(SubprocessSession(f"{BAD} error-line 3", timeout=30), _paths(vectors_dir, "transfer_accepted_on_l1"))
+    paths = vector_paths(vectors_dir, "transfer_accepted_on_l1")
+    runner = run_vectors(SubprocessSession(f"{BAD} error-line 3", timeout=30), paths)
     (result,) = runner.results
     assert result.status == "error" and result.error_step == 3 and result.steps_run == 2
     assert result.error_line == "KeyError: 'bucket devco has no beneficiary'"
@@ -124,7 +115,7 @@ def test_last_error_line_skips_stack_frames():
 
 
 def test_a_reference_other_than_the_vectors_spec_is_named_loudly(vectors_dir, tmp_path, capsys):
-    source = _paths(vectors_dir, "transfer_accepted_on_l1")[0]
+    source = vector_paths(vectors_dir, "transfer_accepted_on_l1")[0]
     with open(source) as handle:
         document = json.load(handle)
     document["#meta"]["icn:spec_sha256"] = "0" * 64
@@ -159,7 +150,8 @@ def test_in_process_reference_reports_skips_in_junit(vectors_dir, tmp_path):
     import xml.etree.ElementTree as ElementTree
 
     junit = tmp_path / "junit.xml"
-    paths = _paths(vectors_dir, "/scenarios/ledger/transfer_accepted_on_l1", "/scenarios/links/mint_link_accepted")
+    paths = vector_paths(vectors_dir, "/scenarios/ledger/transfer_accepted_on_l1",
+                         "/scenarios/links/mint_link_accepted")
     directory = tmp_path / "two"
     directory.mkdir()
     for path in paths:

@@ -11,27 +11,15 @@ import pytest
 
 from properties.cli import main
 from properties.conformance.drivers import InProcessSession, SubprocessSession
-from properties.conformance.generator import list_vector_files
-from properties.conformance.runner import Runner
+from tests.conformance.helpers import run_vectors, vector_paths
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ADAPTER = f"{sys.executable} -m properties.cli adapter"
 BUGGY = "tests.conformance.buggy_impl"
 
 
-def _paths(vectors_dir, *needles):
-    directory, _ = vectors_dir
-    return [path for path in list_vector_files(str(directory)) if any(needle in path for needle in needles)]
 
 
-def _run(session, paths):
-    runner = Runner(session, "icnspec conform")
-    try:
-        for path in paths:
-            runner.run_vector(path)
-    finally:
-        runner.close()
-    return runner
 
 
 def test_reference_passes_every_vector_in_process_with_reports(vectors_dir, tmp_path, capsys):
@@ -49,15 +37,15 @@ def test_reference_passes_every_vector_in_process_with_reports(vectors_dir, tmp_
 
 def test_reference_passes_through_the_subprocess_adapter(vectors_dir, monkeypatch):
     monkeypatch.chdir(ROOT)
-    paths = _paths(vectors_dir, "/scenarios/bookings/", "/scenarios/slashing/", "walk-0-0001", "walk-0-0002")
-    runner = _run(SubprocessSession(ADAPTER, timeout=30), paths)
+    paths = vector_paths(vectors_dir, "/scenarios/bookings/", "/scenarios/slashing/", "walk-0-0001", "walk-0-0002")
+    runner = run_vectors(SubprocessSession(ADAPTER, timeout=30), paths)
     assert runner.summary()["passed"] == len(paths) > 10
     assert runner.session.info["implementation"] == "icn-spec reference"
 
 
 def test_buggy_fee_caught_by_vectors_with_step_outcome_state_diff_and_repro(vectors_dir):
-    paths = _paths(vectors_dir, "/scenarios/bookings/book_capacity_pays_fee_with_margin")
-    runner = _run(InProcessSession(f"{BUGGY}:FeeIgnoresMargin"), paths)
+    paths = vector_paths(vectors_dir, "/scenarios/bookings/book_capacity_pays_fee_with_margin")
+    runner = run_vectors(InProcessSession(f"{BUGGY}:FeeIgnoresMargin"), paths)
     (result,) = runner.results
     assert result.status == "fail"
     divergence = result.divergence
@@ -71,8 +59,8 @@ def test_buggy_fee_caught_by_vectors_with_step_outcome_state_diff_and_repro(vect
 
 def test_buggy_fee_caught_through_the_subprocess_adapter(vectors_dir, monkeypatch):
     monkeypatch.chdir(ROOT)
-    paths = _paths(vectors_dir, "/scenarios/bookings/", "/scenarios/ledger/transfer_accepted_on_l1")
-    runner = _run(SubprocessSession(f"{sys.executable} -m tests.conformance.buggy_adapter", timeout=30), paths)
+    paths = vector_paths(vectors_dir, "/scenarios/bookings/", "/scenarios/ledger/transfer_accepted_on_l1")
+    runner = run_vectors(SubprocessSession(f"{sys.executable} -m tests.conformance.buggy_adapter", timeout=30), paths)
     failed = {result.vector_id: result for result in runner.results if result.status == "fail"}
     assert "scenarios/ledger/transfer_accepted_on_l1" not in failed
     divergence = failed["scenarios/bookings/book_capacity_pays_fee_with_margin"].divergence
@@ -82,14 +70,16 @@ def test_buggy_fee_caught_through_the_subprocess_adapter(vectors_dir, monkeypatc
 
 
 def test_missed_rejection_caught(vectors_dir):
-    runner = _run(InProcessSession(f"{BUGGY}:UpfrontClaimedTwice"), _paths(vectors_dir, "claim_link_upfront_once"))
+    paths = vector_paths(vectors_dir, "claim_link_upfront_once")
+    runner = run_vectors(InProcessSession(f"{BUGGY}:UpfrontClaimedTwice"), paths)
     (result,) = runner.results
     assert result.divergence.expected_text == "rejected UPFRONT_ALREADY_CLAIMED"
     assert result.divergence.actual_text.startswith("accepted")
 
 
 def test_state_only_divergence_located_at_its_step(vectors_dir):
-    runner = _run(InProcessSession(f"{BUGGY}:UnstakeKeepsStakeEra"), _paths(vectors_dir, "unstake_and_complete_after"))
+    paths = vector_paths(vectors_dir, "unstake_and_complete_after")
+    runner = run_vectors(InProcessSession(f"{BUGGY}:UnstakeKeepsStakeEra"), paths)
     (result,) = runner.results
     assert result.status == "fail" and result.divergence.kind == "state"
     assert result.divergence.action.startswith("CompleteUnstakeLink(")
@@ -102,9 +92,10 @@ def test_state_only_divergence_located_at_its_step(vectors_dir):
 ])
 def test_bad_adapters_get_a_clear_error_naming_vector_and_step(vectors_dir, monkeypatch, mode, kind, step):
     monkeypatch.chdir(ROOT)
-    paths = _paths(vectors_dir, "/scenarios/ledger/transfer_accepted_on_l")
+    paths = vector_paths(vectors_dir, "/scenarios/ledger/transfer_accepted_on_l")
     assert len(paths) == 2
-    runner = _run(SubprocessSession(f"{sys.executable} -m tests.conformance.bad_adapter {mode}", timeout=1), paths)
+    command = f"{sys.executable} -m tests.conformance.bad_adapter {mode}"
+    runner = run_vectors(SubprocessSession(command, timeout=1), paths)
     assert len(runner.results) == 2, "the run goes on with the next vector"
     first = runner.results[0]
     assert first.status == "error" and first.error.startswith(kind) and first.error_step == step
@@ -128,6 +119,6 @@ def test_bugs_the_vectors_once_missed_are_caught(vectors_dir, bug, vector):
     """Issue 14: a check order that differs only with two wrong inputs, a day count rounded up, a wrong slash
     order with a partial slash, a booking on an under-collateralised node."""
     mechanism = vector.split("/")[1]
-    runner = _run(InProcessSession(f"{BUGGY}:{bug}"), _paths(vectors_dir, f"/scenarios/{mechanism}/"))
+    runner = run_vectors(InProcessSession(f"{BUGGY}:{bug}"), vector_paths(vectors_dir, f"/scenarios/{mechanism}/"))
     failed = {result.vector_id for result in runner.results if result.status == "fail"}
     assert vector in failed

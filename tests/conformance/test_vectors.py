@@ -37,7 +37,8 @@ def test_at_least_200_vectors_cover_every_operation_and_reason(vectors_dir):
 def test_same_arguments_give_byte_identical_trees(tmp_path):
     # the full default tree is checked the same way by hand (`icnspec vectors --out A`, `--out B`, `diff -r`);
     # a smaller walk budget keeps this test fast
-    config = GeneratorConfig(seed=5, walks=6, walk_steps=20, candidates=12)
+    config = GeneratorConfig(seed=5, walks=6, walk_steps=20, candidates=12, mechanism_walks=2, mechanism_walk_steps=10,
+                             mechanism_candidates=3)
     generate(str(tmp_path / "A"), config)
     generate(str(tmp_path / "B"), config)
     assert _tree(tmp_path / "A") == _tree(tmp_path / "B")
