@@ -14,7 +14,7 @@ import sys
 from typing import IO, Any
 
 from properties.conformance.drivers import PROTOCOL, ReferenceDriver, Unsupported, normalize_driver_outcome
-from properties.conformance.itf import decode, encode
+from properties.conformance.itf import decode, dumps_canonical, encode
 from properties.conformance.profile import (
     genesis_from_value,
     operation_from_json,
@@ -59,6 +59,8 @@ class AdapterServer:
         self.driver = driver
         self.name = name or getattr(driver, "name", type(driver).__name__)
         self.reset_done = False
+        self.geneses: dict[str, Any] = {}
+        """Genesis JSON (canonical) -> its configuration, read and checked once (vectors share a few geneses)."""
 
     def handle(self, message: Any) -> str | None:
         """One request -> one answer line (``None`` for ``bye``); a driver exception becomes an ``error``."""
@@ -89,7 +91,7 @@ class AdapterServer:
         if kind == "reset":
             self.reset_done = False  # until this reset succeeds there is no state to apply to
             try:
-                genesis = genesis_from_value(decode(message.get("genesis")))
+                genesis = self.read_genesis(message.get("genesis"))
             except (InputError, TypeError, ValueError) as error:
                 return self.error(f"bad genesis: {str(error)[:300]}")
             self.driver.reset(genesis)
@@ -102,6 +104,16 @@ class AdapterServer:
         if kind == "bye":
             return None
         return self.error(f"unknown request type {kind!r}")
+
+    def read_genesis(self, value: Any) -> Any:
+        """The genesis configuration of a ``reset`` (decoded, checked: :func:`genesis_from_value`)."""
+        key = dumps_canonical(value)
+        genesis = self.geneses.get(key)
+        if genesis is None:
+            genesis = genesis_from_value(decode(value))
+            if len(self.geneses) < 256:
+                self.geneses[key] = genesis
+        return genesis
 
     def hello(self) -> dict[str, Any]:
         """The hello answer; a driver's ``operations``, ``fields`` and ``skip_tags`` attributes are declared."""

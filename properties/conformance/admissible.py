@@ -22,8 +22,6 @@ cluster in a region of the genesis.
 
 from __future__ import annotations
 
-import attrs
-
 from spec.genesis import GenesisConfig
 from spec.parameters import BPS, PARAMETER_TABLE
 from spec.vesting import CLAIMABLE_BUCKETS, is_allocation_consistent
@@ -66,11 +64,14 @@ def _integer_problem(value, where: str, lower: int = 0, upper: int | None = None
     return None
 
 
+PARAMETER_RANGES: dict[str, tuple[int, int | None, str]] = {name: parameter_range(name) for name in PARAMETER_TABLE}
+"""Every parameter's admissible range at genesis, with why (:func:`parameter_range`)."""
+
+
 def parameter_problems(config: GenesisConfig) -> list[str]:
     problems = []
-    for field in attrs.fields(type(config.params)):
-        lower, upper, why = parameter_range(field.name)
-        problem = _integer_problem(getattr(config.params, field.name), f"params.{field.name}", lower, upper, why)
+    for name, (lower, upper, why) in PARAMETER_RANGES.items():
+        problem = _integer_problem(getattr(config.params, name), f"params.{name}", lower, upper, why)
         if problem:
             problems.append(problem)
     if not problems and not is_allocation_consistent(config.params):

@@ -49,6 +49,10 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_int=_bounded_int)
+"""One decoder for every call (``json.loads`` with hooks would build a new one each time: the adapter hot path)."""
+
+
 def load_json(data: bytes | str, where: str, limit: int = MAX_FILE_BYTES) -> Any:
     """``data`` parsed as JSON within the limits of the module docstring, or :class:`InputError`."""
     if len(data) > limit:
@@ -60,7 +64,7 @@ def load_json(data: bytes | str, where: str, limit: int = MAX_FILE_BYTES) -> Any
             raise InputError(f"{where}: not UTF-8 (byte {error.start}: {data[error.start:error.start + 1]!r})") \
                 from None
     try:
-        return json.loads(data, parse_constant=_refuse_constant, parse_int=_bounded_int)
+        return _DECODER.decode(data)
     except json.JSONDecodeError as error:
         raise InputError(f"{where}: not JSON: {error.msg} (line {error.lineno}, column {error.colno})") from None
     except RecursionError:
