@@ -6,8 +6,9 @@ what it did (the prover after its finished units, the fuzzer after its finished 
 after its finished mutants, the conformance runner after its finished vectors) and returns a partial report
 marked ``interrupted``; the command prints one ``stopped after ...`` line, finalises its report files and
 exits with ``128 + signal number`` (130 for SIGINT, 143 for SIGTERM). Later signals are noted and ignored,
-so that finalising is never cut short. A SIGINT that the shell told this process to ignore (a background
-job of a script) stays ignored.
+so that finalising is never cut short; a third one ends the process at once (every report file is then
+whole, from this run or the one before, never half written). A SIGINT that the shell told this process to
+ignore (a background job of a script) stays ignored.
 
 Children. Every forked worker calls :func:`in_child` first: SIGINT ignored (a Ctrl-C at the terminal reaches
 the whole process group; the parent, not each worker, decides what to keep), SIGTERM at its default (the
@@ -98,10 +99,12 @@ def stop_requested() -> Interrupted | None:
 
 def _on_signal(signum: int, frame) -> None:
     if _STOP.first is not None:
-        if not _STOP.noted_again:
-            _STOP.noted_again = True
-            sys.stderr.write(f"\nicnspec: {signal.Signals(signum).name} again: already stopping, "
-                             "finishing the reports\n")
+        if _STOP.noted_again:  # a third signal: the user will not wait for the reports (each is whole or old)
+            sys.stderr.write(f"\nicnspec: {signal.Signals(signum).name} a third time: stopping now\n")
+            os._exit(128 + signum)
+        _STOP.noted_again = True
+        sys.stderr.write(f"\nicnspec: {signal.Signals(signum).name} again: already stopping, finishing the "
+                         "reports (a third signal stops at once)\n")
         return
     _STOP.first = Interrupted(signum)
     if _STOP.deferring:

@@ -14,7 +14,7 @@ import pytest
 from properties import runtime
 from properties.cli import main
 
-from .conftest import icnspec_argv, vector_count
+from .conftest import REPO, icnspec_argv, vector_count
 
 
 def test_the_first_signal_raises_interrupted_and_later_ones_wait_for_the_reports(capsys):
@@ -162,3 +162,29 @@ def test_conform_aborted_by_a_bug_keeps_the_vectors_it_ran(monkeypatch, small_ve
     assert report["status"] == "aborted" and report["done"]["vectors"] == 1
     assert report["planned"]["vectors"] == vector_count(small_vectors)
     assert "KeyError" in report["error"] and "Traceback" not in capsys.readouterr().err
+
+
+HANGING_FINALISATION = """
+import sys, time
+from properties import runtime
+with runtime.handling_signals():
+    try:
+        print("working", flush=True)
+        time.sleep(60)
+    except runtime.Interrupted:
+        print("finishing", flush=True)
+        time.sleep(60)  # a finalisation that never ends
+"""
+
+
+def test_a_third_signal_ends_a_finalisation_that_hangs():
+    process = subprocess.Popen([sys.executable, "-c", HANGING_FINALISATION], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=str(REPO))
+    assert process.stdout.readline() == "working\n"
+    process.send_signal(signal.SIGINT)
+    assert process.stdout.readline() == "finishing\n"
+    process.send_signal(signal.SIGINT)
+    assert "already stopping" in process.stderr.readline() + process.stderr.readline()
+    process.send_signal(signal.SIGINT)  # signals arriving together would count once: this one comes after
+    assert process.wait(10) == 130
+    assert "a third time: stopping now" in process.stderr.read()

@@ -158,3 +158,16 @@ def test_differential_fuzzing_stopped_says_how_many_examples_it_ran(icnspec):
     assert_stopped(command, signal.SIGINT, seconds)
     output = json.loads(command.stdout)
     assert output["status"] == "interrupted" and 0 < output["examples"] < output["planned"]["examples"]
+
+
+def test_vectors_stopped_while_computing_leave_the_directory_as_it_was(icnspec, tmp_path, small_vectors):
+    out = tmp_path / "vectors"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"files": []}\n')  # a previous run's (empty) tree
+    command = icnspec("vectors", "--out", str(out))
+    command.wait_for(lambda running: "wrote 25/" in running.stderr, what="the first vectors computed")
+    seconds = command.stop(signal.SIGINT, group=True)
+    assert_stopped(command, signal.SIGINT, seconds)
+    assert "is as it was" in command.stderr
+    assert sorted(path.name for path in out.iterdir()) == ["manifest.json"]
+    assert (out / "manifest.json").read_text() == '{"files": []}\n'
