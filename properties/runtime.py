@@ -235,13 +235,13 @@ def exit_code(status: str, passed: bool) -> int:
     return EXIT_OK if passed else EXIT_FAILED
 
 
-def finish(command: str, status: str, passed: bool, done: str, reports: list[str | None] | tuple = (),
+def finish(command: str, status: str, passed: bool, done, reports: list[str | None] | tuple = (),
            saved: bool = True) -> int:
-    """The end of a command: the ``stopped after`` line when it was interrupted, and its exit code (3 when a
-    report could not be written)."""
+    """The end of a command: the ``stopped after`` line when it was interrupted (``done``: what it did, a
+    string or a function giving it), and its exit code (3 when a report could not be written)."""
     kept = [path for path in reports if path]
     if status == INTERRUPTED:
-        sys.stderr.write(stopped_line(command, done, kept) + "\n")
+        sys.stderr.write(stopped_line(command, done() if callable(done) else done, kept) + "\n")
     return exit_code(status, passed) if saved else EXIT_ABORTED
 
 

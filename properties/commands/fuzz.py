@@ -124,5 +124,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(_table(report))
     saved = runtime.save_report(args.out, report_json(report) + "\n", "fuzz")
-    return runtime.finish("fuzz", report.get("status", runtime.COMPLETE), report["passed"], _done_text(report),
+    return runtime.finish("fuzz", report.get("status", runtime.COMPLETE), report["passed"], lambda: _done_text(report),
                           [args.out], saved)

@@ -92,8 +92,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_summary(summary, mutants)
     saved = runtime.save_report(args.out, text + "\n", "mutants")
-    done = f"{summary['done']['mutants']}/{summary['planned']['mutants']} mutants"
-    return runtime.finish("mutants", summary["status"], summary["killed"] == summary["total"], done, [args.out],
+    return runtime.finish("mutants", summary.get("status", runtime.COMPLETE), summary["killed"] == summary["total"],
+                          lambda: f"{summary['done']['mutants']}/{summary['planned']['mutants']} mutants", [args.out],
                           saved)
 
 

@@ -137,5 +137,5 @@ def run(args: argparse.Namespace) -> int:
     text = json.dumps(report, indent=1, sort_keys=False, default=str)
     print(text if args.json else _table(report))
     saved = runtime.save_report(args.out, text + "\n", "prove")
-    return runtime.finish("prove", report.get("status", runtime.COMPLETE), report["passed"], _done_text(report),
+    return runtime.finish("prove", report.get("status", runtime.COMPLETE), report["passed"], lambda: _done_text(report),
                           [args.out], saved)
