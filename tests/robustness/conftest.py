@@ -58,7 +58,8 @@ def icnspec_argv() -> list[str]:
 
 
 def processes_with(mark: str) -> list[tuple[int, str]]:
-    """Processes whose environment holds ``ICNSPEC_TEST_MARK=mark`` (zombies included: their state is Z)."""
+    """Processes whose environment holds ``ICNSPEC_TEST_MARK=mark``, with their state. Checked after the command
+    ended, this finds its orphans; a zombie cannot outlive its parent (init reaps it), so none is left then."""
     found = []
     needle = f"ICNSPEC_TEST_MARK={mark}".encode()
     for entry in os.listdir("/proc"):
