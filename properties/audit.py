@@ -20,7 +20,11 @@ every stage ran and nothing is violated, unknown, uncovered, timed out, or survi
 
 The report (``--out DIR``, default ``audit-report/``): ``report.html`` (self-contained), ``report.json``
 and ``junit.xml``, with invariant status, proof table, coverage, mutation results, tool versions,
-seeds and a SHA-256 of the ``spec/`` sources.
+seeds and a SHA-256 of the ``spec/`` sources. Every stage reports its progress while it runs.
+
+Interrupted (SIGINT/SIGTERM), the audit ends the running stage and its processes at once, and still writes
+the three files: the finished stages with their results, the running one ``interrupted``, the rest
+``not run``, the verdict ``INTERRUPTED`` (``status: interrupted``); the exit code is 130/143.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ from pathlib import Path
 
 import attrs
 
+from properties import runtime
+from properties.audit_html import render_html
 from properties.mutants.runner import ERROR, TIMEOUT, call_with_limit
 from properties.spec_digest import compute_spec_digest
 
@@ -48,6 +54,10 @@ DEFAULT_BUDGET_SECONDS = 840
 PASSED = "passed"
 FAILED = "failed"
 NOT_AVAILABLE = "not available"
+INTERRUPTED = "interrupted"
+NOT_RUN = "not run"
+PROGRESS_SECONDS = 15.0
+"""Longest silence of a running stage in the audit's progress lines."""
 STAGES = ("fuzz", "conform", "mutants", "prove")
 TOOLS = ("hypothesis", "z3-solver", "attrs", "jsonschema", "networkx", "hypothesis-crosshair", "crosshair-tool",
          "pytest", "mutmut", "icn-spec")
@@ -84,6 +94,21 @@ class Budget:
         prove = min(150.0, 0.16 * total)
         conform = min(120.0, 0.10 * total)
         return cls(fuzz, prove, conform, max(1.0, total - fuzz - prove - conform - 0.03 * total))
+
+
+class Ticker:
+    """Lets a progress line through at most every ``seconds`` (and always the first and the last)."""
+
+    def __init__(self, seconds: float = PROGRESS_SECONDS) -> None:
+        self.seconds = seconds
+        self.last = -seconds
+
+    def due(self, final: bool = False) -> bool:
+        now = time.monotonic()
+        if final or now - self.last >= self.seconds:
+            self.last = now
+            return True
+        return False
 
 
 @attrs.define
@@ -174,14 +199,20 @@ def _as_data(result) -> dict:
 
 
 # --- stage 1: fuzz
-def stage_fuzz(config: AuditConfig, limit: float) -> Stage:
+def stage_fuzz(config: AuditConfig, limit: float, progress: Callable[[str], None] = lambda line: None) -> Stage:
     module, why = _probe("properties.fuzz.harness", "run_fuzz")
     if module is None:
         return Stage("fuzz", NOT_AVAILABLE, detail=why)
     regressions = Path(config.out_dir) / "fuzz-failures"
     seed = config.seed or None  # seed 0: the ci profile as CI runs it (derandomized)
+    ticker = Ticker()
+
+    def steps(count: int, seconds: float) -> None:
+        if ticker.due():
+            progress(f"  fuzz: {count:,} steps in {seconds:.0f} s (every invariant after every step)")
+
     status, value, seconds = call_with_limit(
-        lambda: _as_data(module.run_fuzz("ci", seed=seed, regressions=regressions)), limit)
+        lambda: _as_data(module.run_fuzz("ci", seed=seed, regressions=regressions, progress=steps)), limit)
     stage = Stage("fuzz", seconds=seconds)
     if status != "ok":
         return _broken(stage, status, value)
@@ -235,7 +266,7 @@ def _count(value) -> int:
     return len(value) if isinstance(value, list | tuple) else int(value or 0)
 
 
-def stage_prove(config: AuditConfig, limit: float) -> Stage:
+def stage_prove(config: AuditConfig, limit: float, progress: Callable[[str], None] = lambda line: None) -> Stage:
     """``run_prover(bound, timeout, jobs, progress) -> dict`` of :mod:`properties.prove.run`: obligations
     (``invariant``, ``operation``, ``kind``, ``status`` proved / counterexample / unknown, ``seconds``),
     lemmas (``id``, ``statement``, ``status``), vacuity checks (``check``, ``status`` passed / failed),
@@ -244,8 +275,16 @@ def stage_prove(config: AuditConfig, limit: float) -> Stage:
     module, why = _probe(PROVE_MODULE, "run_prover")
     if module is None:
         return Stage("prove", NOT_AVAILABLE, detail=why)
+    ticker = Ticker()
+
+    def obligations(step) -> None:
+        final = step.units_done == step.units_total
+        if ticker.due(final):
+            progress(f"  prove: {step.obligations_done:,}/{step.obligations_total:,} obligations, "
+                     f"{step.units_done}/{step.units_total} units")
+
     status, value, seconds = call_with_limit(
-        lambda: _as_data(module.run_prover(bound=PROVE_BOUND, jobs=config.jobs)), limit)
+        lambda: _as_data(module.run_prover(bound=PROVE_BOUND, jobs=config.jobs, progress=obligations)), limit)
     stage = Stage("prove", seconds=seconds)
     if status != "ok":
         return _broken(stage, status, value)
@@ -285,21 +324,28 @@ def stage_prove(config: AuditConfig, limit: float) -> Stage:
 
 
 # --- stage 3: vector self-conformance
-def stage_conform(config: AuditConfig, limit: float) -> Stage:
+def stage_conform(config: AuditConfig, limit: float, progress: Callable[[str], None] = lambda line: None) -> Stage:
     from properties.mutants.checkers import prepare_vectors
 
     runner, why = _probe("properties.conformance.runner", "Runner")
     if runner is None:
         return Stage("conform", NOT_AVAILABLE, detail=why)
     vectors_dir = os.path.join(config.out_dir, "vectors")
+    ticker = Ticker()
+
+    def counted(verb: str) -> Callable[[int, int], None]:
+        def report(done: int, total: int) -> None:
+            if ticker.due(done == total):
+                progress(f"  conform: {verb} {done}/{total} vectors")
+        return report
 
     def work() -> dict:
         from properties.mutants.checkers import run_self_conformance
 
-        directory, note = prepare_vectors(vectors_dir, config.seed)
+        directory, note = prepare_vectors(vectors_dir, config.seed, counted("generated"))
         if directory is None:
             raise RuntimeError(note)
-        summary = run_self_conformance(directory)
+        summary = run_self_conformance(directory, progress=counted("replayed"))
         summary["generated"] = note
         summary["vectors_dir"] = directory
         return summary
@@ -337,7 +383,8 @@ def stage_mutants(config: AuditConfig, limit: float, progress: Callable[[str], N
     per_mutant = max(3.0, 0.75 * limit / rounds)
     campaign = CampaignConfig(jobs=config.jobs, seed=config.seed, per_mutant_seconds=per_mutant,
                               vectors_dir=vectors_dir, prepare_limit=max(5.0, 0.2 * limit),
-                              witness_limit=max(10.0, 0.05 * limit), known_clean=tuple(known_clean))
+                              witness_limit=max(10.0, 0.05 * limit), known_clean=tuple(known_clean),
+                              budget_seconds=limit)
 
     def report(result, done: int, total: int) -> None:
         by = f" by {result.killed_by}" if result.killed_by else ""
@@ -347,7 +394,7 @@ def stage_mutants(config: AuditConfig, limit: float, progress: Callable[[str], N
     scratch = os.path.join(config.out_dir, "mutants-scratch")
     os.makedirs(scratch, exist_ok=True)
     try:
-        summary = run_campaign(corpus, campaign, scratch, report)
+        summary = run_campaign(corpus, campaign, scratch, report, lambda text: progress(f"  mutants: {text}"))
     except Exception as error:  # noqa: BLE001 - a broken campaign is reported, the audit goes on
         return Stage("mutants", ERROR, time.monotonic() - started, f"{type(error).__name__}: {error}")
     finally:
@@ -364,9 +411,13 @@ def stage_mutants(config: AuditConfig, limit: float, progress: Callable[[str], N
     partial = len(corpus) < len(CORPUS)
     stage.status = PASSED if summary["killed"] == summary["total"] and not partial else FAILED
     median = summary["median_seconds_to_detection"]
+    cut = sum(bool(row.get("note")) for row in summary["mutants"])
     stage.detail = (("partial corpus: " if partial else "")
                     + f"{summary['killed']}/{summary['total']} killed, {summary['survived']} survived, "
-                    f"{summary['timeout']} timeout, median detection {median if median is not None else '-'} s")
+                    f"{summary['timeout']} timeout, median detection {median if median is not None else '-'} s"
+                    + (f"; {cut} not run ({summary['mutants'][-1].get('note') or 'cut short'})" if cut else ""))
+    if summary.get("status") == runtime.INTERRUPTED:
+        stage.status = INTERRUPTED
     return stage
 
 
@@ -402,7 +453,12 @@ def read_mutmut_summary(path: Path | None = None) -> dict | None:
         path = next((candidate for candidate in found if candidate.exists()), found[0])
     if not path.exists():
         return None
-    data = json.loads(path.read_text())
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:  # a damaged file is reported, never the end of the audit
+        return {"error": f"{path} could not be read: {error}"}
+    if not isinstance(data, dict):
+        return {"error": f"{path} is not a JSON object"}
     summary = {key: value for key, value in data.items() if not isinstance(value, dict | list)}
     summary["equivalence_classes"] = len(data.get("classes", {}))
     summary["spec_is_current"] = data.get("spec_sha256") == compute_spec_digest()["sha256"]
@@ -416,42 +472,74 @@ def run_audit(config: AuditConfig, progress: Callable[[str], None] = lambda line
     os.makedirs(config.out_dir, exist_ok=True)
     stages: list[Stage] = []
     runners = {
-        "fuzz": lambda limit: stage_fuzz(config, limit),
-        "prove": lambda limit: stage_prove(config, limit),
-        "conform": lambda limit: stage_conform(config, limit),
+        "fuzz": lambda limit: stage_fuzz(config, limit, progress),
+        "prove": lambda limit: stage_prove(config, limit, progress),
+        "conform": lambda limit: stage_conform(config, limit, progress),
         "mutants": lambda limit: stage_mutants(config, limit, progress, _vectors_of(stages), _clean(stages)),
     }
     limits: dict[str, float] = {}
     unspent = 0.0
+    stopped: runtime.Interrupted | None = None
     for name in STAGES:
         if name not in config.stages:
             stages.append(Stage(name, NOT_AVAILABLE, detail="not selected for this run"))
             continue
+        stopped = stopped or runtime.stop_requested()
+        if stopped is not None:
+            stages.append(Stage(name, NOT_RUN, detail=f"not run: the audit was stopped by {stopped.signal_name}"))
+            continue
         # a stage may use its own share plus what the stages before it left unspent: the total stays
         # within the budget, and a slow stage (the prover) profits from a quick one (the fuzzer)
         limits[name] = getattr(budget, name) + unspent
-        progress(f"[{name}] running (limit {limits[name]:.0f} s)")
-        stage = runners[name](limits[name])
+        stage_started = time.monotonic()
+        try:
+            progress(f"[{name}] running (limit {limits[name]:.0f} s)")
+            stage = runners[name](limits[name])
+        except runtime.Interrupted as stop:  # the stage's processes are gone; what finished before is kept
+            seconds = time.monotonic() - stage_started
+            stage = Stage(name, INTERRUPTED, seconds, f"stopped by {stop.signal_name} after {seconds:.0f} s")
         stages.append(stage)
+        if stage.status == INTERRUPTED:
+            stopped = runtime.stop_requested() or runtime.Interrupted()
         unspent = max(0.0, limits[name] - stage.seconds)
-        progress(f"[{name}] {stage.status} in {stage.seconds:.1f} s: {stage.detail}")
+        with runtime.deferring_signals(reraise=False):
+            progress(f"[{name}] {stage.status} in {stage.seconds:.1f} s: {stage.detail}")
     for name, command in config.implementations:
         from properties.audit_targets import stage_implementation
 
+        stopped = stopped or runtime.stop_requested()
+        if stopped is not None:
+            stages.append(Stage(f"impl:{name}", NOT_RUN, detail=f"not run: the audit was stopped by "
+                                                             f"{stopped.signal_name}"))
+            continue
         # after the reference's checkers, with what is left of the budget (at least a minute)
         limit = max(60.0, config.budget - (time.monotonic() - started))
         progress(f"[impl:{name}] running (limit {limit:.0f} s)")
         stages.append(stage_implementation(config, name, command, limit, _vectors_of(stages)))
-        progress(f"[impl:{name}] {stages[-1].status} in {stages[-1].seconds:.1f} s: {stages[-1].detail}")
+        with runtime.deferring_signals(reraise=False):
+            progress(f"[impl:{name}] {stages[-1].status} in {stages[-1].seconds:.1f} s: {stages[-1].detail}")
+    with runtime.deferring_signals(reraise=False):  # every stage is done: a late signal waits for the report
+        return _audit_report(config, budget, limits, stages, stopped or runtime.stop_requested(), started)
+
+
+def _audit_report(config: AuditConfig, budget: Budget, limits: dict[str, float], stages: list[Stage],
+                  stopped: runtime.Interrupted | None, started: float) -> dict:
     for stage in stages:
-        if stage.status == NOT_AVAILABLE:
+        if stage.status in (NOT_AVAILABLE, NOT_RUN):
             stage.cases.append(Case("availability", stage.name, "skipped", stage.detail))
+        elif stage.status == INTERRUPTED:
+            stage.cases.append(Case("availability", stage.name, "error", stage.detail))
     problems = []
     for stage in stages:
         if stage.status != PASSED:
             problems.append(f"{stage.name}: {stage.status} ({stage.detail})")
+    selected = [name for name in STAGES if name in config.stages]
     return {
-        "verdict": "PASS" if not problems else "FAIL",
+        "verdict": "INTERRUPTED" if stopped is not None else "PASS" if not problems else "FAIL",
+        **runtime.run_status(stopped),
+        "planned": {"stages": selected},
+        "done": {"stages": [stage.name for stage in stages if stage.name in selected
+                            and stage.status not in (INTERRUPTED, NOT_RUN)]},
         "problems": problems,
         "generated": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "seconds": round(time.monotonic() - started, 3),
@@ -481,13 +569,9 @@ def write_reports(report: dict, out_dir: str) -> dict[str, str]:
         "html": os.path.join(out_dir, "report.html"),
         "junit": os.path.join(out_dir, "junit.xml"),
     }
-    with open(paths["json"], "w", encoding="utf-8") as handle:
-        json.dump(report, handle, indent=2, sort_keys=True, default=str)
-        handle.write("\n")
-    with open(paths["html"], "w", encoding="utf-8") as handle:
-        handle.write(render_html(report))
-    with open(paths["junit"], "w", encoding="utf-8") as handle:
-        handle.write(render_junit(report))
+    runtime.write_text_atomic(paths["json"], json.dumps(report, indent=2, sort_keys=True, default=str) + "\n")
+    runtime.write_text_atomic(paths["html"], render_html(report))
+    runtime.write_text_atomic(paths["junit"], render_junit(report))
     return paths
 
 
@@ -505,6 +589,7 @@ def render_junit(report: dict) -> str:
                                        time=f"{stage['seconds']:.3f}")
         properties = ElementTree.SubElement(suite, "properties")
         ElementTree.SubElement(properties, "property", name="status", value=stage["status"])
+        ElementTree.SubElement(properties, "property", name="audit_status", value=report.get("status", "complete"))
         ElementTree.SubElement(properties, "property", name="spec_sha256", value=report["spec"]["sha256"])
         for case in cases:
             element = ElementTree.SubElement(suite, "testcase", classname=f"{stage['name']}.{case['group']}",
@@ -519,164 +604,3 @@ def render_junit(report: dict) -> str:
                 ElementTree.SubElement(element, "skipped", message=case["message"][:500])
     ElementTree.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
-
-
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1200px;color:#1d2430;
-line-height:1.4;padding:0 1rem}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:2px solid #e3e7ee;padding-bottom:.2rem}
-table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.9rem}
-th,td{border:1px solid #d8dde6;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f2f4f8}tr:nth-child(even) td{background:#fafbfd}
-code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem;word-break:break-all}
-.verdict{font-size:1.3rem;font-weight:700;padding:.6rem 1rem;border-radius:6px;display:inline-block}
-.PASS{background:#dff3e4;color:#11632b}.FAIL{background:#fde2e1;color:#8e1c17}
-.s-pass,.s-passed,.s-killed{color:#11632b;font-weight:600}
-.s-fail,.s-failed,.s-survived,.s-error,.s-unknown,.s-timeout{color:#8e1c17;font-weight:600}
-.s-skipped,.s-not-available,.s-not_run{color:#8a5a00;font-weight:600}
-.muted{color:#5b6577;font-size:.85rem}
-"""
-
-
-def _status_class(status: str) -> str:
-    return "s-" + str(status).replace(" ", "-")
-
-
-def _table(headers: list[str], rows: list[list], raw_columns: tuple[int, ...] = ()) -> str:
-    import html
-
-    out = ["<table><thead><tr>"]
-    out.extend(f"<th>{html.escape(header)}</th>" for header in headers)
-    out.append("</tr></thead><tbody>")
-    for row in rows:
-        out.append("<tr>")
-        for index, cell in enumerate(row):
-            out.append(f"<td>{cell if index in raw_columns else html.escape(str(cell))}</td>")
-        out.append("</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
-
-
-def _status_cell(status: str) -> str:
-    import html
-
-    return f'<span class="{_status_class(status)}">{html.escape(str(status))}</span>'
-
-
-def render_html(report: dict) -> str:
-    """A self-contained page (inline CSS, no scripts, no external resources)."""
-    import html
-
-    stages = {stage["name"]: stage for stage in report["stages"]}
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        "<title>ICN reference specification: audit report</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<h1>ICN reference specification — audit report</h1>",
-        f"<p class='muted'>Generated {html.escape(report['generated'])} in {report['seconds']:.0f} s "
-        f"(budget {report['budget_seconds']:.0f} s, {report['jobs']} jobs, {report['cpu_count']} CPUs). "
-        f"spec/ SHA-256 <code>{report['spec']['sha256']}</code>"
-        + (f", commit <code>{html.escape(report['git_commit'])}</code>" if report["git_commit"] else "") + "</p>",
-        f"<p><span class='verdict {report['verdict']}'>{report['verdict']}</span></p>",
-    ]
-    if report["problems"]:
-        parts.append("<ul>" + "".join(f"<li>{html.escape(problem)}</li>" for problem in report["problems"]) + "</ul>")
-    parts.append("<h2>Summary</h2>")
-    parts.append(_table(["stage", "status", "seconds", "detail"],
-                        [[stage["name"], _status_cell(stage["status"]), f"{stage['seconds']:.1f}", stage["detail"]]
-                         for stage in report["stages"]], raw_columns=(1,)))
-    parts.append(_section_cases("Invariants", stages["fuzz"], "invariants",
-                                "Checked after every step of the fuzzer's ci profile."))
-    parts.append(_section_cases("Coverage", stages["fuzz"], "coverage",
-                                "Every operation accepted at least once; every reachable rejection reason seen."))
-    parts.append(_section_cases("Proofs", stages["prove"], "proofs",
-                                "Init ⇒ Inv and Inv ∧ Step ⇒ Inv′ per (invariant, operation); "
-                                "unknown is never a pass."))
-    parts.append(_section_cases("Lemmas", stages["prove"], "lemmas",
-                                "Auxiliary facts the proofs use, proved on their own."))
-    parts.append(_section_cases("Vacuity and agreement", stages["prove"], ("vacuity", "agreement"),
-                                "Vacuity: the hypotheses of the proofs are satisfiable (passed / failed). Agreement: "
-                                "the Z3 model accepts exactly what the reference accepts, with the same post-state."))
-    parts.append(_section_cases("Conformance vectors", stages["conform"], "conformance",
-                                "Vectors generated from the reference, replayed against the reference."))
-    parts.append(_section_mutants(stages["mutants"]))
-    for name, stage in stages.items():
-        if name.startswith("impl:"):
-            parts.append(_section_cases(f"Implementation {name[5:]}", stage, ("implementation", "availability"),
-                                        "The audit's vectors replayed against this implementation (vectors of "
-                                        "mechanisms it does not implement are skipped), and differential fuzzing "
-                                        "of the operations it declares against the reference."))
-    parts.append(_section_mutmut(report.get("mutmut")))
-    parts.append("<h2>Environment</h2>")
-    parts.append(_table(["tool", "version"], [[name, version] for name, version in report["tools"].items()]))
-    parts.append(_table(["seed", "value"], [[name, value] for name, value in report["seeds"].items()]))
-    parts.append(_table(["stage", "share of the budget (s)", "time limit, with what earlier stages left (s)"],
-                        [[name, f"{value:.0f}", f"{report['stage_limits'][name]:.0f}"
-                          if name in report["stage_limits"] else "not run"]
-                         for name, value in report["budget_split"].items()]))
-    parts.append("<h2>spec/ sources</h2>")
-    parts.append(_table(["file", "SHA-256"], [[name, f"<code>{digest}</code>"]
-                                             for name, digest in report["spec"]["files"].items()], raw_columns=(1,)))
-    parts.append("</body></html>\n")
-    return "".join(parts)
-
-
-def _section_cases(title: str, stage: dict, groups, intro: str) -> str:
-    import html
-
-    groups = (groups,) if isinstance(groups, str) else groups
-    cases = [case for case in stage["cases"] if case["group"] in groups]
-    head = f"<h2>{html.escape(title)}</h2>" + (f"<p class='muted'>{html.escape(intro)}</p>" if intro else "")
-    if not cases:
-        return head + (f"<p>{_status_cell(stage['status'])} — {html.escape(stage['detail'] or 'no results')}</p>")
-    rows = [[case["name"], _status_cell(case["status"]), case["message"],
-             f"{case['seconds']:.2f}" if case["seconds"] else ""] for case in cases]
-    return head + _table(["item", "status", "detail", "seconds"], rows, raw_columns=(1,))
-
-
-def _section_mutants(stage: dict) -> str:
-    import html
-
-    from properties.mutants.corpus import MUTANTS
-
-    head = ("<h2>Mutation: seeded protocol bugs</h2><p class='muted'>Each bug is injected into the reference at run "
-            "time (never committed), then the checkers run in order until one reports it. Timeouts are never kills."
-            "</p>")
-    data = stage.get("data") or {}
-    if not data.get("mutants"):
-        return head + f"<p>{_status_cell(stage['status'])} — {html.escape(stage['detail'])}</p>"
-    median = data.get("median_seconds_to_detection")
-    summary = (f"<p><b>{data['killed']}/{data['total']}</b> killed; survived {data['survived']}, timeout "
-               f"{data['timeout']}, error {data['error']}; median time to detection "
-               f"{median if median is not None else '-'} s; kills by checker: "
-               f"{html.escape(', '.join(f'{name} {count}' for name, count in data['killed_by'].items()) or '-')}. "
-               f"Checkers: {html.escape('; '.join(f'{name}: {state}' for name, state in data['checkers'].items()))}"
-               "</p>")
-    witness = data.get("witness_invariants")
-    rows = []
-    for row in data["mutants"]:
-        mutant = MUTANTS.get(row["id"])
-        fired = witness.get(row["id"]) if isinstance(witness, dict) else None
-        rows.append([row["id"], mutant.section if mutant else "", mutant.description if mutant else "",
-                     ", ".join(mutant.invariants) if mutant else "",
-                     "n/a" if fired is None else (", ".join(fired) or "none"), _status_cell(row["status"]),
-                     row["killed_by"] or "-", f"{row['seconds']:.1f}"])
-    legend = ("<p class='muted'>Expected: the registry checks (invariants and pinned effects) that report the bug on "
-              "its witness; <code>property:</code> = a fuzzer property. 'Fires on witness': the registry checks "
-              "violated when the bug's witness scenario runs under it.</p>")
-    return head + summary + legend + _table(
-        ["mutant", "brief §", "bug", "expected to catch it", "fires on witness", "status", "killed by", "s"],
-        rows, raw_columns=(5,))
-
-
-def _section_mutmut(mutmut: dict | None) -> str:
-    head = "<h2>mutmut over spec/</h2>"
-    if not mutmut:
-        return head + ("<p class='muted'>No mutmut summary (reports/mutmut.json): mutmut is run by hand, "
-                       "see reports/mutmut.md.</p>")
-    rows = [[key, value] for key, value in mutmut.items() if not isinstance(value, dict | list)]
-    stale = "" if mutmut.get("spec_is_current") else (
-        " <b>Stale: measured on a spec/ other than the one audited here.</b>")
-    return head + ("<p class='muted'>From the last run by hand (not re-run by the audit; reports/mutmut.md lists "
-                   "the equivalent mutants with their reasons)." + stale + "</p>") + _table(
-        ["measure", "value"], [[str(key), str(value)] for key, value in rows])

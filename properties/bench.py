@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from properties import runtime
 from spec.eras import process_era_end
 from spec.genesis import build_genesis
 from spec.operations import (
@@ -140,6 +141,7 @@ def measure_fuzz(profile_name: str) -> dict:
     from properties.fuzz.harness import run_fuzz
 
     report = run_fuzz(profile_name, seed=0, regressions=None)
+    runtime.check_stop()  # an interrupted run is never a figure
     throughput = report["throughput"]
     steps = max(1, report["steps"])
     parts = dict(throughput["seconds"])
@@ -179,6 +181,7 @@ def measure_fuzz_parallel(profile_name: str, jobs: int = 2) -> dict:
     from properties.fuzz.harness import run_fuzz_parallel
 
     report = run_fuzz_parallel(profile_name, jobs=jobs, seed=0, regressions=None)
+    runtime.check_stop()
     return {"profile": profile_name, "jobs": report.get("jobs", 1), "steps": report["steps"],
             "seconds": report["seconds"], "steps_per_second": report["steps_per_second"],
             "passed": report["passed"], "coverage_gaps": report["coverage_gaps"],
@@ -252,6 +255,7 @@ def measure_prove(bound: int, jobs: int = 2, operations: list[str] | None = None
 
     started = time.perf_counter()
     report = run_prover(bound=bound, jobs=jobs, vacuity=False, agreement_steps=0, operations=operations)
+    runtime.check_stop()
     seconds = time.perf_counter() - started
     obligations = report["obligations"]
     decided = sum(entry["status"] in ("proved", "counterexample") for entry in obligations)

@@ -2,14 +2,21 @@
 
 Each module in :mod:`properties.commands` exposes ``NAME``, ``HELP``, ``add_arguments(parser)``
 and ``run(args) -> int``. Every subcommand accepts ``--json``. Bad input is a one-line error on
-stderr and exit code 2.
+stderr and exit code 2; a failure of the command itself is one line and exit code 3 (``icnspec --debug``
+shows its traceback); SIGINT or SIGTERM stops the command with a ``stopped after ...`` line, its reports
+finalised and marked ``interrupted``, and exit code 128 + the signal number (:mod:`properties.runtime`).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
+
+from properties import runtime
+from properties.runtime import UsageError
 
 COMMAND_MODULES = (
     "properties.commands.simulate",
@@ -33,12 +40,13 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-class UsageError(Exception):
-    """Bad input found after parsing (a value out of range, a malformed date...)."""
+__all__ = ["UsageError", "build_parser", "main", "non_negative_int", "positive_int"]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="icnspec", description="Executable, checked reference specification of ICN.")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of a failure of icnspec itself (never needed for bad input)")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for module_name in COMMAND_MODULES:
         module = importlib.import_module(module_name)
@@ -50,21 +58,41 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with runtime.handling_signals():
+        try:
+            parser = build_parser()
+            args = parser.parse_args(argv)
+        except runtime.Interrupted as stop:
+            sys.stderr.write(f"\nicnspec: stopped by {stop.signal_name} before starting\n")
+            return stop.exit_code
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.handler(args))
     except UsageError as error:
         sys.stderr.write(f"icnspec {args.command}: error: {error}\n")
-        return 2
+        return runtime.EXIT_USAGE
+    except runtime.Interrupted as stop:  # a command that had nothing to keep yet
+        sys.stderr.write(f"\nicnspec {args.command}: stopped by {stop.signal_name} before any result\n")
+        return stop.exit_code
+    except BrokenPipeError:  # the reader of stdout went away (`icnspec ... | head`): nothing left to say
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), sys.stdout.fileno())
+        return 128 + 13
+    except Exception as error:  # noqa: BLE001 - one line for the user; the traceback only on request
+        if args.debug or os.environ.get("ICNSPEC_DEBUG"):
+            traceback.print_exc()
+        sys.stderr.write(f"icnspec {args.command}: internal error: {type(error).__name__}: "
+                         f"{runtime.describe(error, 300)} (a bug in icnspec; rerun with icnspec --debug for the "
+                         "traceback)\n")
+        return runtime.EXIT_ABORTED
 
 
 def non_negative_int(text: str) -> int:
     """argparse type: an integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    value = runtime.parsed(text, int, "an integer")
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0: {value}")
     return value
@@ -75,17 +103,6 @@ def positive_int(text: str) -> int:
     value = non_negative_int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1: {value}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    """argparse type: a number > 0 (NaN is not)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0: {text}")
     return value
 
 

@@ -31,13 +31,13 @@ def _announce(message: dict) -> None:
 
 
 def fuzz_trace_folder(args: argparse.Namespace):
-    """Where ``icnspec fuzz`` writes failure traces: ``--out``, the checkout's tests/regressions with
+    """Where ``icnspec fuzz`` writes failure traces: ``--traces``, the checkout's tests/regressions with
     ``--save-regressions``, else a folder under the system's temporary directory."""
     from properties.fuzz.harness import REGRESSIONS, TRACES
 
     if getattr(args, "save_regressions", False):
         return REGRESSIONS
-    return getattr(args, "out", None) or TRACES
+    return getattr(args, "traces", None) or TRACES
 
 
 def fuzz_on_cluster(args: argparse.Namespace, progress: Callable[[int, float], None]) -> dict[str, Any]:

@@ -9,7 +9,8 @@ import json
 import sys
 import time
 
-from properties.cli import non_negative_int, positive_int
+from properties import runtime
+from properties.cli import non_negative_int
 
 NAME = "audit"
 HELP = ("run every checker within a time budget (fuzz, prove, vector self-conformance, seeded-bug corpus) "
@@ -20,10 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from properties.audit import DEFAULT_BUDGET_SECONDS, STAGES
 
     parser.add_argument("--out", default="audit-report", metavar="DIR", help="report directory (default audit-report/)")
-    parser.add_argument("--budget", type=positive_int, default=DEFAULT_BUDGET_SECONDS, metavar="SECONDS",
+    parser.add_argument("--budget", type=runtime.timeout_seconds, default=DEFAULT_BUDGET_SECONDS, metavar="SECONDS",
                         help=f"total time budget, shared between the stages (default {DEFAULT_BUDGET_SECONDS})")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="seed for fuzz, vectors and mutants")
-    parser.add_argument("--jobs", type=positive_int, default=2, help="parallel processes (default 2)")
+    parser.add_argument("--jobs", type=runtime.jobs_count, default=2, help="parallel processes (default 2)")
     parser.add_argument("--stages", default=",".join(STAGES),
                         help=f"comma-separated subset of {','.join(STAGES)} (a stage left out fails the verdict)")
     parser.add_argument("--mutant", action="append", default=[], metavar="ID",
@@ -50,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     missing = [mutant_id for mutant_id in args.mutant if mutant_id not in MUTANTS]
     if missing:
         raise UsageError(f"unknown mutant(s): {', '.join(missing)} (see icnspec mutants --list)")
+    runtime.check_output_directory(args.out, "--out")
     from properties.audit_targets import target_command
 
     implementations = tuple((name, target_command(name)) for name in args.target)
@@ -64,9 +66,11 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
     report = run_audit(config, progress)
-    paths = write_reports(report, args.out)
+    with runtime.deferring_signals(reraise=False):  # the results are in: a late signal waits for the files
+        paths = write_reports(report, args.out)
     if args.json:
-        print(json.dumps({"verdict": report["verdict"], "problems": report["problems"], "seconds": report["seconds"],
+        print(json.dumps({"verdict": report["verdict"], "status": report["status"], "problems": report["problems"],
+                          "seconds": report["seconds"],
                           "spec_sha256": report["spec"]["sha256"], "reports": paths,
                           "stages": [{key: stage[key] for key in ("name", "status", "seconds", "detail")}
                                      for stage in report["stages"]]}, indent=2))
@@ -78,4 +82,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"  spec/ sha256 {report['spec']['sha256']}")
         for kind, path in paths.items():
             print(f"  {kind:<5} {path}")
-    return 0 if report["verdict"] == "PASS" else 1
+    finished = report["done"]["stages"]
+    done = f"{len(finished)} of {len(report['planned']['stages'])} stages ({', '.join(finished) or 'none finished'})"
+    return runtime.finish("audit", report["status"], report["verdict"] == "PASS", done, list(paths.values()))

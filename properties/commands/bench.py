@@ -9,6 +9,7 @@ import os
 import platform
 import sys
 
+from properties import runtime
 from properties.bench import (
     FULL_SCALE,
     compute_loglog_slope,
@@ -21,7 +22,7 @@ from properties.bench import (
     size_for_results,
 )
 from properties.cli import UsageError
-from properties.prove.run import DEFAULT_BOUND
+from properties.prove.run import DEFAULT_BOUND, MAX_BOUND
 
 NAME = "bench"
 HELP = ("benchmark era settlement (10^4 .. 10^7 challenge results, full ICN scale), fuzz throughput against a "
@@ -64,15 +65,30 @@ def _prove_bounds(args: argparse.Namespace) -> list[int]:
         raise UsageError(f"--prove-bounds: not a list of integers: {args.prove_bounds!r}") from None
     if not bounds or min(bounds) < 1:
         raise UsageError("--prove-bounds: each bound must be >= 1")
+    if max(bounds) > MAX_BOUND:
+        raise UsageError(f"--prove-bounds: each bound must be at most {MAX_BOUND}")
     return bounds
 
 
 def _progress(args: argparse.Namespace, text: str) -> None:
+    args.phases.append(text)  # the measurement started; the ones before it are done
     if not args.json:
         sys.stderr.write(f"  {text}\n")
 
 
 def run(args: argparse.Namespace) -> int:
+    bounds = _prove_bounds(args)  # checked before minutes of work
+    args.phases = []
+    try:
+        return _run(args, bounds)
+    except runtime.Interrupted as stop:
+        done = max(0, len(args.phases) - 1)
+        sys.stderr.write("\n" + runtime.stopped_line("bench", f"{done} measurement(s); an interrupted bench "
+                                                              "reports no figure") + "\n")
+        return stop.exit_code
+
+
+def _run(args: argparse.Namespace, bounds: list[int]) -> int:
     sizes = QUICK_SIZES if args.quick else FULL_SIZES
     settle_points = []
     for results in sizes:
@@ -93,7 +109,6 @@ def run(args: argparse.Namespace) -> int:
     baseline = measure_baseline_median(fuzz_profile, runs=FUZZ_RUNS_QUICK if args.quick else FUZZ_RUNS)
     _progress(args, "replaying conformance vectors in-process and through `icnspec adapter` ...")
     replay = measure_replay(walks=10 if args.quick else 120)
-    bounds = _prove_bounds(args)
     prove_points = []
     for bound in bounds:
         _progress(args, f"proving every obligation at bound K={bound} (2 processes) ...")

@@ -5,6 +5,9 @@ its own options; an option the chosen mode would ignore is a usage error (exit 2
 ``--mechanism NAME`` (a docs chapter: ledger, governance, hypernodes, links, scalernodes, bookings, eras,
 rewards, slashing; repeatable) selects that mechanism's vectors, or, with ``--fuzz``, draws only its
 operations and the clock; ``--operations A,B`` limits ``--fuzz`` further.
+
+The JSON and JUnit reports say ``running`` while the run adds to them, then ``complete``, ``interrupted``
+(SIGINT/SIGTERM: the vectors run so far, exit code 130/143) or ``aborted``, with the vectors planned and done.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ import shlex
 import sys
 import time
 
-from properties.cli import non_negative_int, positive_float, positive_int
+import attrs
+
+from properties import runtime
+from properties.cli import UsageError, non_negative_int, positive_int
 
 NAME = "conform"
 HELP = ("replay conformance vectors against an implementation (--impl MODULE:CLASS or --impl-cmd COMMAND) "
@@ -33,12 +39,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     impl = parser.add_mutually_exclusive_group(required=True)
     impl.add_argument("--impl", metavar="MODULE:CLASS", help="Python driver (reset/apply/project), in-process")
     impl.add_argument("--impl-cmd", metavar="COMMAND", help="subprocess speaking the JSON-lines adapter protocol")
-    parser.add_argument("--timeout", type=positive_float,
+    parser.add_argument("--timeout", type=runtime.timeout_seconds,
                         help="--impl-cmd: seconds the adapter has to answer each request (default 10)")
     parser.add_argument("--mechanism", metavar="NAME", action="append", default=[],
                         help="only this mechanism (a docs chapter name; repeatable): its vectors, or with --fuzz "
                              "its operations and the clock")
-    parser.add_argument("--report", metavar="FILE", help="JSON report, rewritten after every vector")
+    parser.add_argument("--report", metavar="FILE",
+                        help="JSON report, rewritten after every vector; its status: running, then complete, "
+                             "interrupted or aborted")
     parser.add_argument("--junit", metavar="FILE", help="JUnit XML report, rewritten after every vector")
     parser.add_argument("--only", metavar="TEXT", action="append", default=[],
                         help="run only vectors whose path contains TEXT (repeatable)")
@@ -95,19 +103,35 @@ def check_mode_options(args: argparse.Namespace, usage_error: type[Exception]) -
 
 
 def _make_session(args: argparse.Namespace):
-    from properties.conformance.drivers import InProcessSession, SubprocessSession
+    from properties.conformance.drivers import InProcessSession, SubprocessSession, load_driver
 
     if args.impl:
-        return InProcessSession(args.impl), f"icnspec conform --impl {shlex.quote(args.impl)}"
+        try:  # a driver that cannot be loaded is bad input, found before any vector runs
+            driver = load_driver(args.impl)
+        except Exception as error:  # noqa: BLE001 - whatever the driver's import raises
+            raise UsageError(f"--impl {args.impl}: cannot load the driver: {type(error).__name__}: "
+                             f"{runtime.describe(error)}") from None
+        return InProcessSession(args.impl, driver), f"icnspec conform --impl {shlex.quote(args.impl)}"
+    if not args.impl_cmd.strip():
+        raise UsageError("--impl-cmd: empty command")
     return (SubprocessSession(args.impl_cmd, args.timeout),
             f"icnspec conform --impl-cmd {shlex.quote(args.impl_cmd)} --timeout {args.timeout:g}")
 
 
+def check_paths(args: argparse.Namespace) -> None:
+    """The files this run will write, checked before any vector runs."""
+    if args.fuzz:
+        runtime.check_output_file(args.fuzz_out, "--fuzz-out")
+        return
+    runtime.check_output_file(args.report, "--report")
+    runtime.check_output_file(args.junit, "--junit")
+
+
 def run(args: argparse.Namespace) -> int:
-    from properties.cli import UsageError
     from properties.conformance.mechanisms import SelectionError, require_mechanism
 
     check_mode_options(args, UsageError)
+    check_paths(args)
     try:
         for name in args.mechanism:
             require_mechanism(name)
@@ -126,7 +150,11 @@ def select_paths(args: argparse.Namespace, usage_error: type[Exception]) -> list
 
     if not os.path.exists(args.vectors):
         raise usage_error(f"no such vectors directory or file: {args.vectors}")
-    paths = list_vector_files(args.vectors)
+    runtime.check_input_path(args.vectors, "--vectors", noun="vectors directory or file")
+    try:
+        paths = list_vector_files(args.vectors)
+    except Exception as error:  # noqa: BLE001 - an unreadable manifest is bad input
+        raise usage_error(f"--vectors {args.vectors}: cannot list the vectors: {runtime.describe(error)}") from None
     if args.only:
         paths = [path for path in paths if any(text in path for text in args.only)]
     if args.mechanism:
@@ -157,7 +185,7 @@ def _warn_reference(vectors_spec: set[str]) -> dict:
 
 def _run_vectors(args: argparse.Namespace, usage_error: type[Exception]) -> int:
     from properties.conformance.generator import read_manifest_entries
-    from properties.conformance.runner import Runner, write_json_report, write_junit_report
+    from properties.conformance.runner import Runner
 
     paths = select_paths(args, usage_error)
     session, repro = _make_session(args)
@@ -165,44 +193,89 @@ def _run_vectors(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         return _run_bench(args, session, paths)
     _warn_reference(set(read_manifest_entries(args.vectors, paths, "spec_sha256").values()))
     runner = Runner(session, repro, state_every_step=args.state_every_step, skip_tags=frozenset(args.skip_tag))
-
-    last_write = [0.0]
-
-    def write_reports() -> None:
-        report = runner.report(args.vectors)
-        if args.report:
-            write_json_report(args.report, report)
-        if args.junit:
-            write_junit_report(args.junit, report, runner.results)
-        last_write[0] = time.monotonic()
+    files = ReportFiles(args.vectors, len(paths), args.report, args.junit)
 
     def on_result(result) -> None:
         # rewritten after every vector that ran (skipped ones are batched: a partial port skips hundreds)
-        if (args.report or args.junit) and (result.status != "skipped" or time.monotonic() - last_write[0] > 2):
-            write_reports()
+        if result.status != "skipped" or time.monotonic() - files.last_write > 2:
+            files.write(runner, {"status": runtime.RUNNING})
         if not args.json and result.status in ("fail", "error"):
             sys.stderr.write(f"  {result.status.upper()} {result.vector_id}\n")
+        elif not args.json and result.status == "invalid":
+            sys.stderr.write(f"  INVALID {result.invalid}\n")
+        elif not args.json and result.status == "not_run" and not files.said_unusable:
+            files.said_unusable = True  # said once; every vector after it is counted, none printed
+            sys.stderr.write(f"  {result.invalid}: the remaining {len(paths) - len(runner.results) + 1} vectors "
+                             "are not run\n")
         elif not args.json and len(runner.results) % 50 == 0:
             sys.stderr.write(f"  {len(runner.results)}/{len(paths)} vectors\n")
 
     runner.on_result = on_result
+    stopped: BaseException | None = None
     try:
         for path in paths:
             runner.run_vector(path)
+    except runtime.Interrupted as stop:
+        stopped = stop
+    except Exception as error:  # the report says aborted, then the command line reports the bug
+        stopped = error
+        raise
     finally:
-        runner.close()
-        if args.report or args.junit:
-            write_reports()
-    report = runner.report(args.vectors)
+        with runtime.deferring_signals(reraise=False):
+            runner.close()
+            status = runtime.run_status(stopped)
+            files.write(runner, status)
+    report = files.document(runner, status)
     summary = report["summary"]
     if args.json:
         print(json.dumps(report, indent=2))
     else:
         _print_vectors_summary(runner, report)
-    if summary["passed"] == 0 and summary["failed"] == 0 and summary["errors"] == 0:
+    passed = not (summary["failed"] or summary["errors"] or summary["invalid"] or summary["not_run"])
+    if status["status"] == runtime.COMPLETE and summary["passed"] == 0 and passed:
         sys.stderr.write("icnspec conform: no vector was run against the implementation (all skipped)\n")
-        return 1
-    return 0 if summary["failed"] == 0 and summary["errors"] == 0 else 1
+        passed = False
+    return runtime.finish("conform", status["status"], passed, f"{len(runner.results)}/{len(paths)} vectors",
+                          [args.report, args.junit], saved=not files.failed)
+
+
+@attrs.define
+class ReportFiles:
+    """``--report`` and ``--junit`` of one run, rewritten as it goes. A write that fails (the directory
+    removed meanwhile, a full disk) is said once on stderr; the run goes on and exits with 3."""
+
+    vectors: str
+    planned: int
+    report_path: str | None
+    junit_path: str | None
+    failed: str = ""
+    last_write: float = 0.0
+    said_unusable: bool = False
+
+    def document(self, runner, status: dict) -> dict:
+        """The runner's report with the run's status and the vectors planned and done."""
+        report = runner.report(self.vectors)
+        report.update(status)
+        report["planned"] = {"vectors": self.planned}
+        report["done"] = {"vectors": len(runner.results)}
+        return report
+
+    def write(self, runner, status: dict) -> None:
+        from properties.conformance.runner import write_json_report, write_junit_report
+
+        if not (self.report_path or self.junit_path):
+            return
+        report = self.document(runner, status)
+        try:
+            if self.report_path:
+                write_json_report(self.report_path, report)
+            if self.junit_path:
+                write_junit_report(self.junit_path, report, runner.results)
+        except OSError as error:
+            if not self.failed:
+                self.failed = f"{error.filename or ''}: {error.strerror or error}"
+                sys.stderr.write(f"icnspec conform: error: cannot write a report ({self.failed}); going on\n")
+        self.last_write = time.monotonic()
 
 
 def _print_vectors_summary(runner, report: dict) -> None:
@@ -224,8 +297,10 @@ def _print_vectors_summary(runner, report: dict) -> None:
               + " (the JSON report lists each)")
     reference = report["reference"]
     note = "" if reference["matches_vectors"] else "; WARNING: the reference here is not the vectors' spec"
+    extra = "".join(f", {summary[key]} {name}" for key, name in (("invalid", "invalid (malformed vectors)"),
+                                                                 ("not_run", "not run")) if summary[key])
     print(f"{summary['vectors']} vectors against {runner.session.description}: {summary['passed']} passed, "
-          f"{summary['failed']} failed, {summary['errors']} errors, {summary['skipped']} skipped; "
+          f"{summary['failed']} failed, {summary['errors']} errors, {summary['skipped']} skipped{extra}; "
           f"{summary['steps']:,} steps in {summary['seconds']:.2f} s ({summary['steps_per_second']:,} steps/s); "
           f"reference spec/ sha256 {reference['spec_sha256'][:16]}{note}")
 
@@ -250,12 +325,13 @@ def _run_bench(args: argparse.Namespace, session, paths: list[str]) -> int:
     if args.json:
         print(json.dumps(bench, indent=2))
     else:
+        invalid = f"; {bench['invalid']} invalid vectors left out" if bench["invalid"] else ""
         print(f"replayed {bench['steps']:,} steps of {bench['vectors']} vectors against {session.description} "
               f"in {bench['seconds']:.2f} s: {bench['steps_per_second']:,} steps/s "
-              f"({bench['mismatches']} mismatching steps)")
+              f"({bench['mismatches']} mismatching steps{invalid})")
         print(f"the reference (icnspec adapter, same protocol) replayed them in {reference['seconds']:.2f} s: "
               f"{reference['steps_per_second']:,} steps/s")
-    return 0 if bench["mismatches"] == 0 else 1
+    return 0 if bench["mismatches"] == 0 and not bench["invalid"] else 1
 
 
 def fuzz_operations(args: argparse.Namespace) -> frozenset[str] | None:
@@ -312,11 +388,12 @@ def _run_fuzz(args: argparse.Namespace, usage_error: type[Exception]) -> int:
                           allowed)
     finally:
         session.close()
-    output = {"examples": result.examples, "steps": result.steps, "divergence": result.divergence,
+    output = {"status": result.status, "examples": result.examples, "planned": {"examples": args.examples},
+              "steps": result.steps, "divergence": result.divergence,
               "vector": result.vector_path, "vector_steps": result.operations, "reference": reference,
               "operations": sorted(result.operations_drawn) if result.operations_drawn is not None else None}
     detail = ""
-    if result.vector_path:
+    if result.vector_path and result.status == runtime.COMPLETE:
         runner = Runner(session, repro)
         try:
             vector_result = runner.run_vector(list_vector_files(result.vector_path)[0])
@@ -332,4 +409,5 @@ def _run_fuzz(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         print("\n".join("  " + line for line in detail.splitlines()))
     else:
         print(f"no divergence in {result.examples} examples ({result.steps:,} steps) against {session.description}")
-    return 1 if result.divergence else 0
+    return runtime.finish("conform", result.status, not result.divergence,
+                          f"{result.examples}/{args.examples} examples, {result.steps:,} steps", [result.vector_path])

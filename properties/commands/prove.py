@@ -6,7 +6,9 @@ hints, vacuity and agreement) with progress on stderr; ``--json`` prints one obj
 ``obligations`` (each ``invariant``, ``operation``, ``status``, ``seconds``), ``lemmas``, ``hints``,
 ``vacuity`` (each ``check``, ``status``), ``bmc``, ``agreement`` (``steps``, ``mismatches``). Exit code 1
 when any obligation is not proved, any hint or vacuity check fails, or the model disagrees with the
-reference. ``--out FILE`` also writes the JSON report (e.g. ``reports/prove.json``, read by the docs).
+reference. ``--out FILE`` also writes the JSON report (e.g. ``reports/prove.json``, read by the docs);
+its ``status`` is ``complete``, or ``interrupted`` (SIGINT/SIGTERM: the units that finished, with
+``planned`` and ``done`` counts; exit code 130/143).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import json
 import sys
 import time
 
-from properties.cli import UsageError, non_negative_int, positive_float, positive_int
+from properties import runtime
+from properties.cli import UsageError, non_negative_int, positive_int
 from properties.cluster.options import add_cluster_arguments, cluster_lines, prove_on_cluster
 
 NAME = "prove"
@@ -24,14 +27,14 @@ HELP = "prove every invariant inductive (Init and each operation), check vacuity
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from properties.prove.run import DEFAULT_BOUND, DEFAULT_DEPTH, DEFAULT_TIMEOUT
+    from properties.prove.run import DEFAULT_BOUND, DEFAULT_DEPTH, DEFAULT_TIMEOUT, MAX_BOUND
 
     parser.add_argument("--bound", type=positive_int, default=DEFAULT_BOUND,
-                        help=f"slots per collection in the model, K (default {DEFAULT_BOUND})")
-    parser.add_argument("--timeout", type=positive_float, default=DEFAULT_TIMEOUT,
+                        help=f"slots per collection in the model, K, 1 .. {MAX_BOUND} (default {DEFAULT_BOUND})")
+    parser.add_argument("--timeout", type=runtime.timeout_seconds, default=DEFAULT_TIMEOUT,
                         help=f"seconds per solver query; a timeout is 'unknown', never proved "
                              f"(default {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--jobs", type=positive_int, default=None, help="parallel processes (default 2)")
+    parser.add_argument("--jobs", type=runtime.jobs_count, default=None, help="parallel processes (default 2)")
     add_cluster_arguments(parser, redis=False)
     parser.add_argument("--depth", type=positive_int, default=DEFAULT_DEPTH,
                         help=f"bounded model checking depth from each start (default {DEFAULT_DEPTH})")
@@ -40,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-vacuity", action="store_true", help="skip reachability, falsifiability and BMC")
     parser.add_argument("--operation", action="append", default=None, metavar="NAME",
                         help="only the obligations of this operation class (repeatable)")
-    parser.add_argument("--out", default=None, help="also write the JSON report to this file")
+    parser.add_argument("--out", default=None, metavar="FILE", help="also write the JSON report to this file")
 
 
 def _table(report: dict) -> str:
@@ -95,36 +98,50 @@ def _table(report: dict) -> str:
     lines.append(f"  obligations: {counts.get('proved', 0)} proved, "
                  f"{counts.get('counterexample', 0)} counterexample(s), "
                  f"{counts.get('unknown', 0)} unknown, of {len(report['obligations'])}")
-    lines.append("PASS" if report["passed"] else "FAIL")
+    if report.get("status") == runtime.INTERRUPTED:
+        lines.append(f"INTERRUPTED ({_done_text(report)})")
+    else:
+        lines.append("PASS" if report["passed"] else "FAIL")
     return "\n".join(lines)
 
 
+def _done_text(report: dict) -> str:
+    planned, done = report["planned"], report["done"]
+    return (f"{done['units']}/{planned['units']} units, {done['obligations']:,}/{planned['obligations']:,} "
+            "obligations")
+
+
 def run(args: argparse.Namespace) -> int:
-    from properties.prove.run import AGREEMENT_RUNS, AGREEMENT_STEPS_PER_RUN, run_prover
+    from properties.prove.run import AGREEMENT_RUNS, AGREEMENT_STEPS_PER_RUN, MAX_BOUND, run_prover
     from spec.operations import OPERATION_TYPES
 
+    if args.bound > MAX_BOUND:
+        raise UsageError(f"--bound must be at most {MAX_BOUND} (the run's time grows sevenfold per slot): {args.bound}")
     names = {cls.__name__ for cls in OPERATION_TYPES}
     for name in args.operation or []:
         if name not in names:
             raise UsageError(f"unknown operation {name!r} (one of: {', '.join(sorted(names))})")
+    runtime.check_output_file(args.out, "--out")
     agreement_steps = (AGREEMENT_RUNS * AGREEMENT_STEPS_PER_RUN if args.agreement_steps is None
                        else args.agreement_steps)
     began = time.perf_counter()
 
-    def progress(label: str, done: int, total: int) -> None:
-        sys.stderr.write(f"\r  {done}/{total} units, {time.perf_counter() - began:.0f} s (last: {label})".ljust(78))
+    def progress(step) -> None:
+        sys.stderr.write(f"\r  {step.obligations_done:,}/{step.obligations_total:,} obligations, "
+                         f"{step.units_done}/{step.units_total} units, {time.perf_counter() - began:.0f} s "
+                         f"(last: {step.label})".ljust(78)[:110])
         sys.stderr.flush()
 
     options = dict(bound=args.bound, timeout=args.timeout, progress=progress, depth=args.depth,
                    agreement_steps=agreement_steps, vacuity=not args.no_vacuity, operations=args.operation)
-    if args.cluster:
-        report = prove_on_cluster(args, **options)
-    else:
-        report = run_prover(jobs=args.jobs or 2, **options)
+    with runtime.aborting(args.out, "prove"):
+        if args.cluster:
+            report = prove_on_cluster(args, **options)
+        else:
+            report = run_prover(jobs=args.jobs or 2, isolate=True, **options)
     sys.stderr.write("\n")
     text = json.dumps(report, indent=1, sort_keys=False, default=str)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
     print(text if args.json else _table(report))
-    return 0 if report["passed"] else 1
+    saved = runtime.save_report(args.out, text + "\n", "prove")
+    return runtime.finish("prove", report.get("status", runtime.COMPLETE), report["passed"], lambda: _done_text(report),
+                          [args.out], saved)

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from properties import runtime
 from properties.cli import non_negative_int, positive_int
 from properties.workload import NetworkSize, SupplyMismatch, WorkloadConfig, run_simulation
 from spec.parameters import ICNT
@@ -41,7 +42,10 @@ def run(args: argparse.Namespace) -> int:
     size = NetworkSize(args.hypernodes, args.scalernodes, args.links, args.builders, args.delegators)
     config = WorkloadConfig(eras=args.eras, seed=args.seed, size=size, downtime_per_mille=args.downtime)
 
+    settled = [0]
+
     def progress(done: int, total: int) -> None:
+        settled[0] = done
         if not args.json and (done % 8 == 0 or done == total):
             sys.stderr.write(f"\r  settled {done}/{total} eras")
             if done == total:
@@ -52,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
     except SupplyMismatch as error:
         sys.stderr.write(f"icnspec simulate: SUPPLY MISMATCH: {error}\n")
         return 1
+    except runtime.Interrupted as stop:
+        sys.stderr.write("\n" + runtime.stopped_line("simulate", f"{settled[0]}/{args.eras} eras settled, supply "
+                                                                 "checked after each") + "\n")
+        return stop.exit_code
     summary = result.summary()
     if args.json:
         print(json.dumps(summary, indent=2, sort_keys=True))

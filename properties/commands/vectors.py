@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
-from properties.cli import non_negative_int, positive_int
+from properties import runtime
+from properties.cli import UsageError, non_negative_int, positive_int
 
 NAME = "vectors"
 HELP = "write conformance test vectors (ITF traces of the reference) with a manifest; print or check the schema"
@@ -26,15 +28,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also re-record the *.itf.json traces under DIR (Z3, Hypothesis) into imported/")
 
 
+def _check_includes(directories: list[str]) -> None:
+    """``--include``: every directory exists and holds traces that read (found before any walk is run)."""
+    from properties.conformance.profile import read_vector
+
+    for directory in directories:
+        runtime.check_input_path(directory, "--include", kind="dir")
+        found = 0
+        for root, _, files in sorted(os.walk(directory)):
+            for name in sorted(files):
+                if not name.endswith(".itf.json"):
+                    continue
+                found += 1
+                path = os.path.join(root, name)
+                try:
+                    read_vector(path)
+                except Exception as error:  # noqa: BLE001 - any unreadable trace is bad input
+                    raise UsageError(f"--include: not a readable trace: {runtime.naming(path, error)}") from None
+        if not found:
+            raise UsageError(f"--include {directory}: no *.itf.json traces in it")
+
+
 def run(args: argparse.Namespace) -> int:
-    from properties.cli import UsageError
-    from properties.conformance.generator import GeneratorConfig, check_directory, generate
+    from properties.conformance.generator import (
+        GeneratorConfig,
+        check_directory,
+        generate,
+        require_vectors_directory,
+    )
     from properties.conformance.schema import schema_text
 
     if args.print_schema:
         sys.stdout.write(schema_text())
         return 0
     if args.check:
+        runtime.check_input_path(args.check, "--check", kind="dir")
         problems = check_directory(args.check)
         if args.json:
             print(json.dumps({"directory": args.check, "ok": not problems, "problems": problems}, indent=2))
@@ -45,9 +73,18 @@ def run(args: argparse.Namespace) -> int:
         return 0 if not problems else 1
     if args.candidates < args.walks:
         raise UsageError(f"--candidates ({args.candidates}) must be >= --walks ({args.walks})")
+    _check_includes(args.include)
+    try:
+        require_vectors_directory(args.out)  # a directory of other files is refused before any walk
+    except FileExistsError as error:
+        raise UsageError(f"--out: {error}") from None
+    runtime.check_output_directory(args.out, "--out")
     config = GeneratorConfig(seed=args.seed, walks=args.walks, walk_steps=args.walk_steps, candidates=args.candidates)
 
+    computed = [0, 0]
+
     def progress(done: int, total: int) -> None:
+        computed[:] = [done, total]
         if not args.json and (done % 25 == 0 or done == total):
             sys.stderr.write(f"\r  wrote {done}/{total} vectors")
             if done == total:
@@ -57,6 +94,10 @@ def run(args: argparse.Namespace) -> int:
         manifest = generate(args.out, config, args.include, progress)
     except FileExistsError as error:
         raise UsageError(str(error)) from None
+    except runtime.Interrupted as stop:  # stopped while computing: the directory was not touched
+        sys.stderr.write("\n" + runtime.stopped_line("vectors", f"computing {computed[0]} of {computed[1]} vectors; "
+                                                               f"{args.out} is as it was") + "\n")
+        return stop.exit_code
     coverage = manifest["coverage"]
     summary = {
         "out": args.out,

@@ -10,7 +10,9 @@ genesis; :func:`~properties.conformance.profile.write_trace`), :mod:`~properties
 :mod:`~properties.conformance.drivers` (the Python driver API and the JSON-lines subprocess protocol),
 :mod:`~properties.conformance.wire` (strict reading of what an implementation sends),
 :mod:`~properties.conformance.diff` (state differences), :mod:`~properties.conformance.adapter`,
-:mod:`~properties.conformance.runner` and :mod:`~properties.conformance.fuzz`. ``FORMAT.md`` beside this file
-documents the format and protocols (:mod:`~properties.conformance.format_doc` reads its tables); the docs
-page *The wire* renders it.
+:mod:`~properties.conformance.runner` and :mod:`~properties.conformance.fuzz`; every reader of outside data
+goes through :mod:`~properties.conformance.reading` (stated limits, one-line errors), and
+:mod:`~properties.conformance.admissible` states which genesis a vector may start from. ``FORMAT.md`` beside
+this file documents the format and protocols (:mod:`~properties.conformance.format_doc` reads its tables); the
+docs page *The wire* renders it.
 """

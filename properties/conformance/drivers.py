@@ -64,7 +64,6 @@ from __future__ import annotations
 import enum
 import importlib
 import importlib.util
-import json
 import os
 import select
 import signal
@@ -89,6 +88,7 @@ from properties.conformance.profile import (
     parse_outcome,
 )
 from properties.conformance.projection import project
+from properties.conformance.reading import MAX_LINE_BYTES, InputError, load_json
 from properties.conformance.wire import WireError, decode_wire, require_keys
 from spec.events import Event
 from spec.genesis import GenesisConfig, build_genesis
@@ -299,7 +299,14 @@ class InProcessSession(Session):
         self._call("reset", self.driver.reset, vector.genesis)
 
     def apply_operation(self, operation: Operation) -> ActualOutcome:
-        return normalize_driver_outcome(self._call("apply", self.driver.apply, operation))
+        result = self._call("apply", self.driver.apply, operation)
+        try:
+            return normalize_driver_outcome(result)
+        except AdapterError:
+            raise
+        except Exception as error:  # noqa: BLE001 - an outcome of a shape the API does not allow
+            raise AdapterError("garbage", f"the driver's outcome cannot be read: {type(error).__name__}: "
+                                          f"{error!s:.200}") from None
 
     def apply(self, step: Step) -> ActualOutcome | None:
         actual = self.apply_operation(step.operation)
@@ -308,11 +315,24 @@ class InProcessSession(Session):
         return actual
 
     def project(self) -> Any:
-        return encode(self._call("project", self.driver.project))
+        state = self._call("project", self.driver.project)
+        try:
+            encoded = encode(state)
+            decode_wire(encoded)  # the limits (depth, integer size) hold for a driver as for an adapter
+        except RecursionError:
+            raise AdapterError("garbage", "the driver's projected state nests too deep to encode") from None
+        except Exception as error:  # noqa: BLE001 - a projected state of a shape the API does not allow
+            raise AdapterError("garbage", f"the driver's projected state cannot be read: {type(error).__name__}: "
+                                          f"{error!s:.200}") from None
+        return encoded
+
+
+class LineTooLong(Exception):  # noqa: N818 - what it says
+    """An answer line longer than :data:`~properties.conformance.reading.MAX_LINE_BYTES`."""
 
 
 class LineChannel:
-    """Line-based pipes to a child process, with a deadline on every read."""
+    """Line-based pipes to a child process, with a deadline on every read and a bound on a line's length."""
 
     def __init__(self, process: subprocess.Popen) -> None:
         self.process = process
@@ -333,6 +353,8 @@ class LineChannel:
             if newline >= 0:
                 line, self.buffer = self.buffer[:newline], self.buffer[newline + 1:]
                 return line
+            if len(self.buffer) > MAX_LINE_BYTES:  # no end of line in sight: refused before memory runs out
+                raise LineTooLong(len(self.buffer))
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError
@@ -423,6 +445,9 @@ class SubprocessSession(Session):
             return self.channel.receive(self.timeout)
         except TimeoutError:
             raise self._failure("timeout", f"no answer to {what} within {self.timeout:g} s") from None
+        except LineTooLong as error:
+            raise self._failure("garbage", f"answer to {what} is longer than {MAX_LINE_BYTES:,} bytes "
+                                           f"({error.args[0]:,} read without an end of line)") from None
         except (EOFError, BrokenPipeError, OSError):
             code = self.process.poll() if self.process is not None else None
             if code is None and self.process is not None:
@@ -434,9 +459,9 @@ class SubprocessSession(Session):
 
     def _parse(self, raw: bytes, what: str, expected_type: str) -> dict:
         try:
-            answer = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise self._failure("garbage", f"answer to {what} is not JSON: {raw[:200]!r}") from None
+            answer = load_json(raw, f"answer to {what}", MAX_LINE_BYTES)
+        except InputError as error:
+            raise self._failure("garbage", f"{error}: {raw[:120]!r}") from None
         if not isinstance(answer, dict):
             raise self._failure("garbage", f"answer to {what} is not a JSON object: {raw[:200]!r}")
         if answer.get("type") == "error":
@@ -462,8 +487,8 @@ class SubprocessSession(Session):
             events = normalize_events(decode_wire(answer["events"], "events"))
         except WireError as error:
             raise self._failure("protocol", f"answer to {what}: {error}") from None
-        except (ProfileError, ValueError) as error:
-            raise self._failure("protocol", f"malformed outcome for {what}: {error}") from None
+        except (ProfileError, ValueError, TypeError) as error:
+            raise self._failure("protocol", f"malformed outcome for {what}: {str(error)[:300]}") from None
         return ActualOutcome(accepted, reason, events)
 
     def apply_line(self, line: bytes, what: str) -> dict:
@@ -535,6 +560,9 @@ class SubprocessSession(Session):
             return self.channel.receive(self.timeout)
         except TimeoutError:
             raise self._failure("timeout", f"no answer to {what} within {self.timeout:g} s") from None
+        except LineTooLong as error:
+            raise self._failure("garbage", f"answer to {what} is longer than {MAX_LINE_BYTES:,} bytes "
+                                           f"({error.args[0]:,} read without an end of line)") from None
         except (EOFError, OSError):
             code = self.process.poll() if self.process is not None else None
             if code is None and self.process is not None:

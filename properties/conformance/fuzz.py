@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from properties import runtime
 from properties.conformance.drivers import AdapterError, Session, Unsupported
 from properties.conformance.explore import HypothesisChooser, propose_operation, setup_operations, walk_genesis
 from properties.conformance.itf import encode
@@ -51,6 +52,9 @@ class FuzzResult:
     operations: int = 0
     operations_drawn: frozenset[str] | None = None
     """The operations the examples could draw (``None``: every operation)."""
+    status: str = "complete"
+    """``interrupted`` when SIGINT/SIGTERM stopped it (a divergence found before is still written, unshrunk
+    as far as shrinking got)."""
 
 
 def genesis_vector(genesis: GenesisConfig) -> Vector:
@@ -124,11 +128,17 @@ def run_fuzz(session: Session, examples: int = 200, max_steps: int = 30, seed: i
         last["genesis"], last["operations"], last["message"] = genesis, list(operations), message
         raise FuzzDivergence(message)
 
+    status = runtime.COMPLETE
     try:
         check()
     except FuzzDivergence:
-        write_trace(out_path, last["genesis"], last["operations"], generator="fuzz", seed=seed,
-                    description=f"shrunk by Hypothesis from a differential fuzz divergence: {last['message']}")
+        pass
+    except runtime.Interrupted:
+        status = runtime.INTERRUPTED
+    if last:
+        with runtime.deferring_signals(reraise=False):
+            write_trace(out_path, last["genesis"], last["operations"], generator="fuzz", seed=seed,
+                        description=f"shrunk by Hypothesis from a differential fuzz divergence: {last['message']}")
         return FuzzResult(counters["examples"], counters["steps"], last["message"], out_path, len(last["operations"]),
-                          operations)
-    return FuzzResult(counters["examples"], counters["steps"], operations_drawn=operations)
+                          operations, status)
+    return FuzzResult(counters["examples"], counters["steps"], operations_drawn=operations, status=status)

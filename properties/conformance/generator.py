@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from properties import runtime
 from properties.conformance.edges import double_failure_scenarios
 from properties.conformance.explore import RandomChooser, propose_operation, setup_operations, walk_genesis
 from properties.conformance.itf import dumps_trace
@@ -41,6 +42,7 @@ from properties.conformance.profile import (
     get_spec_version,
     read_vector,
 )
+from properties.conformance.reading import InputError, load_json, read_file
 from properties.conformance.scenarios import get_scenarios
 from properties.conformance.schema import schema_text
 from properties.spec_digest import get_reference_sha256
@@ -263,7 +265,14 @@ def generate(out_dir: str, config: GeneratorConfig = GeneratorConfig(), include:
         rendered.append((spec, dumps_trace(document).encode("ascii"), document["#meta"]))
         if progress is not None:
             progress(position + 1, len(specs))
-    # everything is computed before the directory is touched: a failing run leaves the old tree intact
+    # everything is computed before the directory is touched: a failing run leaves the old tree intact, and
+    # a signal while the files are written waits for the tree to be whole (writing takes well under a second)
+    coverage = compute_coverage(specs)
+    with runtime.deferring_signals():
+        return _write_tree(out_dir, config, rendered, coverage)
+
+
+def _write_tree(out_dir: str, config: GeneratorConfig, rendered: list, coverage: dict) -> dict:
     prepare_directory(out_dir)
     files = []
     for spec, data, meta in rendered:
@@ -278,7 +287,6 @@ def generate(out_dir: str, config: GeneratorConfig = GeneratorConfig(), include:
     schema_data = schema_text().encode("ascii")
     with open(os.path.join(out_dir, SCHEMA), "wb") as handle:
         handle.write(schema_data)
-    coverage = compute_coverage(specs)
     manifest = {
         "profile": PROFILE,
         "spec_version": get_spec_version(),
@@ -301,70 +309,110 @@ def generate(out_dir: str, config: GeneratorConfig = GeneratorConfig(), include:
 
 def check_directory(out_dir: str) -> list[str]:
     """Problems found in a vectors directory: manifest hashes, schema validation, readability. Empty when fine."""
+    from properties.conformance.profile import read_vector
     from properties.conformance.schema import validate_document
 
     problems = []
-    manifest_path = os.path.join(out_dir, MANIFEST)
     try:
-        with open(manifest_path, encoding="utf-8") as handle:
-            manifest = json.load(handle)
-    except (OSError, json.JSONDecodeError) as error:
-        return [f"{manifest_path}: {error}"]
-    for item in manifest.get("files", []):
+        manifest = read_manifest(out_dir)
+    except ManifestError as error:
+        return [str(error)]
+    if manifest is None:
+        return [f"{os.path.join(out_dir, MANIFEST)}: no manifest"]
+    for item in manifest["files"]:
         path = os.path.join(out_dir, item["path"])
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as error:
+            data = read_file(path, "vector")
+            document = load_json(data, item["path"])
+        except InputError as error:
             problems.append(f"{item['path']}: {error}")
             continue
         if _sha256(data) != item.get("sha256"):
             problems.append(f"{item['path']}: sha256 differs from the manifest")
-        try:
-            document = json.loads(data)
-        except json.JSONDecodeError as error:
-            problems.append(f"{item['path']}: not JSON: {error}")
-            continue
-        for message in validate_document(document)[:5]:
-            problems.append(f"{item['path']}: {message}")
+        messages = validate_document(document)[:5]
+        problems += [f"{item['path']}: {message}" for message in messages]
+        if not messages:
+            try:
+                read_vector(path)
+            except InputError as error:  # the schema cannot say it all (the genesis ranges, for one)
+                problems.append(str(error))
     return problems
+
+
+class ManifestError(InputError):
+    """A ``manifest.json`` that cannot be read or does not have the shape of FORMAT.md section 3."""
+
+
+def read_manifest(directory: str) -> dict | None:
+    """The manifest of a vectors directory (None when it has none), its ``files`` checked: each a record
+    whose ``path`` is a relative path inside the directory (no ``..``) and whose other keys have their types."""
+    manifest_path = os.path.join(directory, MANIFEST)
+    if not os.path.isfile(manifest_path):
+        return None
+    manifest = load_json(read_file(manifest_path, "manifest"), manifest_path)
+    if not isinstance(manifest, dict):
+        raise ManifestError(f"{manifest_path}: not a JSON object")
+    files = manifest.get("files", [])
+    if not isinstance(files, list):
+        raise ManifestError(f"{manifest_path}: 'files' must be a list")
+    for index, item in enumerate(files):
+        where = f"{manifest_path}: files[{index}]"
+        if not isinstance(item, dict) or not isinstance(item.get("path"), str) or not item["path"]:
+            raise ManifestError(f"{where}: each entry is a record with a 'path'")
+        parts = item["path"].replace("\\", "/").split("/")
+        if os.path.isabs(item["path"]) or ".." in parts:
+            raise ManifestError(f"{where}: path {item['path']!r:.80} leaves the vectors directory")
+        for key in ("sha256", "mechanism", "id", "generator"):
+            if key in item and not isinstance(item[key], str):
+                raise ManifestError(f"{where}: {key!r} must be a string")
+    for key in ("spec_sha256", "profile"):
+        if key in manifest and not isinstance(manifest[key], str):
+            raise ManifestError(f"{manifest_path}: {key!r} must be a string")
+    return manifest
 
 
 def read_manifest_entries(directory: str, paths: list[str], key: str) -> dict[str, str]:
     """``key`` (``mechanism`` or ``spec_sha256``) of each vector in ``paths``: from the manifest of
-    ``directory`` when there is one, else from each vector's ``#meta`` (``icn:<key>``)."""
-    manifest_path = os.path.join(directory, MANIFEST) if os.path.isdir(directory) else ""
+    ``directory`` when it lists the vector, else from the vector's ``#meta`` (``icn:<key>``)."""
+    manifest = read_manifest(directory) if os.path.isdir(directory) else None
+    entries = {os.path.join(directory, item["path"]): item for item in manifest["files"]} if manifest else {}
     found: dict[str, str] = {}
-    if manifest_path and os.path.isfile(manifest_path):
-        with open(manifest_path, encoding="utf-8") as handle:
-            manifest = json.load(handle)
-        entries = {os.path.join(directory, item["path"]): item for item in manifest.get("files", [])}
-        for path in paths:
-            value = manifest.get(key) if key == "spec_sha256" else entries.get(path, {}).get(key)
-            found[path] = str(value or "")
-        return found
     for path in paths:
+        if path in entries:
+            value = manifest.get(key) if key == "spec_sha256" else entries[path].get(key)
+            found[path] = str(value or "")
+            continue
         try:
-            with open(path, encoding="utf-8") as handle:
-                meta = json.load(handle).get("#meta", {})
-        except (OSError, ValueError, AttributeError):
+            meta = load_json(read_file(path, "vector"), path).get("#meta", {})
+        except (InputError, AttributeError):
             meta = {}
         found[path] = str(meta.get(f"icn:{key}") or "") if isinstance(meta, dict) else ""
     return found
 
 
+def manifest_digests(directory: str) -> dict[str, str]:
+    """Vector path -> the sha256 the manifest of ``directory`` records for it (empty without a manifest)."""
+    try:
+        manifest = read_manifest(directory)
+    except InputError:
+        return {}
+    if manifest is None:
+        return {}
+    return {os.path.join(directory, item["path"]): item["sha256"] for item in manifest["files"] if "sha256" in item}
+
+
 def list_vector_files(directory: str) -> list[str]:
-    """Vector files under ``directory`` (or the file itself), sorted; from the manifest when there is one."""
+    """Vector files under ``directory`` (or the file itself): the manifest's, in its order, when there is one,
+    then every other ``*.itf.json`` of the tree (a file the manifest does not list is still run and reported)."""
     if os.path.isfile(directory):
         return [directory]
-    manifest_path = os.path.join(directory, MANIFEST)
-    if os.path.isfile(manifest_path):
-        with open(manifest_path, encoding="utf-8") as handle:
-            manifest = json.load(handle)
-        return [os.path.join(directory, item["path"]) for item in manifest.get("files", [])]
+    manifest = read_manifest(directory)
+    listed = [os.path.join(directory, item["path"]) for item in manifest["files"]] if manifest else []
+    known = {os.path.normpath(path) for path in listed}
     found = []
     for root, _, files in os.walk(directory):
         for name in files:
-            if name.endswith(".itf.json"):
-                found.append(os.path.join(root, name))
-    return sorted(found)
+            path = os.path.join(root, name)
+            if name.endswith(".itf.json") and os.path.normpath(path) not in known:
+                found.append(path)
+    return listed + sorted(found)

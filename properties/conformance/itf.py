@@ -35,10 +35,12 @@ from typing import Any
 
 import attrs
 
+from properties.conformance.reading import MAX_DEPTH, InputError, check_digits, check_integer
+
 ITF_FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 
 
-class ItfError(ValueError):
+class ItfError(InputError):
     """A JSON document that is not a valid ITF value or trace."""
 
 
@@ -128,57 +130,67 @@ def encode(value: Any) -> Any:
 
 # --- decoding
 def decode(json_value: Any) -> Any:
-    """ITF JSON structure -> Python value (see the module docstring for the mapping)."""
-    return _decode(json_value, frozen=False)
+    """ITF JSON structure -> Python value (see the module docstring for the mapping). Nesting deeper than
+    :data:`~properties.conformance.reading.MAX_DEPTH` and integers longer than its digit limit are errors."""
+    return _decode(json_value, False, 1)
 
 
-def _decode(json_value: Any, frozen: bool) -> Any:
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _decode(json_value: Any, frozen: bool, depth: int) -> Any:
     if isinstance(json_value, bool) or isinstance(json_value, str):
         return json_value
     if isinstance(json_value, int):
-        return json_value
+        return check_integer(json_value, "ITF value")
     if isinstance(json_value, float):
         if json_value.is_integer():
-            return int(json_value)
-        raise ItfError(f"ITF has no fractional numbers: {json_value!r}")
+            return check_integer(int(json_value), "ITF value")
+        raise ItfError(f"ITF has no fractional numbers: {_short(json_value)}")
+    if depth > MAX_DEPTH:
+        raise ItfError(f"an ITF value nested deeper than {MAX_DEPTH} levels")
+    depth += 1
     if isinstance(json_value, list):
-        items = [_decode(item, frozen) for item in json_value]
+        items = [_decode(item, frozen, depth) for item in json_value]
         return FrozenList(items) if frozen else items
     if not isinstance(json_value, dict):
-        raise ItfError(f"not an ITF value: {json_value!r}")
+        raise ItfError(f"not an ITF value: {_short(json_value)}")
     if len(json_value) == 1:
         ((key, inner),) = json_value.items()
         if key == "#bigint":
             if not isinstance(inner, str):
-                raise ItfError(f"#bigint must hold a string of digits, got {inner!r}")
+                raise ItfError(f"#bigint must hold a string of digits, got {_short(inner)}")
+            digits = check_digits(inner, "#bigint")
             try:
-                return int(inner, 10)
+                return int(digits, 10)
             except ValueError:
-                raise ItfError(f"#bigint is not an integer: {inner!r}") from None
+                raise ItfError(f"#bigint is not an integer: {_short(inner)}") from None
         if key == "#tup":
             _require_list(inner, key)
-            return tuple(_decode(item, frozen) for item in inner)
+            return tuple(_decode(item, frozen, depth) for item in inner)
         if key == "#set":
             _require_list(inner, key)
-            return frozenset(_decode(item, True) for item in inner)
+            return frozenset(_decode(item, True, depth) for item in inner)
         if key == "#map":
             _require_list(inner, key)
             result = FrozenMap() if frozen else ItfMap()
             for pair in inner:
                 if not isinstance(pair, list) or len(pair) != 2:
-                    raise ItfError(f"#map entries are [key, value] pairs, got {pair!r}")
-                result[_decode(pair[0], True)] = _decode(pair[1], frozen)
+                    raise ItfError(f"#map entries are [key, value] pairs, got {_short(pair)}")
+                result[_decode(pair[0], True, depth)] = _decode(pair[1], frozen, depth)
             return result
         if key == "#unserializable":
             return Unserializable(str(inner))
     if set(json_value) == {"tag", "value"} and isinstance(json_value["tag"], str):
-        return Variant(json_value["tag"], _decode(json_value["value"], True))
+        return Variant(json_value["tag"], _decode(json_value["value"], True, depth))
     for key in _SPECIAL_KEYS:
         if key in json_value:
             raise ItfError(f"{key} must be the only key of its object: {sorted(json_value)}")
     record = FrozenRecord() if frozen else {}
     for key in json_value:
-        record[key] = _decode(json_value[key], frozen)
+        record[key] = _decode(json_value[key], frozen, depth)
     return record
 
 
@@ -279,13 +291,19 @@ def trace_from_json(document: Any) -> ItfTrace:
                 values[key] = decode(item)
             except ItfError as error:
                 raise ItfError(f"state {index}, variable {key!r}: {error}") from None
-        states.append(ItfState(values, dict(raw.get("#meta", {}))))
+        states.append(ItfState(values, _meta(raw.get("#meta", {}), f"state {index}")))
     extra = {key: document[key] for key in document if key not in ("#meta", "vars", "states", "params", "loop")}
     loop = document.get("loop")
     if isinstance(loop, dict):
         loop = decode(loop)
-    return ItfTrace(list(document["vars"]), states, dict(document.get("#meta", {})), document.get("params"),
-                    loop, extra)
+    return ItfTrace(list(document["vars"]), states, _meta(document.get("#meta", {}), "the trace"),
+                    document.get("params"), loop, extra)
+
+
+def _meta(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ItfError(f"#meta of {where} is not a JSON object")
+    return dict(value)
 
 
 def trace_to_json(trace: ItfTrace) -> dict[str, Any]:
@@ -331,14 +349,13 @@ def dumps_trace(document: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def loads_trace(text: str) -> ItfTrace:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ItfError(f"not JSON: {error}") from None
-    return trace_from_json(document)
+def loads_trace(text: str | bytes, where: str = "trace") -> ItfTrace:
+    from properties.conformance.reading import load_json
+
+    return trace_from_json(load_json(text, where))
 
 
 def read_trace(path: str) -> ItfTrace:
-    with open(path, encoding="utf-8") as handle:
-        return loads_trace(handle.read())
+    from properties.conformance.reading import read_file
+
+    return loads_trace(read_file(path, "trace"), path)

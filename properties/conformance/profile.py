@@ -27,6 +27,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import typing
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -48,11 +49,13 @@ from properties.conformance.itf import (
     trace_to_json,
 )
 from properties.conformance.projection import field_values, hash_encoded, project
+from properties.conformance.reading import MAX_INTEGER_DIGITS, InputError, check_depth, load_json, read_file
 from properties.spec_digest import get_reference_sha256
 from spec.events import Event
 from spec.genesis import GenesisConfig, build_genesis
 from spec.operations import OPERATION_TYPES, Operation
 from spec.parameters import Parameters
+from spec.reasons import Reason
 from spec.state import Cluster, Region, State
 from spec.transition import Outcome, apply
 from spec.types import Bucket, Role
@@ -72,6 +75,12 @@ ACCEPTED = "Accepted"
 REJECTED = "Rejected"
 
 OPERATIONS_BY_NAME: dict[str, type[Operation]] = {cls.__name__: cls for cls in OPERATION_TYPES}
+REASON_CODES = frozenset(reason.value for reason in Reason)
+"""The rejection reasons a vector may expect (``spec/reasons.py``): any other code is a malformed vector."""
+_HASH = re.compile(r"[0-9a-f]{64}")
+_EVENT_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
+_UNIT_JSON = {"#tup": []}
+_ACCEPTED_JSON = {"tag": ACCEPTED, "value": _UNIT_JSON}
 
 
 class ProfileError(ItfError):
@@ -175,7 +184,10 @@ _FAST_CONVERTERS: dict[str, tuple[type, tuple[tuple[str, Any], ...]]] = {}
 
 def _fast_int(value: Any) -> int:
     if type(value) is dict:
-        return int(value["#bigint"])
+        text = value["#bigint"]
+        if len(text) > MAX_INTEGER_DIGITS + 1:  # the general path names the limit
+            raise TypeError
+        return int(text)
     if type(value) is int:
         return value
     raise TypeError
@@ -316,31 +328,58 @@ def _require_record(value: Any, where: str) -> dict:
     return value
 
 
+def _enum_key(enum_type: type[enum.Enum], key: Any, where: str) -> Any:
+    try:
+        return enum_type(key)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum_type)
+        raise ProfileError(f"{where}: {key!r} is not a {enum_type.__name__} ({allowed})") from None
+
+
+def _records(value: Any, record_type: type, where: str) -> dict[int, Any]:
+    """A ``#map`` of integer id -> record of exactly ``record_type``'s fields."""
+    names = [field.name for field in attrs.fields(record_type)]
+    result = {}
+    for key, item in _require_record(value, where).items():
+        if isinstance(key, bool) or not isinstance(key, int):
+            raise ProfileError(f"{where}: ids are integers, got {key!r}")
+        record = _require_record(item, f"{where}[{key}]")
+        if sorted(record) != sorted(names):
+            raise ProfileError(f"{where}[{key}]: fields must be {', '.join(names)}, got {', '.join(map(str, record))}")
+        result[key] = record_type(**record)
+    return result
+
+
 def genesis_from_value(value: Any) -> GenesisConfig:
-    """``icn:genesis`` (decoded) -> :class:`spec.genesis.GenesisConfig`; unknown names are errors."""
+    """``icn:genesis`` (decoded) -> :class:`spec.genesis.GenesisConfig`; unknown names, values of the wrong type
+    and a genesis outside the admissible ranges (:mod:`properties.conformance.admissible`) are errors."""
+    from properties.conformance.admissible import genesis_problems
+
     record = _require_record(value, "genesis")
     known = {"genesis_day", "params", "role_holders", "beneficiaries", "regions", "clusters"}
-    unknown = sorted(set(record) - known)
+    unknown = sorted(map(str, set(record) - known))
     if unknown:
         raise ProfileError(f"genesis: unknown fields {unknown}")
     params_record = _require_record(record.get("params", {}), "genesis.params")
     param_names = {field.name for field in attrs.fields(Parameters)}
-    unknown = sorted(set(params_record) - param_names)
+    unknown = sorted(map(str, set(params_record) - param_names))
     if unknown:
         raise ProfileError(f"genesis.params: unknown parameters {unknown}")
     config = GenesisConfig(genesis_day=record.get("genesis_day", 0), params=Parameters(**params_record))
     if "role_holders" in record:
-        config.role_holders = {Role(key): holder for key, holder in _require_record(
-            record["role_holders"], "genesis.role_holders").items()}
+        config.role_holders = {_enum_key(Role, key, "genesis.role_holders"): holder for key, holder in
+                               _require_record(record["role_holders"], "genesis.role_holders").items()}
     if "beneficiaries" in record:
-        config.beneficiaries = {Bucket(key): holder for key, holder in _require_record(
-            record["beneficiaries"], "genesis.beneficiaries").items()}
+        config.beneficiaries = {_enum_key(Bucket, key, "genesis.beneficiaries"): holder for key, holder in
+                                _require_record(record["beneficiaries"], "genesis.beneficiaries").items()}
     if "regions" in record:
-        config.regions = {int(key): Region(**item) for key, item in _require_record(
-            record["regions"], "genesis.regions").items()}
+        config.regions = _records(record["regions"], Region, "genesis.regions")
     if "clusters" in record:
-        config.clusters = {int(key): Cluster(**item) for key, item in _require_record(
-            record["clusters"], "genesis.clusters").items()}
+        config.clusters = _records(record["clusters"], Cluster, "genesis.clusters")
+    problems = genesis_problems(config)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ProfileError(f"genesis not admissible: {problems[0]}{more}")
     return config
 
 
@@ -533,6 +572,8 @@ class Vector:
     """Encoded projected state after the last step, or None when the trace does not carry it."""
     meta: dict[str, Any]
     path: str = ""
+    sha256: str = ""
+    """SHA-256 of the file's bytes (set by :func:`read_vector`), matched against the manifest's."""
 
     @property
     def operations(self) -> frozenset[str]:
@@ -573,9 +614,10 @@ def _fast_step(index: int, raw_state: Any) -> Step | None:
         action = {"tag": raw_state[ACTION_TAKEN], "value": fields}
         operation = operation_from_json(action)
         raw_outcome = raw_state[OUTCOME]
-        if raw_outcome["tag"] == ACCEPTED:
+        if raw_outcome == _ACCEPTED_JSON:
             accepted, reason = True, None
-        elif raw_outcome["tag"] == REJECTED and isinstance(raw_outcome["value"]["tag"], str):
+        elif raw_outcome["tag"] == REJECTED and len(raw_outcome) == 2 and len(raw_outcome["value"]) == 2 \
+                and raw_outcome["value"]["value"] == _UNIT_JSON and isinstance(raw_outcome["value"]["tag"], str):
             accepted, reason = False, raw_outcome["value"]["tag"]
         else:
             return None
@@ -592,13 +634,39 @@ def _fast_step(index: int, raw_state: Any) -> Step | None:
 def _general_step(index: int, raw_state: Any) -> Step:
     try:
         values = {key: decode(value) for key, value in raw_state.items() if key != "#meta"}
-        op = build_operation(values.get(ACTION_TAKEN), values.get(NONDET_PICKS, {}), wrapped=True)
-        accepted, reason = parse_outcome(values[OUTCOME]) if OUTCOME in values else (True, None)
-        events = normalize_events(values.get(EVENTS, []))
-    except (ItfError, KeyError, AttributeError) as error:
+        action = values.get(ACTION_TAKEN)
+        if not isinstance(action, str):
+            raise ProfileError(f"{ACTION_TAKEN} must be an operation name, got {action!r:.80}")
+        op = build_operation(action, values.get(NONDET_PICKS, {}), wrapped=True)
+        accepted, reason = parse_outcome(values[OUTCOME])
+        events = normalize_events(values[EVENTS])
+    except (ItfError, KeyError, AttributeError, TypeError) as error:
         raise ProfileError(f"state {index}: {error}") from None
     return Step(index, op, accepted, reason, events, values.get(STATE_HASH), raw_state.get(OUTCOME),
                 raw_state.get(EVENTS), apply_request(op))
+
+
+def _check_state(index: int, raw_state: Any) -> None:
+    """What every state of a vector must carry, checked before the state is read (the schema's rules)."""
+    if not isinstance(raw_state, dict):
+        raise ProfileError(f"state {index} is not a JSON object")
+    missing = [name for name in VARS if name not in raw_state]
+    if missing:
+        raise ProfileError(f"state {index} lacks {', '.join(missing)} (every state carries {', '.join(VARS)})")
+    state_hash = raw_state[STATE_HASH]
+    if not isinstance(state_hash, str) or not _HASH.fullmatch(state_hash):
+        raise ProfileError(f"state {index}: {STATE_HASH} must be 64 lowercase hex digits, got {state_hash!r:.80}")
+    check_depth(raw_state.get("#meta", {}), f"state {index} #meta")
+
+
+def _check_step(step: Step) -> Step:
+    """The expected outcome names a reason of this profile, and every event a well-formed name."""
+    if not step.accepted and step.reason not in REASON_CODES:
+        raise ProfileError(f"state {step.index}: unknown rejection reason {step.reason!r:.80} (not in spec/reasons.py)")
+    for name, _ in step.events:
+        if not _EVENT_NAME.fullmatch(name):
+            raise ProfileError(f"state {step.index}: {name!r:.80} is not an event name")
+    return step
 
 
 def vector_from_document(document: Any, vector_id: str = "", path: str = "") -> Vector:
@@ -609,39 +677,62 @@ def vector_from_document(document: Any, vector_id: str = "", path: str = "") -> 
     meta = raw.get("#meta", {})
     if not isinstance(meta, dict):
         raise ProfileError("#meta must be a JSON object")
-    profile = meta.get("icn:profile")
-    if profile is not None and not str(profile).startswith(PROFILE_NAME + "/"):
-        raise ProfileError(f"unknown profile {profile!r}")
-    if profile is not None and profile != PROFILE:
-        raise ProfileError(f"profile {profile!r} is not supported (this runner reads {PROFILE})")
-    missing = [name for name in (ACTION_TAKEN, NONDET_PICKS) if name not in raw["vars"]]
-    if missing:
-        raise ProfileError(f"not a conformance vector: vars lack {missing}")
-    if "icn:genesis" not in meta:
-        raise ProfileError("not a conformance vector: #meta lacks icn:genesis")
+    _check_meta(meta, raw)
     genesis = genesis_from_value(decode(meta["icn:genesis"]))
     states = raw["states"]
-    if not states or not isinstance(states[0], dict):
+    if not states:
         raise ProfileError("a vector has at least the genesis state")
-    if states[0].get(ACTION_TAKEN) != INIT_ACTION:
+    for index, raw_state in enumerate(states):
+        _check_state(index, raw_state)
+    if states[0][ACTION_TAKEN] != INIT_ACTION:
         raise ProfileError(f"state 0 must be the genesis ({ACTION_TAKEN} = \"init\")")
-    steps = []
-    for index, raw_state in enumerate(states[1:], start=1):
-        if not isinstance(raw_state, dict):
-            raise ProfileError(f"state {index} is not a JSON object")
-        steps.append(_fast_step(index, raw_state) or _general_step(index, raw_state))
+    steps = [_check_step(_fast_step(index, raw_state) or _general_step(index, raw_state))
+             for index, raw_state in enumerate(states[1:], start=1)]
     return Vector(vector_id or str(meta.get("icn:id", "")), genesis, meta["icn:genesis"], steps,
-                  states[0].get(STATE_HASH), meta.get("icn:final_state"), meta, path)
+                  states[0][STATE_HASH], meta["icn:final_state"], meta, path)
+
+
+def _check_meta(meta: dict, raw: dict) -> None:
+    """The trace ``#meta`` of a vector (FORMAT.md section 1): this profile, a genesis, a final state."""
+    profile = meta.get("icn:profile")
+    if profile is None:
+        raise ProfileError("not a conformance vector: #meta lacks icn:profile")
+    if not str(profile).startswith(PROFILE_NAME + "/"):
+        raise ProfileError(f"unknown profile {profile!r:.80}")
+    if profile != PROFILE:
+        raise ProfileError(f"profile {profile!r:.80} is not supported (this runner reads {PROFILE})")
+    if not all(isinstance(name, str) for name in raw["vars"]):
+        raise ProfileError("vars must be a list of variable names")
+    missing = [name for name in VARS if name not in raw["vars"]]
+    if missing:
+        raise ProfileError(f"not a conformance vector: vars lack {missing}")
+    for key in ("icn:genesis", "icn:final_state"):
+        if key not in meta:
+            raise ProfileError(f"not a conformance vector: #meta lacks {key}")
+    if not isinstance(meta["icn:final_state"], dict):
+        raise ProfileError("icn:final_state must be a record of the projected state's fields")
+    for key, value in meta.items():
+        if key not in ("icn:genesis", "icn:final_state"):  # these two are decoded, which checks their depth
+            check_depth(value, f"#meta {key}")
+    try:
+        decode(meta["icn:final_state"])  # an ITF value within the limits, or the error says why
+    except ItfError as error:
+        raise ProfileError(f"icn:final_state: {error}") from None
+    for key in raw:
+        if key not in ("#meta", "vars", "states"):
+            check_depth(raw[key], key)
 
 
 def read_vector(path: str, vector_id: str = "") -> Vector:
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
+    """The vector in file ``path``, or one :class:`ProfileError` line naming the file (and the state), whatever
+    the bytes: limits of :mod:`properties.conformance.reading`, then this profile's rules, then the genesis."""
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ProfileError(f"{path}: not JSON: {error}") from None
-    try:
-        return vector_from_document(document, vector_id, path)
-    except ItfError as error:
-        raise ProfileError(f"{path}: {error}") from None
+        data = read_file(path, "vector")
+        vector = vector_from_document(load_json(data, path), vector_id, path)
+    except InputError as error:
+        message = str(error)
+        raise ProfileError(message if message.startswith(path) else f"{path}: {message}") from None
+    except Exception as error:  # noqa: BLE001 - a shape no rule above foresaw is still the vector's, named
+        raise ProfileError(f"{path}: cannot read the vector: {type(error).__name__}: {error!s:.200}") from None
+    vector.sha256 = hashlib.sha256(data).hexdigest()
+    return vector

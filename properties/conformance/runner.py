@@ -21,8 +21,17 @@ reference is named by the SHA-256 of its ``spec/`` (:func:`properties.spec_diges
 state the reference does not reproduce is never shown as a diff, and the report says which spec wrote the
 vectors and which one ran.
 
-Results: ``pass``, ``fail`` (divergence), ``error`` (the implementation crashed, hung, broke the wire
-format, or the vector could not be read) and ``skipped``. Failures with the same first divergence are
+Before a vector runs it is read and checked (:func:`properties.conformance.profile.read_vector`: the limits of
+:mod:`properties.conformance.reading`, the profile's shape, the genesis ranges of
+:mod:`properties.conformance.admissible`), and its per-step hashes, outcomes, events and final state are checked
+against the reference running here, unless the manifest of its tree records exactly its bytes (the generator
+wrote it) or another spec wrote it. A vector that fails any of this is ``invalid``, with the reason: the
+vector's fault, never the implementation's, and never sent to it.
+
+Results: ``pass``, ``fail`` (divergence), ``error`` (the implementation crashed, hung or broke the wire
+format), ``skipped``, ``invalid`` and ``not_run``: after :data:`ADAPTER_FAILURES_BEFORE_UNUSABLE` vectors in a
+row end in a timeout or a failed start, the adapter is unusable and every remaining vector is ``not_run`` with
+that reason, said once. Failures with the same first divergence are
 grouped (:func:`group_results`). The JSON report (``--report``) holds expected and actual outcomes and the
 state diff as data; it and the JUnit XML report (``--junit``) are rewritten after every vector, so an
 interrupted run keeps what it found.
@@ -41,8 +50,10 @@ from typing import Any
 
 import attrs
 
+from properties import runtime
 from properties.conformance.diff import DiffEntry, diff_states
 from properties.conformance.drivers import ActualOutcome, AdapterError, Session, Unsupported
+from properties.conformance.generator import manifest_digests
 from properties.conformance.itf import dumps_canonical, encode
 from properties.conformance.profile import (
     PROFILE,
@@ -51,6 +62,7 @@ from properties.conformance.profile import (
     Step,
     Vector,
     describe_operation,
+    normalize_spec_events,
     read_vector,
     replay_projections,
     touched_fields,
@@ -61,7 +73,10 @@ from properties.spec_digest import get_reference_sha256
 MAX_DIFF_LINES = 25
 MAX_EVENT_LINES = 12
 MAX_GROUP_IDS = 8
-ADAPTER_START_FAILURES_BEFORE_GIVING_UP = 2
+ADAPTER_FAILURES_BEFORE_UNUSABLE = 3
+"""Vectors in a row that end in a timeout or a failed start before the adapter is judged unusable and every
+remaining vector is reported, once, as not run: a fourth would almost surely do the same, and each costs up
+to the timeout (10 s by default; 40 minutes for 233 vectors if nothing stopped it)."""
 
 
 # --- results as data
@@ -153,6 +168,8 @@ class VectorResult:
     error_line: str = ""
     """The adapter's own last error line (from its standard error)."""
     skip_reason: str = ""
+    invalid: str = ""
+    """Why the vector is malformed (status ``invalid``): the vector's fault, never the implementation's."""
     missing_operations: list[str] = attrs.Factory(list)
     missing_fields: list[str] = attrs.Factory(list)
     mechanism: str = ""
@@ -169,6 +186,8 @@ class VectorResult:
         if self.status == "skipped":
             result.update(skip_reason=self.skip_reason, missing_operations=self.missing_operations,
                           missing_fields=self.missing_fields)
+        if self.status in ("invalid", "not_run"):
+            result["reason"] = self.invalid
         if self.repro:
             result["repro"] = self.repro
         return result
@@ -176,6 +195,8 @@ class VectorResult:
     def headline(self) -> str:
         if self.divergence is not None:
             return self.divergence.headline()
+        if self.status in ("invalid", "not_run"):
+            return self.invalid
         return "error: " + re.sub(r"step \d+", "step N", self.error)
 
 
@@ -224,13 +245,40 @@ class ExpectedStates:
         self.vector = vector
         self.fields = fields
         self._projections: list[Any] | None = None
+        self._recorded: list = []
 
     def projections(self) -> list[Any]:
         """Encoded projected states 0..n of the reference running here (replayed once, when first needed)."""
         if self._projections is None:
             _, genesis, steps = replay_projections(self.vector.genesis, [step.operation for step in self.vector.steps])
             self._projections = [genesis] + [step.projected for step in steps]
+            self._recorded = steps
         return self._projections
+
+    def contradiction(self) -> str:
+        """Where the vector contradicts the reference running here, which wrote it: an expected outcome, the
+        events, a per-step ``icn::stateHash`` or the final state; empty when it agrees throughout."""
+        vector = self.vector
+        try:
+            projections = self.projections()
+        except Exception as error:  # noqa: BLE001 - whatever the reference raises on this input
+            return f"the reference cannot replay it: {type(error).__name__}: {error!s:.200}"
+        if hash_encoded(projections[0]) != vector.genesis_hash:
+            return "state 0: icn::stateHash is not the hash of the genesis the vector describes"
+        for step, recorded in zip(vector.steps, self._recorded, strict=True):
+            outcome = recorded.outcome
+            reason = outcome.reason.value if outcome.reason is not None else None
+            if (outcome.accepted, reason) != (step.accepted, step.reason):
+                return (f"state {step.index}: expects {describe_outcome(step.accepted, step.reason, ())}, but "
+                        f"{describe_operation(step.operation)} is {describe_outcome(outcome.accepted, reason, ())} "
+                        "by the spec that wrote the vector")
+            if normalize_spec_events(outcome.events) != step.events:
+                return f"state {step.index}: icn::events are not the events {type(step.operation).__name__} emits"
+            if recorded.state_hash != step.state_hash:
+                return f"state {step.index}: icn::stateHash is not the hash of the state after the step"
+        if hash_encoded(vector.final_state) != hash_encoded(projections[-1]):
+            return "icn:final_state is not the state after the last step"
+        return ""
 
     def vector_hash(self, index: int) -> str | None:
         return self.vector.genesis_hash if index == 0 else self.vector.steps[index - 1].state_hash
@@ -283,8 +331,14 @@ class Runner:
     steps_total: int = 0
     started: float = attrs.Factory(time.monotonic)
     session_alive: bool = False
-    start_failures: int = 0
-    gave_up: str = ""
+    failures_in_a_row: int = 0
+    """Vectors in a row that ended in a timeout or a failed start (the circuit breaker's count)."""
+    unusable: str = ""
+    """Why the adapter is unusable, once :data:`ADAPTER_FAILURES_BEFORE_UNUSABLE` vectors in a row failed so:
+    every later vector is ``not_run`` with this reason, at no cost."""
+    manifest_digests: dict[str, dict[str, str]] = attrs.Factory(dict)
+    """Manifest directory -> {vector path: sha256}, read once each (a vector the manifest vouches for is not
+    replayed to check its hashes)."""
     vector_specs: set[str] = attrs.Factory(set)
     """``icn:spec_sha256`` of every vector read."""
     genesis_checks: dict[str, Divergence | None] = attrs.Factory(dict)
@@ -296,19 +350,49 @@ class Runner:
     def ensure_session(self) -> None:
         if self.session_alive:
             return
-        if self.gave_up:
-            raise AdapterError("crash", self.gave_up)
         try:
             self.session.start()
-        except AdapterError as error:
+        except AdapterError:
             self.session.close()
-            self.start_failures += 1
-            if self.start_failures >= ADAPTER_START_FAILURES_BEFORE_GIVING_UP:
-                self.gave_up = f"adapter failed to start {self.start_failures} times; last: {error}"
             raise
-        self.start_failures = 0
         self.session_alive = True
 
+    def _count_failure(self, error: AdapterError | None, phase: str) -> None:
+        """The circuit breaker: a timeout or a failed start counts; any other end of a vector resets the count."""
+        if error is None or not (error.kind == "timeout" or phase == "start"):
+            self.failures_in_a_row = 0
+            return
+        self.failures_in_a_row += 1
+        if self.failures_in_a_row >= ADAPTER_FAILURES_BEFORE_UNUSABLE:
+            what = "a failed start" if phase == "start" else "a timeout"
+            self.unusable = (f"adapter unusable: {self.failures_in_a_row} vectors in a row ended in {what}; "
+                             f"last: {str(error):.300}")
+
+    def vouched(self, vector: Vector) -> bool:
+        """The manifest of the vector's tree records exactly these bytes (so its hashes are the generator's)."""
+        path = os.path.normpath(os.path.abspath(vector.path))
+        directory = os.path.dirname(path)
+        for _ in range(4):  # DIR/scenarios/<mechanism>/<name>.itf.json is three levels below its manifest
+            if directory not in self.manifest_digests:
+                digests = manifest_digests(directory)
+                self.manifest_digests[directory] = {os.path.normpath(os.path.abspath(key)): value
+                                                    for key, value in digests.items()}
+            recorded = self.manifest_digests[directory].get(path)
+            if recorded is not None:
+                return recorded == vector.sha256
+            directory, parent = os.path.dirname(directory), directory
+            if directory == parent:
+                break
+        return False
+
+    def check_vector(self, vector: Vector, expected: ExpectedStates) -> str:
+        """Why ``vector`` is invalid, or empty: its per-step hashes (and outcomes) are checked against the
+        reference here unless its manifest vouches for the file, or another spec wrote it."""
+        if self.vouched(vector):
+            return ""
+        if vector.spec_sha256 and vector.spec_sha256 != get_reference_sha256():
+            return ""  # another spec wrote it: the reference here cannot vouch either way (the report says so)
+        return expected.contradiction()
     def drop_session(self) -> None:
         self.session.close()
         self.session_alive = False
@@ -321,20 +405,27 @@ class Runner:
     # --- one vector
     def run_vector(self, path: str) -> VectorResult:
         started = time.monotonic()
+        if self.unusable:  # the circuit breaker is open: reported once by the command, at no cost here
+            return self._finish(VectorResult(path, path, "not_run", invalid=self.unusable), started)
         try:
             vector = read_vector(path)
         except (ProfileError, OSError) as error:
-            result = VectorResult(os.path.basename(path), path, "error", error=f"cannot read vector: {error}")
-            return self._finish(result, started)
+            return self._finish(VectorResult(os.path.basename(path), path, "invalid", invalid=str(error)), started)
         if vector.spec_sha256:
             self.vector_specs.add(vector.spec_sha256)
         result = VectorResult(vector.id or os.path.basename(path), path, "pass", steps=len(vector.steps),
                               mechanism=vector.mechanism, repro=self.repro(path))
+        expected = ExpectedStates(vector, None)
+        contradiction = self.check_vector(vector, expected)
+        if contradiction:
+            result.status, result.invalid = "invalid", f"{path}: {contradiction}"
+            return self._finish(result, started)
         progress: dict[str, int | None] = {"step": None, "done": 0}
         phase = "start"
+        failure: AdapterError | None = None
         try:
             self.ensure_session()
-            expected = ExpectedStates(vector, self.fields)
+            expected.fields = self.fields
             if self._skip(vector, expected, result):
                 return self._finish(result, started)
             phase = "reset"
@@ -354,7 +445,9 @@ class Runner:
             result.error, result.error_line = str(error), error.error_line
             result.error_step = progress["step"] if phase == "step" else None
             result.error_phase = phase
+            failure = error
             self.drop_session()
+        self._count_failure(failure, phase)
         result.steps_run = progress["done"] or 0
         if result.divergence is not None:
             result.status = "fail"
@@ -486,11 +579,12 @@ class Runner:
     # --- summaries
     def summary(self) -> dict[str, Any]:
         seconds = time.monotonic() - self.started
-        counts = {"pass": 0, "fail": 0, "error": 0, "skipped": 0}
+        counts = {"pass": 0, "fail": 0, "error": 0, "skipped": 0, "invalid": 0, "not_run": 0}
         for result in self.results:
             counts[result.status] += 1
         return {"vectors": len(self.results), "passed": counts["pass"], "failed": counts["fail"],
-                "errors": counts["error"], "skipped": counts["skipped"], "steps": self.steps_total,
+                "errors": counts["error"], "skipped": counts["skipped"], "invalid": counts["invalid"],
+                "not_run": counts["not_run"], "steps": self.steps_total,
                 "seconds": round(seconds, 3),
                 "steps_per_second": round(self.steps_total / seconds) if seconds > 0 else 0}
 
@@ -507,6 +601,10 @@ class Runner:
                 "vectors": vectors, "summary": self.summary(), "groups": group_results(self.results),
                 "skipped": [{"id": result.vector_id, "reason": result.skip_reason}
                             for result in self.results if result.status == "skipped"],
+                "invalid": [{"path": result.path, "reason": result.invalid}
+                            for result in self.results if result.status == "invalid"],
+                "not_run": {"count": sum(result.status == "not_run" for result in self.results),
+                            "reason": self.unusable},
                 "results": [result.as_dict() for result in self.results]}
 
 
@@ -523,21 +621,18 @@ def group_results(results: list[VectorResult]) -> list[dict[str, Any]]:
             for headline, members in ordered]
 
 
-# --- report files
-def _write_atomic(path: str, text: str) -> None:
-    temporary = f"{path}.tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(temporary, path)
-
-
+# --- report files (written whole or not at all: :func:`properties.runtime.write_text_atomic`)
 def write_json_report(path: str, report: dict[str, Any]) -> None:
-    _write_atomic(path, json.dumps(report, indent=2) + "\n")
+    runtime.write_text_atomic(path, json.dumps(report, indent=2) + "\n")
 
 
 def failure_text(result: VectorResult) -> str:
     if result.status == "skipped":
         return f"skipped: {result.skip_reason}"
+    if result.status == "invalid":
+        return f"invalid vector (not the implementation's failure): {result.invalid}"
+    if result.status == "not_run":
+        return f"not run ({result.invalid})"
     if result.divergence is not None:
         divergence = result.divergence
         lines = [f"first divergence at step {divergence.step} ({divergence.kind})", f"action:   {divergence.action}",
@@ -576,12 +671,18 @@ def grouped_failure_text(results: list[VectorResult]) -> str:
 def write_junit_report(path: str, report: dict[str, Any], results: list[VectorResult]) -> None:
     summary = report["summary"]
     suite = ElementTree.Element("testsuite", name="icn-conformance", tests=str(summary["vectors"]),
-                                failures=str(summary["failed"]), errors=str(summary["errors"]),
-                                skipped=str(summary["skipped"]),
+                                failures=str(summary["failed"]),
+                                errors=str(summary["errors"] + summary["invalid"]),
+                                skipped=str(summary["skipped"] + summary["not_run"]),
                                 time=f"{summary['seconds']:.3f}")
     properties = ElementTree.SubElement(suite, "properties")
     ElementTree.SubElement(properties, "property", name="implementation", value=report["implementation"])
     ElementTree.SubElement(properties, "property", name="profile", value=PROFILE)
+    # how far the run got: running (still adding), complete, interrupted or aborted, and vectors planned / done
+    ElementTree.SubElement(properties, "property", name="status", value=report.get("status", runtime.COMPLETE))
+    for key in ("planned", "done"):
+        if key in report:
+            ElementTree.SubElement(properties, "property", name=f"{key}_vectors", value=str(report[key]["vectors"]))
     for result in results:
         classname, _, name = result.vector_id.rpartition("/")
         case = ElementTree.SubElement(suite, "testcase", classname=classname.replace("/", ".") or "vectors",
@@ -594,14 +695,17 @@ def write_junit_report(path: str, report: dict[str, Any], results: list[VectorRe
             element.text = failure_text(result)
         elif result.status == "skipped":
             ElementTree.SubElement(case, "skipped", message=result.skip_reason[:300])
+        elif result.status == "not_run":
+            ElementTree.SubElement(case, "skipped", message=f"not run ({result.invalid[:300]})")
+        elif result.status == "invalid":
+            element = ElementTree.SubElement(case, "error", message=result.invalid[:300], type="invalid-vector")
+            element.text = failure_text(result)
         elif result.status == "error":
             element = ElementTree.SubElement(case, "error", message=result.error[:300], type="adapter")
             element.text = failure_text(result)
-    tree = ElementTree.ElementTree(suite)
-    ElementTree.indent(tree)
-    temporary = f"{path}.tmp"
-    tree.write(temporary, encoding="utf-8", xml_declaration=True)
-    os.replace(temporary, path)
+    ElementTree.indent(suite)
+    runtime.write_text_atomic(path, "<?xml version='1.0' encoding='utf-8'?>\n"
+                              + ElementTree.tostring(suite, encoding="unicode") + "\n")
 
 
 def measure_replay(session: Session, paths: list[str]) -> dict[str, Any]:
@@ -612,7 +716,12 @@ def measure_replay(session: Session, paths: list[str]) -> dict[str, Any]:
     counts as a mismatch and stops at its diverging step. Vectors a partial implementation does not declare
     are left out (counted as ``skipped``).
     """
-    vectors = [read_vector(path) for path in paths]
+    vectors, invalid = [], 0
+    for path in paths:
+        try:
+            vectors.append(read_vector(path))
+        except ProfileError:  # a malformed vector is not replayed, only counted
+            invalid += 1
     session.start()
     try:
         declared = session.declaration.operations
@@ -628,6 +737,6 @@ def measure_replay(session: Session, paths: list[str]) -> dict[str, Any]:
         seconds = time.perf_counter() - started
     finally:
         session.close()
-    return {"vectors": len(runnable), "skipped": len(vectors) - len(runnable), "steps": steps,
+    return {"vectors": len(runnable), "skipped": len(vectors) - len(runnable), "invalid": invalid, "steps": steps,
             "seconds": round(seconds, 3), "steps_per_second": round(steps / seconds) if seconds > 0 else 0,
             "mismatches": mismatches}

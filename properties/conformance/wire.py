@@ -28,11 +28,12 @@ from properties.conformance.itf import (
     Variant,
     sort_key,
 )
+from properties.conformance.reading import MAX_DEPTH, MAX_INTEGER_DIGITS, InputError
 
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)")
 
 
-class WireError(ValueError):
+class WireError(InputError):
     """A value or answer that breaks the wire format; the message names the path."""
 
 
@@ -51,15 +52,19 @@ def _join(path: str, field: str) -> str:
     return f"{path}.{field}" if path else field
 
 
-def decode_wire(value: Any, path: str = "", frozen: bool = False) -> Any:
+def decode_wire(value: Any, path: str = "", frozen: bool = False, depth: int = 1) -> Any:
     """Strictly decode one ITF JSON value sent by an implementation (module docstring); raises WireError."""
     if isinstance(value, bool) or isinstance(value, str):
         return value
     if isinstance(value, (int, float)):
-        raise WireError(f"integer written as a plain JSON number at {path or '(top)'}: {value!r}; "
-                        f"every integer is {{\"#bigint\": \"{value}\"}}")
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise WireError(f"integer written as a plain JSON number at {path or '(top)'}: {shown}; "
+                        "every integer is {\"#bigint\": \"...\"}")
+    if depth > MAX_DEPTH:
+        raise WireError(f"nested deeper than {MAX_DEPTH} levels at {path or '(top)'}")
+    depth += 1
     if isinstance(value, list):
-        items = [decode_wire(item, f"{path}[{index}]", frozen) for index, item in enumerate(value)]
+        items = [decode_wire(item, f"{path}[{index}]", frozen, depth) for index, item in enumerate(value)]
         return FrozenList(items) if frozen else items
     if not isinstance(value, dict):
         raise WireError(f"not an ITF value at {path or '(top)'}: {value!r}")
@@ -68,27 +73,32 @@ def decode_wire(value: Any, path: str = "", frozen: bool = False) -> Any:
         if key == "#bigint":
             return _decode_bigint(inner, path)
         if key == "#tup":
-            return tuple(decode_wire(item, f"{path}({index})", True) for index, item in enumerate(_array(inner, path)))
+            return tuple(decode_wire(item, f"{path}({index})", True, depth)
+                         for index, item in enumerate(_array(inner, path)))
         if key == "#set":
-            return _decode_set(_array(inner, path), path)
+            return _decode_set(_array(inner, path), path, depth)
         if key == "#map":
-            return _decode_map(_array(inner, path), path, frozen)
+            return _decode_map(_array(inner, path), path, frozen, depth)
         if key == "#unserializable":
             raise WireError(f"#unserializable at {path or '(top)'}: an implementation must send the value itself")
     if set(value) == {"tag", "value"} and isinstance(value["tag"], str):
-        return Variant(value["tag"], decode_wire(value["value"], _join(path, "value"), True))
+        return Variant(value["tag"], decode_wire(value["value"], _join(path, "value"), True, depth))
     for key in value:
         if isinstance(key, str) and key.startswith("#"):
             raise WireError(f"{key} must be the only key of its object at {path or '(top)'}")
     record = FrozenRecord() if frozen else {}
     for key, item in value.items():
-        record[key] = decode_wire(item, _join(path, key), frozen)
+        record[key] = decode_wire(item, _join(path, key), frozen, depth)
     return record
 
 
 def _decode_bigint(inner: Any, path: str) -> int:
+    if isinstance(inner, str) and len(inner) > MAX_INTEGER_DIGITS + 1:
+        raise WireError(f"#bigint at {path or '(top)'} has {len(inner):,} characters (the limit is "
+                        f"{MAX_INTEGER_DIGITS} digits)")
     if not isinstance(inner, str) or not _DECIMAL.fullmatch(inner):
-        raise WireError(f"#bigint at {path or '(top)'} must hold a decimal string like \"-42\", got {inner!r}")
+        shown = repr(inner) if len(repr(inner)) <= 60 else repr(inner)[:57] + "..."
+        raise WireError(f"#bigint at {path or '(top)'} must hold a decimal string like \"-42\", got {shown}")
     return int(inner)
 
 
@@ -108,27 +118,28 @@ def _require_increasing(previous: Any, current: Any, what: str, path: str) -> No
                         f"after {describe_key(previous[0])} (sort {what}s as FORMAT.md section 1 says)")
 
 
-def _decode_set(items: list, path: str) -> frozenset:
+def _decode_set(items: list, path: str, depth: int) -> frozenset:
     previous = None
     result = []
     for index, item in enumerate(items):
-        element = decode_wire(item, f"{path}{{{index}}}", True)
+        element = decode_wire(item, f"{path}{{{index}}}", True, depth)
         _require_increasing(previous, (element,), "element", path)
         previous = (element,)
         result.append(element)
     return frozenset(result)
 
 
-def _decode_map(pairs: list, path: str, frozen: bool) -> ItfMap:
+def _decode_map(pairs: list, path: str, frozen: bool, depth: int) -> ItfMap:
     result = FrozenMap() if frozen else ItfMap()
     previous = None
     for index, pair in enumerate(pairs):
         if not isinstance(pair, list) or len(pair) != 2:
-            raise WireError(f"#map entries are [key, value] pairs at {path or '(top)'}[#{index}], got {pair!r}")
-        key = decode_wire(pair[0], f"{path}[#{index} key]", True)
+            shown = repr(pair) if len(repr(pair)) <= 60 else repr(pair)[:57] + "..."
+            raise WireError(f"#map entries are [key, value] pairs at {path or '(top)'}[#{index}], got {shown}")
+        key = decode_wire(pair[0], f"{path}[#{index} key]", True, depth)
         _require_increasing(previous, (key,), "key", path)
         previous = (key,)
-        result[key] = decode_wire(pair[1], f"{path}[{describe_key(key)}]", frozen)
+        result[key] = decode_wire(pair[1], f"{path}[{describe_key(key)}]", frozen, depth)
     return result
 
 

@@ -32,6 +32,7 @@ from hypothesis.database import ExampleDatabase
 from hypothesis.reporting import with_reporter
 from hypothesis.stateful import run_state_machine_as_test
 
+from properties import runtime
 from properties.fuzz import machine, runner
 from properties.fuzz.runner import Coverage
 from properties.fuzz.traces import write_trace
@@ -193,7 +194,10 @@ def run_fuzz(
     if progress is not None:
         coverage.on_step = lambda steps: progress(steps, time.perf_counter() - started)
 
+    examples = [0]
+
     def factory() -> machine.ProtocolMachine:
+        examples[0] += 1
         return machine.ProtocolMachine()
 
     if seed is not None:
@@ -207,9 +211,12 @@ def run_fuzz(
         config = settings(config, database=database)
     hypothesis_output: list[str] = []
     violations: list[dict[str, Any]] = []
+    stopped = None
     with with_reporter(hypothesis_output.append), contextlib.redirect_stdout(sys.stderr), project_constants():
         try:
             run_state_machine_as_test(factory, settings=config)
+        except runtime.Interrupted as stop:  # SIGINT/SIGTERM: the report of the examples run so far
+            stopped = stop
         except Exception as error:  # noqa: BLE001  (every failure is reported, shrunk, and saved)
             failure = dict(machine.LAST_FAILURE) or {"trace": [], "message": f"{type(error).__name__}: {error}"}
             trace_path = None
@@ -255,8 +262,11 @@ def run_fuzz(
         "coverage_enforced": profile.enforce_coverage,
         "targets": coverage.target_report(),
         "targets_reached": sorted(coverage.targets),
-        "passed": not violations and not (gaps and profile.enforce_coverage),
+        "passed": not violations and not (gaps and profile.enforce_coverage) and stopped is None,
         "hypothesis_output": hypothesis_output[-20:],
+        **runtime.run_status(stopped),
+        "planned": {"examples": profile.max_examples},
+        "done": {"examples": examples[0], "steps": coverage.steps},
     }
 
 
@@ -284,11 +294,14 @@ def worker_plan(profile: Profile, jobs: int, seed: int | None) -> list[tuple[int
 
 
 _SHARED_STEPS: Any = None
+_SHARED_STOP: Any = None
+STOP_GRACE_SECONDS = 10.0
+"""How long an interrupted parallel run waits for its workers' partial reports before ending them."""
 
 
 def _worker(arguments: tuple) -> dict[str, Any]:
     profile_name, seed, examples, regressions, shrink = arguments
-    counter = _SHARED_STEPS
+    counter, stop = _SHARED_STEPS, _SHARED_STOP
     reported = [0]
 
     def progress(steps: int, seconds: float) -> None:
@@ -296,14 +309,17 @@ def _worker(arguments: tuple) -> dict[str, Any]:
             with counter.get_lock():
                 counter.value += steps - reported[0]
             reported[0] = steps
+        if stop is not None and stop.value:  # the parent was interrupted: end with a partial report
+            raise runtime.Interrupted(stop.value)
 
     return run_fuzz(profile_name, seed=seed, progress=progress, regressions=regressions, max_examples=examples,
                     shrink=shrink)
 
 
-def _set_counter(counter: Any) -> None:
-    global _SHARED_STEPS
-    _SHARED_STEPS = counter
+def _set_counter(counter: Any, stop: Any = None) -> None:
+    global _SHARED_STEPS, _SHARED_STOP
+    runtime.in_child()
+    _SHARED_STEPS, _SHARED_STOP = counter, stop
 
 
 def merge_reports(reports: list[dict[str, Any]], seconds: float, profile: Profile) -> dict[str, Any]:
@@ -379,16 +395,29 @@ def run_fuzz_parallel(
     arguments = [(profile_name, worker_seed, examples, regressions, shrink)
                  for worker_seed, examples in worker_plan(profile, jobs, seed)]
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    counter = context.Value("q", 0)
+    counter, stop = context.Value("q", 0), context.Value("i", 0)
     started = time.perf_counter()
-    with context.Pool(processes=len(arguments), initializer=_set_counter, initargs=(counter,)) as pool:
+    stopped = None
+    with context.Pool(processes=len(arguments), initializer=_set_counter, initargs=(counter, stop)) as pool:
         pending = pool.map_async(_worker, arguments)
-        while not pending.ready():
-            pending.wait(1.0)
-            if progress is not None:
-                progress(counter.value, time.perf_counter() - started)
+        try:
+            while not pending.ready():
+                pending.wait(1.0)
+                if progress is not None:
+                    progress(counter.value, time.perf_counter() - started)
+        except runtime.Interrupted as interruption:  # ask every worker for the report of what it ran
+            stopped = interruption
+            stop.value = interruption.signum
+            pending.wait(STOP_GRACE_SECONDS)
+        if not pending.ready():
+            raise stopped
         reports = pending.get()
-    return merge_reports(reports, time.perf_counter() - started, profile)
+    merged = merge_reports(reports, time.perf_counter() - started, profile)
+    merged.update(runtime.run_status(stopped))
+    merged["planned"] = {"examples": profile.max_examples}
+    merged["done"] = {"examples": sum(report["done"]["examples"] for report in reports), "steps": merged["steps"]}
+    merged["passed"] = merged["passed"] and stopped is None
+    return merged
 
 
 def report_json(report: dict[str, Any]) -> str:

@@ -107,9 +107,11 @@ def _get(item: object, key: str) -> object:
 
 
 # --- conform: the reference (mutated) replayed against vectors generated from the reference (issue 5)
-def run_self_conformance(vectors_dir: str, stop_at_first_failure: bool = False) -> dict:
+def run_self_conformance(vectors_dir: str, stop_at_first_failure: bool = False,
+                         progress: Callable[[int, int], None] | None = None) -> dict:
     """Replay every vector of ``vectors_dir`` against the reference installed in this process, through
-    the in-process reference driver. Returns the runner's summary plus the failing vectors."""
+    the in-process reference driver. Returns the runner's summary plus the failing vectors;
+    ``progress(done, total)`` after each vector."""
     from properties.conformance.drivers import InProcessSession, ReferenceDriver
     from properties.conformance.generator import list_vector_files
     from properties.conformance.runner import Runner
@@ -118,8 +120,11 @@ def run_self_conformance(vectors_dir: str, stop_at_first_failure: bool = False) 
     runner = Runner(session, "icnspec conform --impl properties.conformance.drivers:ReferenceDriver")
     failures = []
     try:
-        for path in list_vector_files(vectors_dir):
+        paths = list_vector_files(vectors_dir)
+        for path in paths:
             result = runner.run_vector(path)
+            if progress is not None:
+                progress(len(runner.results), len(paths))
             if result.status != "pass":
                 failures.append(result.as_dict())
                 if stop_at_first_failure:
@@ -142,6 +147,8 @@ def conform_checker(limit: float, vectors_dir: str | None, why_no_vectors: str |
     if vectors_dir is None:
         return _unavailable("conform", why_no_vectors or "no vectors were generated from the unmutated reference",
                             limit)
+    if not _has_vectors(vectors_dir):  # replaying nothing would let every mutant "survive" conformance
+        return _unavailable("conform", f"no conformance vectors in {vectors_dir}", limit)
 
     def check(mutant: Mutant) -> Verdict:
         summary = run_self_conformance(vectors_dir, stop_at_first_failure=True)
@@ -156,6 +163,15 @@ def conform_checker(limit: float, vectors_dir: str | None, why_no_vectors: str |
         return Verdict(False, f"all {summary['vectors']} vectors pass")
 
     return Checker("conform", check, limit)
+
+
+def _has_vectors(vectors_dir: str) -> bool:
+    from properties.conformance.generator import list_vector_files
+
+    try:
+        return bool(list_vector_files(vectors_dir))
+    except (OSError, ValueError, KeyError, TypeError):  # an unreadable manifest holds no usable vector
+        return False
 
 
 BUILDERS: dict[str, Callable[..., Checker]] = {
@@ -181,12 +197,13 @@ def build_checkers(names: tuple[str, ...], limits: Limits, seed: int = 0,
     return checkers
 
 
-def prepare_vectors(out_dir: str, seed: int = 0) -> tuple[str | None, str]:
+def prepare_vectors(out_dir: str, seed: int = 0,
+                    progress: Callable[[int, int], None] | None = None) -> tuple[str | None, str]:
     """Generate conformance vectors from the unmutated reference into ``out_dir``.
 
     Returns (directory, note); (None, why) when the generator is not available."""
     module, why = _probe("properties.conformance.generator", "generate", "GeneratorConfig")
     if module is None:
         return None, why
-    manifest = module.generate(out_dir, module.GeneratorConfig(seed=seed))
+    manifest = module.generate(out_dir, module.GeneratorConfig(seed=seed), progress=progress)
     return out_dir, f"{manifest.get('vector_count', '?')} vectors generated from the unmutated reference (seed {seed})"

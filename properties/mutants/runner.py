@@ -13,7 +13,9 @@ Status of a mutant:
   time from the start of the mutant's first checker to the end of the killing one);
 - ``timeout``: no checker killed it and at least one ran out of time. A timeout is never a kill;
 - ``survived``: every available checker ran to completion and found nothing;
-- ``error``: a checker crashed (its message is kept): neither a kill nor a pass.
+- ``error``: a checker crashed (its message is kept): neither a kill nor a pass;
+- ``not_run``: no checker could run, or the run was cut short (its time budget spent, or SIGINT/SIGTERM)
+  before a checker reported; ``note`` says which.
 
 A checker that is not available (its module has not landed, or a prerequisite is missing) is
 listed as such and never counts as a kill.
@@ -31,6 +33,7 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
+from properties import runtime
 from properties.mutants.corpus import Mutant
 
 KILLED = "killed"
@@ -66,15 +69,20 @@ class MutantResult:
     seconds: float
     """Time to detection when killed; otherwise the time spent on the mutant."""
     checks: list[CheckerRun] = attrs.Factory(list)
+    note: str = ""
+    """Why a mutant was cut short (budget spent, interrupted); empty otherwise."""
 
     def as_dict(self) -> dict:
-        return {
+        row = {
             "id": self.id,
             "status": self.status,
             "killed_by": self.killed_by,
             "seconds": round(self.seconds, 3),
             "checks": [attrs.asdict(check) | {"seconds": round(check.seconds, 3)} for check in self.checks],
         }
+        if self.note:
+            row["note"] = self.note
+        return row
 
 
 @attrs.frozen
@@ -92,6 +100,7 @@ class Checker:
 
 
 def _child(checker: Checker, mutant: Mutant, connection: multiprocessing.connection.Connection) -> None:
+    runtime.in_child()
     try:
         with mutant.applied():
             verdict = checker.check(mutant)
@@ -126,6 +135,8 @@ def _finish(result: MutantResult, all_checkers: bool) -> None:
             if check is killers[0]:
                 break
         result.seconds = elapsed
+    elif NOT_RUN in statuses:  # cut short before every checker reported: neither survived nor timed out
+        result.status = NOT_RUN
     elif TIMEOUT in statuses:
         result.status = TIMEOUT
     elif ERROR in statuses:
@@ -140,12 +151,46 @@ def _finish(result: MutantResult, all_checkers: bool) -> None:
 
 def run_mutants(mutants: Sequence[Mutant], checkers: Sequence[Checker], jobs: int = 2,
                 all_checkers: bool = False,
-                progress: Callable[[MutantResult, int, int], None] | None = None) -> list[MutantResult]:
-    """Run ``checkers`` against every mutant, ``jobs`` mutants at a time; results in corpus order."""
-    context = multiprocessing.get_context("fork")
+                progress: Callable[[MutantResult, int, int], None] | None = None,
+                deadline: float | None = None) -> list[MutantResult]:
+    """Run ``checkers`` against every mutant, ``jobs`` mutants at a time; results in corpus order.
+
+    At ``deadline`` (a :func:`time.monotonic` time) the checkers still running are ended and every mutant
+    not finished is ``not_run`` with the note "budget spent"; SIGINT/SIGTERM does the same at once, with the
+    note "interrupted" (:func:`properties.runtime.stop_requested` tells the caller). No child outlives it."""
     queue = list(mutants)
     running: list[_Running] = []
     done: dict[str, MutantResult] = {}
+    try:
+        _run_queue(queue, running, done, list(checkers), jobs, all_checkers, progress, deadline, len(mutants))
+    except runtime.Interrupted as stop:
+        _cut_short(queue, running, done, f"interrupted ({stop.signal_name})")
+    if queue or running:
+        _cut_short(queue, running, done, "budget spent")
+    return [done[mutant.id] for mutant in mutants]
+
+
+def _cut_short(queue: list[Mutant], running: list[_Running], done: dict[str, MutantResult], why: str) -> None:
+    """End every running checker (its run recorded as not run) and mark every unfinished mutant not run."""
+    for slot in running:
+        if slot.process is not None:
+            _kill_group(slot.process)
+            slot.result.checks.append(CheckerRun(slot.checker.name, NOT_RUN, time.monotonic() - slot.started, why))
+        if slot.connection is not None:
+            slot.connection.close()
+        _finish(slot.result, False)
+        slot.result.note = why
+        done[slot.mutant.id] = slot.result
+    running.clear()
+    for mutant in queue:
+        done[mutant.id] = MutantResult(mutant.id, NOT_RUN, None, 0.0, note=why)
+    queue.clear()
+
+
+def _run_queue(queue: list[Mutant], running: list[_Running], done: dict[str, MutantResult], checkers: list[Checker],
+               jobs: int, all_checkers: bool, progress: Callable[[MutantResult, int, int], None] | None,
+               deadline: float | None, total: int) -> None:
+    context = multiprocessing.get_context("fork")
 
     def start_next_checker(slot: _Running) -> bool:
         """Start the slot's next available checker; False when the mutant is finished."""
@@ -175,6 +220,8 @@ def run_mutants(mutants: Sequence[Mutant], checkers: Sequence[Checker], jobs: in
             slot.pending.clear()
 
     while queue or running:
+        if deadline is not None and time.monotonic() >= deadline:
+            return
         while queue and len(running) < max(1, jobs):
             mutant = queue.pop(0)
             slot = _Running(mutant, MutantResult(mutant.id, NOT_RUN, None, 0.0), list(checkers))
@@ -185,11 +232,12 @@ def run_mutants(mutants: Sequence[Mutant], checkers: Sequence[Checker], jobs: in
                 _finish(slot.result, all_checkers)
                 done[mutant.id] = slot.result
                 if progress is not None:
-                    progress(slot.result, len(done), len(mutants))
+                    progress(slot.result, len(done), total)
         if not running:
             continue
         now = time.monotonic()
-        wait_for = min(slot.started + slot.checker.time_limit for slot in running) - now
+        wake = min(slot.started + slot.checker.time_limit for slot in running)
+        wait_for = min(wake, deadline) - now if deadline is not None else wake - now
         ready = multiprocessing.connection.wait([slot.connection for slot in running], timeout=max(0.0, wait_for))
         now = time.monotonic()
         for slot in list(running):
@@ -213,11 +261,11 @@ def run_mutants(mutants: Sequence[Mutant], checkers: Sequence[Checker], jobs: in
                 _finish(slot.result, all_checkers)
                 done[slot.mutant.id] = slot.result
                 if progress is not None:
-                    progress(slot.result, len(done), len(mutants))
-    return [done[mutant.id] for mutant in mutants]
+                    progress(slot.result, len(done), total)
 
 
 def _call_child(function: Callable[[], object], connection: multiprocessing.connection.Connection) -> None:
+    runtime.in_child()
     os.setpgid(0, 0)  # its own process group: a time limit ends the function's own workers too
     try:
         connection.send(("ok", function()))

@@ -6,6 +6,10 @@ several; the hints of each relation; falsifiability; reachability; bounded invar
 sorted longest first and run in a process pool of ``jobs`` workers. Each unit builds its own solver,
 so units are independent. A unit that crashes is reported as ``unknown`` for every obligation it owed,
 never as proved.
+
+Interrupted (SIGINT, SIGTERM: :mod:`properties.runtime`), the run stops at once, ends its workers and
+returns the report of the units that finished, marked ``interrupted``, with the units and obligations
+planned and done; it never passes.
 """
 
 from __future__ import annotations
@@ -15,10 +19,17 @@ import os
 import time
 from collections.abc import Callable, Iterable
 
+import attrs
+
 from models.symbolic_state import Bounds
+from properties import runtime
 from spec.operations import OPERATION_TYPES, AdvanceEra, ExecuteSlash
 
 DEFAULT_BOUND = 3
+MAX_BOUND = 6
+"""The largest ``--bound`` accepted: the prover's time grows about sevenfold per slot (K=3: 38 s, K=4: 251 s on
+2 cores, ``reports/bench.json``), so K=6 already takes hours; a larger bound is refused as bad input rather
+than left to exhaust the machine."""
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_DEPTH = 4
 AGREEMENT_RUNS = 12
@@ -28,6 +39,8 @@ HEAVY = {AdvanceEra.__name__: 6, ExecuteSlash.__name__: 2}
 """Operation classes whose obligations are split into this many units (their relations are the largest);
 their hints are checked first. Six parts for era settlement measured steadier than two or three: the
 solver's time on its hardest obligations varies from run to run, and smaller parts balance better."""
+PROGRESS_SECONDS = 5.0
+"""Longest silence of the progress callback while units run (the first units take a minute or more)."""
 REACH_CHUNKS = 2
 """The reachability checks are cut into this many units (witnesses are shared within a unit)."""
 REACH_SECONDS = {
@@ -161,6 +174,26 @@ def _run_unit_star(arguments: tuple) -> tuple[tuple, dict]:
     return run_unit(*arguments)
 
 
+def unit_obligations(unit: tuple, bounds: Bounds) -> int:
+    """How many obligations ``unit`` discharges (the others check hints, vacuity, agreement...)."""
+    if unit[0] == "step":
+        return len(unit[2])
+    if unit[0] == "init":
+        return len(predicates(bounds)[0])
+    return 0
+
+
+@attrs.frozen
+class Progress:
+    """What :func:`run_prover` reports after each unit."""
+
+    label: str
+    units_done: int
+    units_total: int
+    obligations_done: int
+    obligations_total: int
+
+
 def _unit_owed(unit: tuple, bounds: Bounds) -> list[dict]:
     """The obligations a failed unit owed, as ``unknown``."""
     if unit[0] == "step":
@@ -176,55 +209,77 @@ def _unit_owed(unit: tuple, bounds: Bounds) -> list[dict]:
 def run_prover(bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT, jobs: int = 2,
                progress: Callable[[str, int, int], None] | None = None, depth: int = DEFAULT_DEPTH,
                agreement_steps: int = AGREEMENT_RUNS * AGREEMENT_STEPS_PER_RUN, vacuity: bool = True,
-               operations: list[str] | None = None,
+               operations: list[str] | None = None, isolate: bool = False,
                executor: Callable[[list[tuple]], Iterable[tuple[tuple, dict]]] | None = None) -> dict:
-    """Run everything; returns the report (see :func:`summarize`). ``progress(label, done, total)`` is
-    called after each unit. ``executor``, when given, runs the units instead of the process pool: it takes
-    the :func:`run_unit` argument tuples and yields each unit's (unit, found) in any order (a cluster's,
-    :mod:`properties.cluster.prove`)."""
+    """Run everything; returns the report (see :func:`summarize`). ``progress(Progress)`` is called after
+    each unit. With ``jobs=1`` the units run in this process unless ``isolate`` (the command line sets it,
+    so that an interruption never waits for a solver query in progress). ``executor``, when given, runs the
+    units instead of the process pool: it takes the :func:`run_unit` argument tuples and yields each unit's
+    (unit, found) in any order (a cluster's, :mod:`properties.cluster.prove`)."""
     began = time.perf_counter()
     bounds = Bounds(K=bound)
     units = plan_units(bounds, agreement_steps, vacuity, operations)
     sections: dict[str, list] = {}
     arguments = [(unit, bound, timeout, depth) for unit in units]
-    done = 0
+    planned = sum(unit_obligations(unit, bounds) for unit in units)
+    done = {"units": 0, "obligations": 0}
 
     def collect(unit: tuple, found: dict) -> None:
-        nonlocal done
         for section, entries in found.items():
             sections.setdefault(section, []).extend(entries)
         if "errors" in found:
             sections.setdefault("obligations", []).extend(_unit_owed(unit, bounds))
-        done += 1
+        done["units"] += 1
+        done["obligations"] += unit_obligations(unit, bounds)
         if progress is not None:
-            progress(" ".join(str(part) for part in unit[:2]), done, len(units))
+            progress(Progress(" ".join(str(part) for part in unit[:2]), done["units"], len(units),
+                              done["obligations"], planned))
 
     def execute(arguments: list[tuple]) -> None:
         if executor is not None:
             for unit, found in executor(arguments):
                 collect(unit, found)
             return
-        if jobs <= 1:
+        if jobs <= 1 and not isolate:
             for argument in arguments:
                 collect(*run_unit(*argument))
             return
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with context.Pool(processes=jobs, maxtasksperchild=8) as pool:
-            for unit, found in pool.imap_unordered(_run_unit_star, arguments):
+        with context.Pool(processes=max(1, jobs), maxtasksperchild=8, initializer=runtime.in_child) as pool:
+            results = pool.imap_unordered(_run_unit_star, arguments)
+            while True:
+                try:
+                    unit, found = results.next(timeout=PROGRESS_SECONDS)
+                except multiprocessing.TimeoutError:  # a long unit: say the run is alive
+                    if progress is not None:
+                        progress(Progress("working", done["units"], len(units), done["obligations"], planned))
+                    continue
+                except StopIteration:
+                    break
                 collect(unit, found)
 
-    execute(arguments)
-    if vacuity:
-        # bounded search from genesis for the invariants the induction did not prove: a counterexample to
-        # induction is classified reachable (a real violation, with a trace) or not found within the depth
-        states, _ = predicates(bounds)
-        invariant_ids = {predicate.id for predicate in states}
-        open_ids = sorted({entry["invariant"] for entry in sections.get("obligations", [])
-                           if entry["status"] != "proved" and entry["invariant"] in invariant_ids})
-        if open_ids:
-            units.extend(("bmc", name) for name in open_ids)
-            execute([(("bmc", name), bound, timeout, depth) for name in open_ids])
-    return summarize(bounds, timeout, depth, sections, time.perf_counter() - began, jobs)
+    stopped = None
+    try:
+        execute(arguments)
+        if vacuity:
+            # bounded search from genesis for the invariants the induction did not prove: a counterexample to
+            # induction is classified reachable (a real violation, with a trace) or not found within the depth
+            states, _ = predicates(bounds)
+            invariant_ids = {predicate.id for predicate in states}
+            open_ids = sorted({entry["invariant"] for entry in sections.get("obligations", [])
+                               if entry["status"] != "proved" and entry["invariant"] in invariant_ids})
+            if open_ids:
+                units.extend(("bmc", name) for name in open_ids)
+                execute([(("bmc", name), bound, timeout, depth) for name in open_ids])
+    except runtime.Interrupted as stop:
+        stopped = stop
+    report = summarize(bounds, timeout, depth, sections, time.perf_counter() - began, jobs)
+    report.update(runtime.run_status(stopped))
+    report["planned"] = {"units": len(units), "obligations": planned}
+    report["done"] = dict(done)
+    if stopped is not None:
+        report["passed"] = False
+    return report
 
 
 def _vacuity_order(check: str) -> tuple[int, str]:

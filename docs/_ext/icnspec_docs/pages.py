@@ -972,11 +972,20 @@ def commands_rst() -> str:
     """Every ``icnspec`` subcommand with its help and options, read from the command line's own parser."""
     import argparse
 
+    from properties import runtime
     from properties.cli import build_parser
 
     parser = build_parser()
     subparsers = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
     out = []
+    general = [[literal(", ".join(action.option_strings)), escape(action.help or "")] for action in parser._actions
+               if action.option_strings and "-h" not in action.option_strings]
+    if general:
+        out += ["Options of ``icnspec`` itself (before the subcommand):", "",
+                list_table(["option", "meaning"], general, [30, 70]), ""]
+    out += ["Exit codes, the same for every subcommand:", "",
+            list_table(["code", "meaning"], [[str(code), escape(text)] for code, text in runtime.EXIT_CODES.items()],
+                       [10, 90]), ""]
     for name, sub in subparsers.choices.items():
         out += [f"``icnspec {name}``", ""]
         out += ["   " + escape(sub.description or ""), ""]
