@@ -115,9 +115,11 @@ class _EdgeRules:
         return month * self.state.params.days_per_month + int(offset)
 
     def early_edges(self, kind: int) -> None:
-        """Right after bootstrap: the edges that only an example's first eras can reach."""
-        if kind == 0:
-            for name in sorted(self.calendar_targets(), key=self.target_day):
+        """Right after bootstrap: the edges that only an example's first eras can reach (on a calendar that
+        starts near a TGE-dated milestone, in most examples: that milestone's edges, in order)."""
+        dated = self.calendar_targets()
+        if dated and kind < 4:
+            for name in sorted(dated, key=self.target_day):
                 self.reach(name)
         elif kind == 1:
             self.edge_bootstrap_end(self.draw.integer(-1, 1))

@@ -76,7 +76,7 @@ def test_an_atomic_write_replaces_the_file_whole_or_leaves_everything_as_it_was(
 def test_a_failure_of_icnspec_itself_is_one_line_and_exit_3_and_debug_shows_the_traceback(monkeypatch, capsys):
     import properties.commands.supply as supply
 
-    def broken(date):
+    def broken(*args, **kwargs):
         raise RuntimeError("the bug\nwith a second line")
 
     monkeypatch.setattr(supply, "compute_report", broken)
