@@ -167,6 +167,13 @@ class Settlement:
     required: dict[int, int] = attrs.Factory(dict)
     provided: dict[int, int] = attrs.Factory(dict)
     region_usage: dict[int, tuple[int, int]] = attrs.Factory(dict)
+    staked: dict[int, list[int]] | None = None
+    """HyperNode id -> Links staked to it: no settlement sub-step stakes or unstakes, so computed once."""
+
+    def staked_links(self, s: State) -> dict[int, list[int]]:
+        if self.staked is None:
+            self.staked = staked_by_hypernode(s)
+        return self.staked
 
 
 def is_quorum(part: int, whole: int, quorum_bps: int) -> bool:
@@ -179,7 +186,7 @@ def settle_challenge_results(s: State, plan: Settlement) -> None:
     ``downtime_quorum_bps`` of the active Link weight; an active HyperNode is faulty when strictly more than
     ``hypernode_fault_quorum_bps`` of the verified ScalerNodes report it unanswered [A]."""
     era = plan.era
-    weights = era_weights(s, era)
+    weights = era_weights(s, era, plan.staked_links(s))
     total = sum(weights.values())
     verified = verified_nodes(s)
     for scaler in verified:
@@ -221,8 +228,9 @@ def settle_link_accrual(s: State, plan: Settlement) -> None:
         return
     per_era = s.link_curve[month] // eras_per_month(s)
     entitlement = link_entitlement(s)
-    active = era_weights(s, era)
-    for hypernode, links in sorted(staked_by_hypernode(s).items()):
+    staked = plan.staked_links(s)
+    active = era_weights(s, era, staked)
+    for hypernode, links in sorted(staked.items()):
         if active.get(hypernode, 0) == 0:
             continue
         for link_id in links:

@@ -115,9 +115,10 @@ def staked_by_hypernode(s: State) -> dict[int, list[int]]:
     return found
 
 
-def weights(s: State, era: int) -> dict[int, int]:
-    """Registered HyperNode id -> its weight in ``era`` (see :func:`weight`), for every registered HyperNode."""
-    staked = staked_by_hypernode(s)
+def weights(s: State, era: int, staked: dict[int, list[int]] | None = None) -> dict[int, int]:
+    """Registered HyperNode id -> its weight in ``era`` (see :func:`weight`), for every registered HyperNode.
+    ``staked`` is :func:`staked_by_hypernode` of ``s`` when the caller has it."""
+    staked = staked if staked is not None else staked_by_hypernode(s)
     found = {}
     for hypernode in sorted(s.hypernodes):
         if s.hypernodes[hypernode].status is HyperNodeStatus.REGISTERED:

@@ -149,14 +149,25 @@ class _EdgeRules:
                 return hypernode
         for hypernode in sorted(self.state.hypernodes):
             if self.state.hypernodes[hypernode].status is HyperNodeStatus.REGISTERED:
-                link = self.fresh_link()
+                link = self.reusable_link()
+                link = link if link is not None else self.fresh_link()
                 if link is not None:
                     self.do("edge", StakeLink(actors.LINK_OWNERS[0], link, hypernode))
                     return hypernode
         return None
 
+    def reusable_link(self) -> int | None:
+        """A free Link of the Link owner still valid for a while (reused rather than minting another)."""
+        for link_id in sorted(self.state.links):
+            link = self.state.links[link_id]
+            if (link.status is LinkStatus.FREE and link.owner == actors.LINK_OWNERS[0]
+                    and link.activation_era <= self.state.era and link.expiry_era > self.state.era + 20):
+                return link_id
+        return None
+
     def staked_link(self, hypernode: int, validity: int | None = None) -> int | None:
-        link = self.fresh_link(validity=validity)
+        link = self.reusable_link() if validity is None else None
+        link = link if link is not None else self.fresh_link(validity=validity)
         if link is None:
             return None
         outcome = self.do("edge", StakeLink(actors.LINK_OWNERS[0], link, hypernode))
