@@ -1434,6 +1434,65 @@ def execute_slash_rejected_without_fault(s: Script) -> None:
     s.no(ExecuteSlash(STRANGER, FaultKind.HYPERNODE_FAULT, 0, 0), Reason.NO_SUCH_FAULT)
 
 
+# ===================================================================== dated edges and several entities (issue 13)
+@scenario("links", min_staking_period_eras=1, unstaking_period_eras=2)
+def unstake_keeps_the_unstaking_period_written_on_the_stake(s: Script) -> None:
+    """The unstaking period changes after a Link is staked; its unstake still frees it after the period in
+    force when it was staked [D: a change applies to new stakes only]."""
+    hypernode_id = s.active_hypernode()
+    s.ok(ProposeParameterChange(ADMIN, "unstaking_period_eras", 5))
+    s.advance(2)
+    s.ok(RequestUnstakeLink(LINK_OWNER, 0))
+    s.advance(1)
+    s.no(CompleteUnstakeLink(LINK_OWNER, 0), Reason.UNSTAKING_PERIOD_NOT_OVER)
+    s.advance(1)
+    s.ok(CompleteUnstakeLink(LINK_OWNER, 0))
+    s.ok(StakeLink(LINK_OWNER, 0, hypernode_id))
+
+
+@scenario("links", eras_per_day=1)
+def an_expired_link_stops_accruing_while_its_hypernode_stays_active(s: Script) -> None:
+    """Two Links on one HyperNode, one valid for two eras: after its expiry it accrues nothing, the other goes
+    on [D: rewards accrue only while the Link is valid]."""
+    hypernode_id = s.active_hypernode()
+    s.link(1, validity=2)
+    s.ok(StakeLink(LINK_OWNER, 1, hypernode_id))
+    s.advance(4)
+
+
+@scenario("links", eras_per_day=1)
+def accrual_in_the_last_era_of_a_month_uses_that_months_entry(s: Script) -> None:
+    """With one era a day, era 29 is the last of month 0 and era 30 the first of month 1: each accrues its own
+    month's curve entry [D: monthly curve]."""
+    s.active_hypernode()
+    s.advance(31)
+
+
+@scenario("slashing", downtime_slash_bps=10_000)
+def total_slash_takes_every_exposed_delegation(s: Script) -> None:
+    """A 100% slash of a node with two exposed delegations takes the HP's collateral and both delegations
+    whole [D: own first, then delegated]."""
+    hypernode_id = s.active_hypernode()
+    scaler_id = s.scalernode()
+    s.fund(DELEGATOR)
+    s.fund(DELEGATOR + 1)
+    s.ok(Delegate(DELEGATOR, scaler_id, 10_000 * ICNT))
+    s.ok(Delegate(DELEGATOR + 1, scaler_id, 20_000 * ICNT + 7))
+    s.advance(2)
+    s.ok(ReportScalerNode(HN_OPERATOR, hypernode_id, scaler_id, 2, False))
+    s.advance(1)
+    s.ok(ExecuteSlash(STRANGER, FaultKind.SCALERNODE_DOWNTIME, scaler_id, 2))
+    if any(delegation.amount for delegation in s.state.delegations.values()):
+        raise ScenarioError("a 100% slash left delegated collateral")
+
+
+@scenario("rewards", subsidy_end_era=2)
+def capacity_subsidy_paid_before_its_end_era_only(s: Script) -> None:
+    """The regional capacity subsidy is paid for the eras before ``subsidy_end_era`` and not from it on [A]."""
+    s.scalernode()
+    s.advance(4)
+
+
 def get_scenarios() -> list[Scenario]:
     """All scenarios, ordered by id."""
     return sorted(SCENARIOS, key=lambda item: item.id)
