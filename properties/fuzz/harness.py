@@ -398,7 +398,8 @@ def run_fuzz_parallel(
     counter, stop = context.Value("q", 0), context.Value("i", 0)
     started = time.perf_counter()
     stopped = None
-    with context.Pool(processes=len(arguments), initializer=_set_counter, initargs=(counter, stop)) as pool:
+    with runtime.worker_pool(context, processes=len(arguments), initializer=_set_counter,
+                             initargs=(counter, stop)) as pool:
         pending = pool.map_async(_worker, arguments)
         try:
             while not pending.ready():

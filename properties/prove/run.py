@@ -245,7 +245,8 @@ def run_prover(bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT, job
                 collect(*run_unit(*argument))
             return
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with context.Pool(processes=max(1, jobs), maxtasksperchild=8, initializer=runtime.in_child) as pool:
+        with runtime.worker_pool(context, processes=max(1, jobs), maxtasksperchild=8,
+                                 initializer=runtime.in_child) as pool:
             results = pool.imap_unordered(_run_unit_star, arguments)
             while True:
                 try:
