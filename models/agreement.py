@@ -29,6 +29,7 @@ import attrs
 from models.backend import PyBackend, Z3Backend
 from models.codes import LOCATIONS, PARAMETER_NAMES, StringTable, reason_code, reason_of
 from models.ops import SOp, encode_op, fresh_op, op_domain
+from models.renaming import inverse, names_for, rename_op
 from models.symbolic_state import (
     Bounds,
     OutOfBound,
@@ -84,7 +85,7 @@ from spec.operations import (
 )
 from spec.parameters import ICNT
 from spec.state import State
-from spec.transition import apply
+from spec.transition import Outcome, apply
 from spec.types import Bucket, Chain, CollateralKind, FaultKind, Role, Treasury
 
 SMALL_ROLES: dict[Role, int] = {Role.ADMIN: 2, Role.OPERATOR: 3, Role.LINK_MINTER: 4, Role.GOVERNANCE: 5,
@@ -162,6 +163,87 @@ def check_step(state: State, op: Operation, bounds: Bounds) -> StepCheck:
         return StepCheck(outcome.accepted, reason, Mismatch(op, "post-states differ (model != reference)",
                                                             tuple(found)))
     return StepCheck(outcome.accepted, reason, None)
+
+
+# --- agreement on a step the reference has already taken (the fuzzer's) ----------------------
+CHECKED, SKIPPED, MISMATCH = "checked", "skipped", "mismatch"
+
+
+@attrs.frozen
+class AgreeResult:
+    """The model beside one reference step: ``checked`` (the same outcome and post-state), ``skipped``
+    (the step does not fit the bounds; ``reason`` says why) or ``mismatch`` (``reason`` says what differs,
+    ``details`` list the differing slots, named as in :mod:`models.renaming`, and the renaming)."""
+
+    status: str
+    reason: str = ""
+    details: tuple[str, ...] = ()
+
+    @property
+    def checked(self) -> bool:
+        return self.status == CHECKED
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == SKIPPED
+
+    @property
+    def mismatch(self) -> bool:
+        return self.status == MISMATCH
+
+    def __str__(self) -> str:
+        return "\n".join([f"{self.status}: {self.reason}" if self.reason else self.status,
+                          *[f"    {line}" for line in self.details[:30]]])
+
+
+_CHECKED = AgreeResult(CHECKED)
+
+
+def agree(pre: State, op: Operation, outcome: Outcome, post: State, bounds: Bounds) -> AgreeResult:
+    """Compare the model's step with a reference step already taken: ``outcome`` and ``post`` are what
+    :func:`spec.transition.apply` gave for ``op`` on ``pre`` (``pre`` a copy of the state before it).
+
+    The step is renamed (:mod:`models.renaming`) so that states with any addresses and growing ids fit;
+    the model runs with the pre-state's fixed parameters (:attr:`models.symbolic_state.SState.fixed`).
+    Accepted iff accepted, the same rejection reason, the same post-state slot by slot. Neither state is
+    modified; the reference is not run again."""
+    strings = StringTable()
+    try:
+        names = names_for(pre, op, bounds)
+        model_op = rename_op(op, names, bounds, strings, pre.params.link_count)
+        model_pre = concretize(pre, bounds, strings, names)
+    except OutOfBound as reason:
+        return AgreeResult(SKIPPED, str(reason))
+    model = step(PyBackend(model_pre.fixed), model_pre, model_op, bounds)
+    if model.accepted and not model.fits:
+        return AgreeResult(SKIPPED, "the step creates a record beyond the model's slots")
+    reason = reason_code(outcome.reason)
+    if bool(model.accepted) != outcome.accepted or model.reason != reason:
+        return AgreeResult(MISMATCH, f"{type(op).__name__}: reference {_verdict(outcome.accepted, outcome.reason)}, "
+                                     f"model {_verdict(model.accepted, reason_of(model.reason))}")
+    if not outcome.accepted and model.post is model_pre and post == pre:
+        # a rejection: the model's post-state is its pre-state, object for object, and the reference's is
+        # its own pre-state, so the two agree (the renaming and the encoding are functions of the state)
+        return _CHECKED
+    return _compare_post(op, model.post, post, bounds, strings, names)
+
+
+def _verdict(accepted: bool, reason: Any) -> str:
+    return "accepted" if accepted else f"rejected {reason.value if reason is not None else None}"
+
+
+def _compare_post(op: Operation, model_post: SState, post: State, bounds: Bounds, strings: StringTable,
+                   names: Any) -> AgreeResult:
+    try:
+        expected = concretize(post, bounds, strings, names)
+    except OutOfBound as reason:
+        return AgreeResult(MISMATCH, f"{type(op).__name__}: the model's post-state fits, the reference's does not "
+                                     f"({reason})")
+    found = differences(model_post, expected)
+    if not found:
+        return _CHECKED
+    return AgreeResult(MISMATCH, f"{type(op).__name__}: post-states differ (model != reference)",
+                       tuple(found) + (f"renaming (slot -> original): {inverse(names)}",))
 
 
 # --- the Z3 relation on a concrete step ------------------------------------------------------
@@ -245,7 +327,7 @@ def check_step_solver(state: State, op: Operation, bounds: Bounds, timeout_ms: i
             if (name, values) in pinned:
                 continue
             pinned.add((name, values))
-            truth = arith.ABSTRACTIONS[name].oracle(*values)
+            truth = arith.ABSTRACTIONS[name].oracle(*values, fixed=pre_values.fixed)
             solver.add(B.function(name)(*[z3.IntVal(v) for v in values]) == truth)
             added += 1
         if added == 0:

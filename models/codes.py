@@ -25,10 +25,17 @@ from spec.reasons import Reason
 from spec.types import Bucket
 from spec.vesting import CLAIMABLE_BUCKETS
 
+_CODES: dict[enum.Enum, int] = {}
+
 
 def enum_code(member: enum.Enum) -> int:
-    """Index of ``member`` in its enum's declaration order."""
-    return list(type(member)).index(member)
+    """Index of ``member`` in its enum's declaration order (the table of each enum built on first use)."""
+    code = _CODES.get(member)
+    if code is None:
+        for index, each in enumerate(type(member)):
+            _CODES[each] = index
+        code = _CODES[member]
+    return code
 
 
 def enum_member(enum_class: type[enum.Enum], code: int) -> enum.Enum:

@@ -32,6 +32,8 @@ from typing import Any
 
 import attrs
 
+from models import schedules
+from models.backend import PyBackend
 from models.codes import CLUSTER_MAX_PRICE_CODE, PARAMETER_NAMES, R, enum_code
 from models.ops import SOp
 from models.symbolic_state import (
@@ -53,7 +55,6 @@ from models.symbolic_state import (
     empty,
 )
 from spec.accounts import BRIDGE_ADDRESS
-from spec.curve import compute_link_curve_entitlement, compute_link_upfront
 from spec.governance import GOVERNANCE_ROUTES
 from spec.operations import (
     AdvanceEra,
@@ -108,14 +109,6 @@ from spec.types import (
     Treasury,
     WithdrawalSource,
 )
-from spec.vesting import (
-    ALLOCATIONS,
-    FUND_LINEAR_MONTHS,
-    FUND_TGE_UNLOCK_BPS,
-    PARTNER_END_MONTH,
-    TEAM_INVESTORS_END_MONTH,
-    TEAM_INVESTORS_LOCK_MONTHS,
-)
 
 # --- codes used below
 L1, L2 = enum_code(Chain.L1), enum_code(Chain.L2)
@@ -137,12 +130,33 @@ HN_FAULT = enum_code(FaultKind.HYPERNODE_FAULT)
 KIND_NODE = enum_code(CollateralKind.NODE)
 ROLE = {role: index for index, role in enumerate(ROLES)}
 
-ERAS_PER_DAY = FIXED.eras_per_day
-DAYS_PER_MONTH = FIXED.days_per_month
-ERAS_PER_MONTH = ERAS_PER_DAY * DAYS_PER_MONTH
-LINK_UPFRONT = compute_link_upfront(FIXED)
-LINK_ENTITLEMENT = compute_link_curve_entitlement(FIXED)
-TB_PER_PB = 1_000
+
+
+# --- the calendar and the Link numbers of a state's fixed parameters (Python ints: every symbolic state
+# has the defaults, :data:`models.symbolic_state.FIXED`, so the prover's terms hold those constants)
+def eras_per_day(s: SState) -> int:
+    return s.fixed.eras_per_day
+
+
+def days_per_month(s: SState) -> int:
+    return s.fixed.days_per_month
+
+
+def eras_per_month(s: SState) -> int:
+    """:func:`spec.accounts.get_eras_per_month`: a month is ``days_per_month`` days [D]."""
+    return s.fixed.eras_per_day * s.fixed.days_per_month
+
+
+def link_upfront(s: SState) -> int:
+    """The upfront part of one Link's share (:func:`models.schedules.link_upfront`, restated from the brief)."""
+    fixed = s.fixed
+    return schedules.link_upfront(fixed.link_reward_pool, fixed.link_count, fixed.link_upfront_bps)
+
+
+def link_entitlement(s: SState) -> int:
+    """The part of one Link's share paid along the curve (:func:`models.schedules.link_entitlement`)."""
+    fixed = s.fixed
+    return schedules.link_entitlement(fixed.link_reward_pool, fixed.link_count, fixed.link_upfront_bps)
 
 
 @attrs.frozen
@@ -202,6 +216,13 @@ def _absent(cls: type) -> Any:
 
 def put(B: Any, records: tuple, index: Any, function: Callable[[Any], Any], condition: Any = True) -> tuple:
     """Records with ``function`` applied to the one at ``index`` (when ``condition``)."""
+    if not B.symbolic:
+        # values: only the record at the index changes (the same result as the leafwise ite below)
+        if not condition or not 0 <= index < len(records):
+            return records
+        result = list(records)
+        result[index] = function(records[index])
+        return tuple(result)
     result = []
     for position, record in enumerate(records):
         hit = B.and_(condition, index == position)
@@ -212,8 +233,29 @@ def put(B: Any, records: tuple, index: Any, function: Callable[[Any], Any], cond
     return tuple(result)
 
 
+_REPLACERS: dict[type, Callable[[Any, dict], Any]] = {}
+
+
+def _replacer(cls: type) -> Callable[[Any, dict], Any]:
+    """``attrs.evolve`` for one record class, compiled once: the class's constructor called with each field
+    taken from the changes or from the record (evolve looks the fields up on every call; the settlement
+    relation makes about a hundred updates)."""
+    names = [field.name for field in attrs.fields(cls)]
+    arguments = ", ".join(f"take({name!r}, record.{name})" for name in names)
+    source = (f"def replace(record, changes):\n    take = changes.pop\n    new = cls({arguments})\n"
+              f"    if changes:\n        raise TypeError(f'{{cls.__name__}} has no field {{sorted(changes)}}')\n"
+              f"    return new\n")
+    namespace: dict[str, Any] = {"cls": cls}
+    exec(source, namespace)  # noqa: S102  (source built above from the class's own field names)
+    return namespace["replace"]
+
+
 def update(record: Any, **changes: Any) -> Any:
-    return attrs.evolve(record, **changes)
+    """The record with ``changes`` (as ``attrs.evolve``)."""
+    replace = _REPLACERS.get(type(record))
+    if replace is None:
+        replace = _REPLACERS[type(record)] = _replacer(type(record))
+    return replace(record, changes)
 
 
 def balance(B: Any, s: SState, chain: Any, address: Any) -> Any:
@@ -222,6 +264,19 @@ def balance(B: Any, s: SState, chain: Any, address: Any) -> Any:
 
 def add_balance(B: Any, s: SState, chain: Any, address: Any, amount: Any, condition: Any = True) -> SState:
     """``amount`` (may be negative) added to ``address`` on ``chain`` when ``condition``."""
+    if not B.symbolic:
+        # values: one entry changes (the same result as the leafwise ite below)
+        if not condition or not 0 <= address < len(s.l1):
+            return s
+        if chain == L1:
+            l1 = list(s.l1)
+            l1[address] += amount
+            return update(s, l1=tuple(l1))
+        if chain == L2:
+            l2 = list(s.l2)
+            l2[address] += amount
+            return update(s, l2=tuple(l2))
+        return s
     l1 = tuple(B.ite(B.and_(condition, chain == L1, address == index), value + amount, value)
                for index, value in enumerate(s.l1))
     l2 = tuple(B.ite(B.and_(condition, chain == L2, address == index), value + amount, value)
@@ -276,11 +331,11 @@ def allocate(B: Any, s: SState, collection: str, count: Any = 1) -> tuple[SState
 
 
 def current_day(B: Any, s: SState) -> Any:
-    return s.genesis_day + B.div(s.era, ERAS_PER_DAY)
+    return s.genesis_day + B.div(s.era, eras_per_day(s))
 
 
 def current_month(B: Any, s: SState) -> Any:
-    return B.div(current_day(B, s), DAYS_PER_MONTH)
+    return B.div(current_day(B, s), days_per_month(s))
 
 
 # --- ledger and bridge (spec.ledger) ---------------------------------------------------------
@@ -318,7 +373,7 @@ def relation_mint(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
     g.require(B.implies(on_l2, op.sender == BRIDGE_ADDRESS), "NOT_BRIDGE")
     g.require(B.implies(on_l2, op.amount <= get_escrow_surplus(B, s)), "SUPPLY_CAP_EXCEEDED")
     g.require(B.implies(B.not_(on_l2), has_role(B, s, Role.TOKEN_OWNER, op.sender)), "UNAUTHORIZED")
-    g.require(B.implies(B.not_(on_l2), get_l1_supply(B, s) + op.amount <= FIXED.total_supply),
+    g.require(B.implies(B.not_(on_l2), get_l1_supply(B, s) + op.amount <= s.fixed.total_supply),
               "SUPPLY_CAP_EXCEEDED")
     return g.finish(s, add_balance(B, s, op.chain, op.to, op.amount))
 
@@ -339,7 +394,7 @@ def relation_bridge_withdraw(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step
     g.require(balance(B, s, L2, op.sender) >= op.amount, "INSUFFICIENT_BALANCE")
     post = add_balance(B, s, L2, op.sender, -op.amount)
     post, new_id = allocate(B, post, "bridge_withdrawal")
-    record = SBridgeWithdrawal(True, op.sender, op.amount, s.era + FIXED.bridge_withdrawal_delay_eras)
+    record = SBridgeWithdrawal(True, op.sender, op.amount, s.era + s.fixed.bridge_withdrawal_delay_eras)
     post = update(post, bridge_withdrawals=put(B, post.bridge_withdrawals, new_id, lambda _: record))
     return g.finish(s, post, new_id < bounds.K)
 
@@ -362,18 +417,19 @@ def linear_unlocked(B: Any, amount: int, elapsed: Any, duration: int) -> Any:
     return B.ite(elapsed <= 0, 0, B.ite(elapsed >= duration, amount, B.div(amount * elapsed, duration)))
 
 
-def compute_unlocked(B: Any, bucket: Bucket, day: Any) -> Any:
-    """:func:`spec.vesting.compute_unlocked` for a claimable bucket (exact: allocations are constants)."""
-    allocation = ALLOCATIONS[bucket].allocation
+def compute_unlocked(B: Any, bucket: Bucket, day: Any, month_days: int = FIXED.days_per_month) -> Any:
+    """:func:`spec.vesting.compute_unlocked` for a claimable bucket, from the schedule :mod:`models.schedules`
+    restates from the brief (exact and linear: allocations and months are constants)."""
+    allocation = schedules.ALLOCATION[bucket]
     if bucket in (Bucket.TEAM, Bucket.INVESTORS):
-        lock_end = TEAM_INVESTORS_LOCK_MONTHS * DAYS_PER_MONTH
-        end = TEAM_INVESTORS_END_MONTH * DAYS_PER_MONTH
+        lock_end = schedules.CLIFF_MONTHS * month_days
+        end = schedules.INSIDER_END_MONTHS * month_days
         value = linear_unlocked(B, allocation, day - lock_end, end - lock_end)
     elif bucket in (Bucket.DEVCO, Bucket.ECODEV_FUND):
-        tge = allocation * FUND_TGE_UNLOCK_BPS // BPS
-        value = tge + linear_unlocked(B, allocation - tge, day, FUND_LINEAR_MONTHS * DAYS_PER_MONTH)
+        tge = allocation * schedules.FUND_AT_TGE_BPS // BPS
+        value = tge + linear_unlocked(B, allocation - tge, day, schedules.FUND_MONTHS * month_days)
     elif bucket is Bucket.PARTNER_FUND:
-        value = linear_unlocked(B, allocation, day, PARTNER_END_MONTH * DAYS_PER_MONTH)
+        value = linear_unlocked(B, allocation, day, schedules.PARTNER_MONTHS * month_days)
     else:
         raise ValueError(f"{bucket} is not claimable")
     return B.ite(day < 0, 0, value)
@@ -389,7 +445,8 @@ def relation_claim_allocation(B: Any, s: SState, op: SOp, bounds: Bounds) -> Ste
     g.require(op.sender == allocation.beneficiary, "NOT_BENEFICIARY")
     g.require_amount(op.amount)
     day = current_day(B, s)
-    unlocked = B.select([compute_unlocked(B, bucket, day) for bucket in CLAIMABLE_CODES], op.bucket, 0)
+    unlocked = B.select([compute_unlocked(B, bucket, day, days_per_month(s)) for bucket in CLAIMABLE_CODES],
+                        op.bucket, 0)
     g.require(op.amount <= unlocked - allocation.released, "CLAIM_EXCEEDS_UNLOCKED")
     post = update(s, allocations=put(B, s.allocations, op.bucket,
                                      lambda a: update(a, released=a.released + op.amount)))
@@ -399,6 +456,8 @@ def relation_claim_allocation(B: Any, s: SState, op: SOp, bounds: Bounds) -> Ste
 
 # --- roles, governance, parameters (spec.governance) ------------------------------------------
 def _set_role(B: Any, s: SState, role: Any, account: Any, value: bool) -> SState:
+    if not B.symbolic:
+        return update(s, roles=_set_cell(s.roles, role, account, value))
     roles = tuple(tuple(B.ite(B.and_(role == r, account == a), value, held) for a, held in enumerate(row))
                   for r, row in enumerate(s.roles))
     return update(s, roles=roles)
@@ -472,7 +531,7 @@ def relation_propose_parameter_change(B: Any, s: SState, op: SOp, bounds: Bounds
         if info.changeable_by is not None:
             in_bounds = B.ite(op.name == code, B.and_(info.lower <= op.value, op.value <= info.upper), in_bounds)
     g.require(in_bounds, "PARAMETER_OUT_OF_BOUNDS")
-    record = SPending(True, op.name, -1, op.value, s.era + FIXED.activation_delay_eras)
+    record = SPending(True, op.name, -1, op.value, s.era + s.fixed.activation_delay_eras)
     post, fits = _append_pending(B, s, record)
     return g.finish(s, post, fits)
 
@@ -482,7 +541,7 @@ def relation_set_cluster_max_price(B: Any, s: SState, op: SOp, bounds: Bounds) -
     g.require(has_role(B, s, Role.OPERATOR, op.sender), "UNAUTHORIZED")
     g.require(B.and_(0 <= op.cluster, op.cluster < len(s.clusters)), "UNKNOWN_CLUSTER")
     g.require(op.price > 0, "INVALID_PRICE")
-    record = SPending(True, CLUSTER_MAX_PRICE_CODE, op.cluster, op.price, s.era + FIXED.activation_delay_eras)
+    record = SPending(True, CLUSTER_MAX_PRICE_CODE, op.cluster, op.price, s.era + s.fixed.activation_delay_eras)
     post, fits = _append_pending(B, s, record)
     return g.finish(s, post, fits)
 
@@ -516,7 +575,7 @@ def relation_remove_hypernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Ste
     g.require(has_role(B, s, Role.OPERATOR, op.sender), "UNAUTHORIZED")
     hypernode = pick(B, s.hypernodes, op.hypernode)
     g.require(B.and_(hypernode.present, hypernode.status == HN_REGISTERED), "UNKNOWN_HYPERNODE")
-    g.require(s.era >= FIXED.bootstrap_end_era, "BOOTSTRAP_NO_REMOVAL")
+    g.require(s.era >= s.fixed.bootstrap_end_era, "BOOTSTRAP_NO_REMOVAL")
     staked = B.select([B.or_(*row) for row in s.hypernode_links], op.hypernode, False)
     g.require(B.not_(staked), "HYPERNODE_HAS_STAKE")
     unstaking = B.or_(*[B.and_(link.present, link.status == UNSTAKING_HN, link.target == op.hypernode)
@@ -530,10 +589,10 @@ def relation_remove_hypernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Ste
 def relation_mint_link(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
     g = Guard(B)
     g.require(has_role(B, s, Role.LINK_MINTER, op.sender), "UNAUTHORIZED")
-    g.require(B.and_(0 <= op.link, op.link < FIXED.link_count), "LINK_ID_OUT_OF_RANGE")
+    g.require(B.and_(0 <= op.link, op.link < s.fixed.link_count), "LINK_ID_OUT_OF_RANGE")
     g.require(B.not_(pick(B, s.links, op.link).present), "LINK_EXISTS")
     g.require_address(op.owner)
-    g.require(B.and_(1 <= op.validity_eras, op.validity_eras <= FIXED.link_max_validity_eras),
+    g.require(B.and_(1 <= op.validity_eras, op.validity_eras <= s.fixed.link_max_validity_eras),
               "VALIDITY_OUT_OF_RANGE")
     record = SLink(present=True, owner=op.owner, activation_era=s.era, expiry_era=s.era + op.validity_eras,
                    status=FREE, target=-1, staked_era=-1, min_staking_period=0, unstaking_period=0,
@@ -647,7 +706,7 @@ def relation_claim_link_upfront(B: Any, s: SState, op: SOp, bounds: Bounds) -> S
     link = _owned_link(B, g, s, op.link, op.sender)
     g.require(B.not_(link.upfront_claimed), "UPFRONT_ALREADY_CLAIMED")
     post = update(s, links=put(B, s.links, op.link, lambda r: update(r, upfront_claimed=True)))
-    return g.finish(s, _pay_from_link_pool(B, post, link.owner, LINK_UPFRONT))
+    return g.finish(s, _pay_from_link_pool(B, post, link.owner, link_upfront(s)))
 
 
 def relation_claim_link_rewards(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
@@ -666,7 +725,7 @@ def relation_raise_reward_curve(B: Any, s: SState, op: SOp, bounds: Bounds) -> S
     g.require(op.month > current_month(B, s), "CURVE_MONTH_ELAPSED")
     old = B.select(s.link_curve, op.month, 0)
     g.require(op.amount > old, "CURVE_DECREASE")
-    g.require(B.sum_(s.link_curve) - old + op.amount <= LINK_ENTITLEMENT, "CURVE_EXCEEDS_ENTITLEMENT")
+    g.require(B.sum_(s.link_curve) - old + op.amount <= link_entitlement(s), "CURVE_EXCEEDS_ENTITLEMENT")
     curve = tuple(B.ite(op.month == month, op.amount, value) for month, value in enumerate(s.link_curve))
     return g.finish(s, update(s, link_curve=curve))
 
@@ -678,7 +737,7 @@ def _schedule_withdrawals(B: Any, s: SState, entries: list[tuple[Any, Any, Any, 
     position = ID_COLLECTIONS.index("collateral_withdrawal")
     counter = s.next_id[position]
     withdrawals = s.collateral_withdrawals
-    ready = s.era + FIXED.withdrawal_delay_eras
+    ready = s.era + s.fixed.withdrawal_delay_eras
     for condition, owner, scaler, source, amount in entries:
         record = SCollateralWithdrawal(True, owner, scaler, source, amount, ready)
         withdrawals = put(B, withdrawals, counter, lambda _, record=record: record, condition)
@@ -690,9 +749,9 @@ def _schedule_withdrawals(B: Any, s: SState, entries: list[tuple[Any, Any, Any, 
 def relation_register_scalernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
     g = Guard(B)
     g.require(B.and_(0 <= op.cluster, op.cluster < len(s.clusters)), "UNKNOWN_CLUSTER")
-    g.require(B.and_(1 <= op.capacity_tb, op.capacity_tb <= FIXED.max_capacity_tb), "INVALID_CAPACITY")
+    g.require(B.and_(1 <= op.capacity_tb, op.capacity_tb <= s.fixed.max_capacity_tb), "INVALID_CAPACITY")
     g.require(op.reservation_price > 0, "INVALID_PRICE")
-    g.require(op.max_booking_days >= FIXED.node_max_booking_min_days, "MAX_BOOKING_TOO_SHORT")
+    g.require(op.max_booking_days >= s.fixed.node_max_booking_min_days, "MAX_BOOKING_TOO_SHORT")
     required = B.uf("node_collateral_required", s.param("node_reward_per_pb_month"), op.capacity_tb)
     g.require(balance(B, s, L1, op.sender) >= required, "INSUFFICIENT_BALANCE")
     post = add_balance(B, s, L1, op.sender, -required)
@@ -700,7 +759,7 @@ def relation_register_scalernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> 
     record = SScalerNode(
         present=True, owner=op.sender, cluster=op.cluster, capacity_tb=op.capacity_tb,
         reservation_price=op.reservation_price, max_booking_days=op.max_booking_days, registered_era=s.era,
-        commitment_end_era=s.era + FIXED.commitment_months * ERAS_PER_MONTH, collateral_required=required,
+        commitment_end_era=s.era + s.fixed.commitment_months * eras_per_month(s), collateral_required=required,
         node_collateral=required, network_collateral=0, link_collateral=0, extensions=0, status=SN_REGISTERED,
         booking=-1)
     post = update(post, scalernodes=put(B, post.scalernodes, new_id, lambda _: record))
@@ -748,7 +807,7 @@ def relation_extend_commitment(B: Any, s: SState, op: SOp, bounds: Bounds) -> St
     node = _owned_live_scalernode(B, g, s, op.scaler, op.sender)
     g.require(s.era < node.commitment_end_era, "COMMITMENT_ENDED")
     post = update(s, scalernodes=put(B, s.scalernodes, op.scaler, lambda n: update(
-        n, commitment_end_era=n.commitment_end_era + FIXED.extension_months * ERAS_PER_MONTH,
+        n, commitment_end_era=n.commitment_end_era + s.fixed.extension_months * eras_per_month(s),
         extensions=n.extensions + 1)))
     return g.finish(s, post)
 
@@ -808,7 +867,7 @@ def relation_request_undelegation(B: Any, s: SState, op: SOp, bounds: Bounds) ->
     g.require(delegation.present, "UNKNOWN_DELEGATION")
     g.require(delegation.delegator == op.sender, "NOT_DELEGATOR")
     g.require(B.not_(delegation.withdrawn), "DELEGATION_WITHDRAWN")
-    earliest = delegation.start_era + FIXED.delegation_min_commitment_days * ERAS_PER_DAY
+    earliest = delegation.start_era + s.fixed.delegation_min_commitment_days * eras_per_day(s)
     g.require(s.era >= earliest, "DELEGATION_COMMITMENT_NOT_MET")
     post, fits = _schedule_withdrawals(B, s, [(True, op.sender, delegation.scaler, FROM_DELEGATION,
                                                delegation.amount)])
@@ -833,13 +892,13 @@ def relation_complete_withdrawal(B: Any, s: SState, op: SOp, bounds: Bounds) -> 
 def relation_book_capacity(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
     g = Guard(B)
     g.require(B.and_(0 <= op.cluster, op.cluster < len(s.clusters)), "UNKNOWN_CLUSTER")
-    g.require(op.duration_days >= FIXED.booking_min_days, "DURATION_TOO_SHORT")
+    g.require(op.duration_days >= s.fixed.booking_min_days, "DURATION_TOO_SHORT")
     candidate = [B.and_(n.present, n.cluster == op.cluster, n.status == SN_VERIFIED, n.booking < 0,
                         n.capacity_tb == op.capacity_tb, node_collateral_credit(B, s, n) >= n.collateral_required)
                  for n in s.scalernodes]
     g.require(B.or_(*candidate), "NO_AVAILABLE_NODE")
     supported = [B.and_(candidate[index], op.duration_days <= n.max_booking_days,
-                        op.duration_days * ERAS_PER_DAY < n.commitment_end_era - s.era)
+                        op.duration_days * eras_per_day(s) < n.commitment_end_era - s.era)
                  for index, n in enumerate(s.scalernodes)]
     g.require(B.or_(*supported), "DURATION_NOT_SUPPORTED")
     chosen: Any = -1
@@ -856,7 +915,7 @@ def relation_book_capacity(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
     post, new_id = allocate(B, post, "booking")
     record = SBooking(
         present=True, builder=op.sender, scaler=chosen, capacity_tb=op.capacity_tb, price=price, start_era=s.era,
-        end_era=s.era + op.duration_days * ERAS_PER_DAY, fee=fee,
+        end_era=s.era + op.duration_days * eras_per_day(s), fee=fee,
         utilisation_total=B.uf("utilisation_total", price, op.capacity_tb, op.duration_days),
         utilisation_released=0, active=True)
     post = update(post, bookings=put(B, post.bookings, new_id, lambda _: record))
@@ -872,7 +931,20 @@ def _require_reportable(B: Any, g: Guard, s: SState, era: Any, hypernode_id: Any
     g.require(pick(B, s.scalernodes, scaler_id).present, "UNKNOWN_SCALERNODE")
 
 
+def _set_cell(matrix: tuple, row: int, column: int, value: bool) -> tuple:
+    """Values: ``matrix`` with one cell set (none when out of range), the same as the leafwise ite."""
+    if not (0 <= row < len(matrix) and 0 <= column < len(matrix[row])):
+        return matrix
+    cells = list(matrix[row])
+    cells[column] = value
+    rows = list(matrix)
+    rows[row] = tuple(cells)
+    return tuple(rows)
+
+
 def _set_bit(B: Any, matrix: tuple, row: Any, column: Any, condition: Any = True) -> tuple:
+    if not B.symbolic:
+        return _set_cell(matrix, row, column, True) if condition else matrix
     return tuple(tuple(B.ite(B.and_(condition, row == r, column == c), True, bit) for c, bit in enumerate(bits))
                  for r, bits in enumerate(matrix))
 
@@ -922,7 +994,7 @@ def _slash_plan(B: Any, s: SState, offender: Any, fault_era: Any) -> tuple[Any, 
         own_pending.append(B.and_(mine, w.source != FROM_DELEGATION))
         delegated_pending.append(B.and_(mine, w.source == FROM_DELEGATION))
     # a delegation is exposed from two eras after it started (spec.slashing.is_stake_exposed)
-    delegating = [B.and_(d.present, d.scaler == offender, d.start_era + FIXED.activation_delay_eras <= fault_era)
+    delegating = [B.and_(d.present, d.scaler == offender, d.start_era + s.fixed.activation_delay_eras <= fault_era)
                   for d in s.delegations]
     pieces: list[tuple[Any, Any, str, int]] = [(True, node.node_collateral, "node", 0),
                                                (True, node.network_collateral, "network", 0)]
@@ -940,14 +1012,17 @@ def _slash_plan(B: Any, s: SState, offender: Any, fault_era: Any) -> tuple[Any, 
         # hint (lemma greedy-take): with a non-negative amount and non-negative pieces so far, what
         # remains is the amount minus the pieces so far, floored at 0 (a theorem of linear
         # arithmetic about these very terms, proved by models.arith.prove_greedy_take)
-        earlier = [B.ite(f, v, 0) >= 0 for f, v, _, _ in pieces[:position]]
-        B.hint(B.implies(B.and_(amount >= 0, *earlier), remaining == B.max_(amount - prefix, 0)), "greedy-take")
+        if B.symbolic:
+            earlier = [B.ite(f, v, 0) >= 0 for f, v, _, _ in pieces[:position]]
+            B.hint(B.implies(B.and_(amount >= 0, *earlier), remaining == B.max_(amount - prefix, 0)), "greedy-take")
         # remaining - min(remaining, value) == max(remaining - value, 0): the reference's min, written
         # so that the takes telescope (take_i = remaining_i - remaining_i+1)
         after = B.ite(flag, B.max_(remaining - value, 0), remaining)
         plan.append((kind, index, remaining - after))
         remaining = after
         prefix = prefix + B.ite(flag, value, 0)
+    if not B.symbolic:
+        return amount, plan  # the hints below are facts for the solver, nothing to compute on values
     held = [B.ite(f, v, 0) for f, v, _, _ in pieces]
     B.hint(B.implies(B.and_(amount >= 0, *[value >= 0 for value in held]),
                      remaining == B.max_(amount - prefix, 0)), "greedy-take")
@@ -970,6 +1045,16 @@ def slash_scalers(B: Any, s: SState, slashes: list[tuple[Any, Any, Any]]) -> tup
     The reference executes them one after another; the model computes each from the same state and
     applies them together. The two agree whenever the offenders are distinct: each slash reads and
     writes only its own ScalerNode's collateral, its withdrawals and the delegations to it."""
+    if not B.symbolic and not all(condition for condition, _, _ in slashes):
+        # values: a slash whose condition is false changes nothing and its amount is never read
+        amounts = [0] * len(slashes)
+        taken = [index for index, (condition, _, _) in enumerate(slashes) if condition]
+        if not taken:
+            return s, amounts
+        post, found = slash_scalers(B, s, [slashes[index] for index in taken])
+        for index, amount in zip(taken, found, strict=True):
+            amounts[index] = amount
+        return post, amounts
     amounts = []
     node_takes: dict[int, list] = {}
     withdrawal_takes: dict[int, list] = {}
@@ -1022,7 +1107,7 @@ def shorten_links(B: Any, s: SState, faults: list[tuple[Any, Any, Any]], penalty
         expiry = link.expiry_era
         for condition, hypernode, era in faults:
             hit = B.and_(condition, exposed, hypernode == link.target,
-                         link.staked_era + FIXED.activation_delay_eras <= era)
+                         link.staked_era + s.fixed.activation_delay_eras <= era)
             expiry = B.ite(hit, B.max_(link.activation_era, expiry - penalty), expiry)
         links.append(update(link, expiry_era=expiry))
     return update(s, links=tuple(links))
@@ -1124,16 +1209,17 @@ def settle_overdue_faults(B: Any, s: SState) -> SState:
 def settle_link_accrual(B: Any, s: SState) -> SState:
     """Step 3 (:func:`spec.links.process_link_accrual`), with validity as shortened by step 2."""
     era = s.era
-    month = B.div(s.genesis_day + B.div(era, ERAS_PER_DAY), DAYS_PER_MONTH)
+    month = B.div(s.genesis_day + B.div(era, eras_per_day(s)), days_per_month(s))
     entry = B.select(s.link_curve, month, 0)
-    per_link = B.ite(B.and_(0 <= month, month < CURVE_LENGTH), B.div(entry, ERAS_PER_MONTH), 0)
+    per_link = B.ite(B.and_(0 <= month, month < CURVE_LENGTH), B.div(entry, eras_per_month(s)), 0)
     indicators = weight_indicators(B, s, era)
+    entitlement = link_entitlement(s)
     accrued = [link.accrued for link in s.links]
     for row in indicators:
         active = B.or_(*row)
         for k, flag in enumerate(row):
             condition = B.and_(per_link != 0, active, flag)
-            accrued[k] = B.ite(condition, accrued[k] + B.min_(per_link, LINK_ENTITLEMENT - accrued[k]), accrued[k])
+            accrued[k] = B.ite(condition, accrued[k] + B.min_(per_link, entitlement - accrued[k]), accrued[k])
     links = tuple(update(link, accrued=value) for link, value in zip(s.links, accrued, strict=True))
     return update(s, links=links)
 
@@ -1146,7 +1232,7 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
     verified = [B.and_(n.present, n.status == SN_VERIFIED) for n in s.scalernodes]
     # network collateral (spec.rewards.get_network_collateral)
     network_tb = B.sum_(B.ite(verified[index], n.capacity_tb, 0) for index, n in enumerate(s.scalernodes))
-    day = s.genesis_day + B.div(era, ERAS_PER_DAY)
+    day = s.genesis_day + B.div(era, eras_per_day(s))
     unlocked = B.uf("unlocked_supply", day, *s.link_curve)
     required = []
     provided = []
@@ -1389,7 +1475,10 @@ RELATIONS: dict[type[Operation], Callable[[Any, SState, SOp, Bounds], Step]] = {
 
 
 def step(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
-    """The transition relation of ``op``'s class applied to ``s``."""
+    """The transition relation of ``op``'s class applied to ``s`` (a Python backend computes its oracles
+    with ``s``'s fixed parameters)."""
+    if not B.symbolic and B.fixed is not s.fixed:
+        B = PyBackend(s.fixed)
     return RELATIONS[op.cls](B, s, op, bounds)
 
 

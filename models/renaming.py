@@ -1,0 +1,214 @@
+"""Fitting a reference step into the model's bounds: an order-preserving renaming of addresses and ids.
+
+The slot form (:mod:`models.symbolic_state`) has ``accounts`` addresses ``0 .. A-1`` and ``K`` slots per
+collection, slot ``i`` holding id ``i``. A fuzz state uses addresses such as 10, 100 or 900, and its ids grow
+(withdrawals are deleted, Links are minted with ids up to ~30), so it does not fit as it is. This module
+names a step's addresses and ids afresh, the same way in the pre-state, the operation and the post-state:
+
+- addresses: ``0`` (invalid) and ``1`` (the L2 bridge, :data:`spec.accounts.BRIDGE_ADDRESS`) keep their
+  meaning; every other positive address that the pre-state holds or the operation names becomes ``2, 3, ...``
+  in increasing order; a negative address in an operation's argument becomes ``-1``;
+- ids, per collection: the live ids in increasing order become ``0 .. n-1``, and the id counter ``c``
+  (the next id the reference will allocate) becomes ``n``, ``c + 1`` becomes ``n + 1``, and so on, so a record
+  created by the step lands in the next free slot; Links have no counter: the id a ``MintLink`` would
+  create (in range, not taken) is named with the live ones, in order, so the new Link's slot keeps its
+  place; an id an operation names that is not live becomes ``K`` (no slot holds it), a negative one
+  ``-1``, and a ``MintLink`` id at or beyond ``link_count`` becomes ``link_count``;
+- every reference is renamed with the collection it points into: a Link's target (a HyperNode or a
+  ScalerNode by its status), a booking's and a delegation's and a collateral withdrawal's ScalerNode, a
+  ScalerNode's booking, the HyperNode-Link index, the report bitsets (rows and bits), a fault's offender
+  (a ScalerNode or a HyperNode by its kind). Cluster and region ids, and the keys of pending cluster
+  changes, are configuration and stay as they are.
+
+Why the comparison stays exact. The reference uses an address or an id only through equality (dict
+lookups, ownership and role checks, matching a fault's key), order (it iterates records by sorted id:
+slashing order, the first available ScalerNode of a booking, fault execution order), and the tests
+``address > 0``, ``id >= 0`` (a ScalerNode's booking) and ``0 <= link id < link_count``. Each map above is
+strictly increasing on the values it renames and keeps ``0``, ``1`` and the sign, so every such test has the
+same outcome on the renamed step; the reference never does arithmetic on an address or an id other than
+advancing a counter, which the counter's mapping (``c + j -> n + j``) follows. So the reference's step on
+the renamed states is the renamed step, and comparing the model with the renamed reference post-state
+compares it with the reference itself. Unknown ids stay unknown (``K`` and ``-1`` name no record), and the
+numbers compared by value (amounts, eras, public keys, curve entries) are not renamed.
+
+:func:`names_for` builds the maps of one step (:class:`OutOfBound` with the reason when the step cannot
+fit: more addresses or records than the bounds hold, a negative sender); :func:`rename_op` encodes the
+operation through them; :func:`models.symbolic_state.concretize` takes them as ``names``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.codes import PARAMETER_NAMES, StringTable, enum_code, location_code
+from models.ops import ADDRESS_FIELDS, SOp, field_kind, field_names
+from models.symbolic_state import Bounds, Names, OutOfBound
+from spec.accounts import BRIDGE_ADDRESS
+from spec.operations import FinalizeBridgeWithdrawal, MintLink, Operation
+from spec.state import State
+from spec.types import FaultKind
+
+NEW_IDS = 3
+"""Ids past the counter named per collection: the most records one operation creates in one collection
+(:class:`spec.operations.RemoveScalerNode` schedules two collateral withdrawals), plus one."""
+
+ID_FIELD_COLLECTION: dict[str, str] = {
+    "link": "link", "hypernode": "hypernode", "scaler": "scalernode", "delegation": "delegation",
+}
+"""Operation id field -> the collection it names (``withdrawal`` and ``offender`` depend on the operation)."""
+
+_RECORDS: tuple[tuple[str, str], ...] = (
+    ("hypernode", "hypernodes"), ("scalernode", "scalernodes"), ("delegation", "delegations"),
+    ("collateral_withdrawal", "collateral_withdrawals"), ("booking", "bookings"),
+    ("bridge_withdrawal", "bridge_withdrawals"),
+)
+"""Counter name (:data:`models.symbolic_state.ID_COLLECTIONS`) -> the State field holding its records."""
+
+
+def state_addresses(state: State) -> set[int]:
+    """Every address the state holds: role holders, balances, beneficiaries and the owners of records."""
+    found: set[int] = set()
+    for holders in state.roles.values():
+        found.update(holders)
+    found.update(state.l1_balances)
+    found.update(state.l2_balances)
+    for allocation in state.allocations.values():
+        found.add(allocation.beneficiary)
+    for withdrawal in state.bridge_withdrawals.values():
+        found.add(withdrawal.owner)
+    for hypernode in state.hypernodes.values():
+        found.add(hypernode.operator)
+    for link in state.links.values():
+        found.add(link.owner)
+    for node in state.scalernodes.values():
+        found.add(node.owner)
+    for delegation in state.delegations.values():
+        found.add(delegation.delegator)
+    for withdrawal in state.collateral_withdrawals.values():
+        found.add(withdrawal.owner)
+    for booking in state.bookings.values():
+        found.add(booking.builder)
+    return found
+
+
+def _address_map(pre: State, op: Operation, bounds: Bounds) -> dict[int, int]:
+    if op.sender < 0:
+        raise OutOfBound(f"sender {op.sender} is negative: not an address of the model")
+    named = state_addresses(pre)
+    named.add(op.sender)
+    for name in ADDRESS_FIELDS:
+        value = getattr(op, name, None)
+        if value is not None:
+            named.add(value)
+    others = sorted(address for address in named if address > BRIDGE_ADDRESS)
+    if len(others) > bounds.A - 2:
+        raise OutOfBound(f"{len(others) + 2} addresses (0, the bridge and {len(others)} more), "
+                         f"the model holds {bounds.A}")
+    mapping = {0: 0, BRIDGE_ADDRESS: BRIDGE_ADDRESS}
+    for index, address in enumerate(others):
+        mapping[address] = index + 2
+    return mapping
+
+
+def _counter_map(records: dict, counter: int, collection: str, bounds: Bounds) -> dict[int, int]:
+    live = sorted(records)
+    if len(live) > bounds.K:
+        raise OutOfBound(f"{len(live)} {collection} records, the model holds {bounds.K}")
+    if live and (live[0] < 0 or live[-1] >= counter):
+        raise OutOfBound(f"{collection} ids {live[0]}..{live[-1]} not below the counter {counter}")
+    mapping = {identifier: slot for slot, identifier in enumerate(live)}
+    for offset in range(NEW_IDS):
+        mapping[counter + offset] = len(live) + offset
+    return mapping
+
+
+def _link_map(pre: State, op: Operation, bounds: Bounds) -> dict[int, int]:
+    ids = set(pre.links)
+    if type(op) is MintLink and 0 <= op.link < pre.params.link_count:
+        ids.add(op.link)  # the Link the step may create, named in its place among the live ones
+    live = sorted(ids)
+    if len(pre.links) > bounds.K:
+        raise OutOfBound(f"{len(pre.links)} Links, the model holds {bounds.K}")
+    if live and live[0] < 0:
+        raise OutOfBound(f"Link id {live[0]} is negative")
+    return {identifier: slot for slot, identifier in enumerate(live)}
+
+
+def names_for(pre: State, op: Operation, bounds: Bounds) -> Names:
+    """The renaming of one step (module docstring); :class:`OutOfBound` when it cannot fit the bounds."""
+    ids = {name: _counter_map(getattr(pre, field), pre.next_id.get(name, 0), name, bounds)
+           for name, field in _RECORDS}
+    ids["link"] = _link_map(pre, op, bounds)
+    return Names(_address_map(pre, op, bounds), ids)
+
+
+def _op_collection(op: Operation, field: str) -> str:
+    if field == "withdrawal":
+        return "bridge_withdrawal" if type(op) is FinalizeBridgeWithdrawal else "collateral_withdrawal"
+    if field == "offender":
+        return "scalernode" if op.kind is FaultKind.SCALERNODE_DOWNTIME else "hypernode"
+    return ID_FIELD_COLLECTION[field]
+
+
+def _op_id(op: Operation, field: str, value: int, names: Names, bounds: Bounds, link_count: int) -> int:
+    if value < 0:
+        return -1
+    if type(op) is MintLink and field == "link" and value >= link_count:
+        return link_count  # out of range, as the original
+    collection = _op_collection(op, field)
+    if collection == "link":
+        slot = names.ids["link"].get(value)
+    else:
+        # only a live id names a record; the counter's entries name records the step may create
+        slot = names.ids[collection].get(value)
+        if slot is not None and slot >= _live_count(names.ids[collection]):
+            slot = None
+    if slot is None or slot >= bounds.K:
+        return bounds.K  # names no record, like the original
+    return slot
+
+
+def _live_count(mapping: dict[int, int]) -> int:
+    return len(mapping) - NEW_IDS
+
+
+def rename_op(op: Operation, names: Names, bounds: Bounds, strings: StringTable, link_count: int) -> SOp:
+    """The operation in model form with its addresses and ids renamed (encoded as :func:`models.ops.encode_op`
+    encodes the rest)."""
+    cls = type(op)
+    addresses = names.addresses
+    values: dict[str, Any] = {}
+    for name in field_names(cls):
+        value = getattr(op, name)
+        kind, _ = field_kind(cls, name)
+        if kind == "sender":
+            values[name] = addresses[value]
+        elif kind == "address":
+            values[name] = addresses[value] if value > 0 else (0 if value == 0 else -1)
+        elif kind == "id":
+            values[name] = _op_id(op, name, value, names, bounds, link_count)
+        elif kind == "enum":
+            values[name] = enum_code(value)
+        elif kind == "bool":
+            values[name] = bool(value)
+        elif kind == "parameter":
+            values[name] = PARAMETER_NAMES.index(value) if value in PARAMETER_NAMES else -1
+        elif kind == "location":
+            values[name] = location_code(value)
+        elif kind == "endpoint":
+            values[name] = strings.code(value)
+        else:
+            values[name] = value
+    return SOp(cls, values)
+
+
+def inverse(names: Names) -> dict[str, dict[int, int]]:
+    """Slot -> original id per collection, and model address -> original address (``"address"``): for
+    reading a mismatch's slot paths."""
+    result = {collection: {slot: identifier for identifier, slot in mapping.items()}
+              for collection, mapping in names.ids.items()}
+    result["address"] = {model: original for original, model in names.addresses.items()}
+    return result
+
+
+__all__ = ["NEW_IDS", "inverse", "names_for", "rename_op", "state_addresses"]
