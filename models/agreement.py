@@ -35,6 +35,8 @@ from models.symbolic_state import (
     OutOfBound,
     SState,
     concretize,
+    concretize_after,
+    denotes_after,
     differences,
     evaluate,
     fresh,
@@ -225,25 +227,24 @@ def agree(pre: State, op: Operation, outcome: Outcome, post: State, bounds: Boun
         # a rejection: the model's post-state is its pre-state, object for object, and the reference's is
         # its own pre-state, so the two agree (the renaming and the encoding are functions of the state)
         return _CHECKED
-    return _compare_post(op, model.post, post, bounds, strings, names)
+    return _compare_post(op, model.post, post, pre, model_pre, bounds, strings, names)
 
 
 def _verdict(accepted: bool, reason: Any) -> str:
     return "accepted" if accepted else f"rejected {reason.value if reason is not None else None}"
 
 
-def _compare_post(op: Operation, model_post: SState, post: State, bounds: Bounds, strings: StringTable,
-                   names: Any) -> AgreeResult:
+def _compare_post(op: Operation, model_post: SState, post: State, pre: State, model_pre: SState, bounds: Bounds,
+                  strings: StringTable, names: Any) -> AgreeResult:
     try:
-        expected = concretize(post, bounds, strings, names)
+        if denotes_after(model_post, post, pre, model_pre, bounds, strings, names):
+            return _CHECKED
+        expected = concretize_after(post, pre, model_pre, bounds, strings, names)
     except OutOfBound as reason:
         return AgreeResult(MISMATCH, f"{type(op).__name__}: the model's post-state fits, the reference's does not "
                                      f"({reason})")
-    found = differences(model_post, expected)
-    if not found:
-        return _CHECKED
     return AgreeResult(MISMATCH, f"{type(op).__name__}: post-states differ (model != reference)",
-                       tuple(found) + (f"renaming (slot -> original): {inverse(names)}",))
+                       tuple(differences(model_post, expected)) + (f"renaming (slot -> original): {inverse(names)}",))
 
 
 # --- the Z3 relation on a concrete step ------------------------------------------------------

@@ -31,8 +31,12 @@ class PyBackend:
     true = True
     false = False
 
-    def __init__(self, fixed: Any = arith.FIXED) -> None:
+    def __init__(self, fixed: Any = arith.FIXED, fast: bool = True) -> None:
         self.fixed = fixed
+        self.fast = fast
+        """Whether the relations take their shortcuts for values (one record or balance written in place
+        of a leafwise ite over every slot, a slash whose condition is false skipped): the same results,
+        tested against ``fast=False``, which runs exactly the code the Z3 backend runs."""
         self._oracles = {name: abstraction.oracle for name, abstraction in arith.ABSTRACTIONS.items()}
 
     def and_(self, *items: Any) -> bool:
@@ -95,6 +99,7 @@ class Z3Backend:
     application goes to :attr:`applications` (for pinning them to the reference's values)."""
 
     symbolic = True
+    fast = False
 
     def __init__(self, small: int = 4) -> None:
         import z3

@@ -25,16 +25,17 @@ from spec.reasons import Reason
 from spec.types import Bucket
 from spec.vesting import CLAIMABLE_BUCKETS
 
-_CODES: dict[enum.Enum, int] = {}
+_CODES: dict[int, int] = {}
+"""``id(member)`` -> code: members are singletons, and an int key hashes faster than an enum member."""
 
 
 def enum_code(member: enum.Enum) -> int:
     """Index of ``member`` in its enum's declaration order (the table of each enum built on first use)."""
-    code = _CODES.get(member)
+    code = _CODES.get(id(member))
     if code is None:
         for index, each in enumerate(type(member)):
-            _CODES[each] = index
-        code = _CODES[member]
+            _CODES[id(each)] = index
+        code = _CODES[id(member)]
     return code
 
 

@@ -44,13 +44,15 @@ from models.codes import PARAMETER_NAMES, StringTable, enum_code, location_code
 from models.ops import ADDRESS_FIELDS, SOp, field_kind, field_names
 from models.symbolic_state import Bounds, Names, OutOfBound
 from spec.accounts import BRIDGE_ADDRESS
-from spec.operations import FinalizeBridgeWithdrawal, MintLink, Operation
+from spec.operations import OPERATION_TYPES, FinalizeBridgeWithdrawal, MintLink, Operation
 from spec.state import State
 from spec.types import FaultKind
 
 NEW_IDS = 3
 """Ids past the counter named per collection: the most records one operation creates in one collection
 (:class:`spec.operations.RemoveScalerNode` schedules two collateral withdrawals), plus one."""
+
+_NEW_OFFSETS = tuple(range(NEW_IDS))
 
 ID_FIELD_COLLECTION: dict[str, str] = {
     "link": "link", "hypernode": "hypernode", "scaler": "scalernode", "delegation": "delegation",
@@ -96,17 +98,21 @@ def _address_map(pre: State, op: Operation, bounds: Bounds) -> dict[int, int]:
         raise OutOfBound(f"sender {op.sender} is negative: not an address of the model")
     named = state_addresses(pre)
     named.add(op.sender)
-    for name in ADDRESS_FIELDS:
-        value = getattr(op, name, None)
-        if value is not None:
+    for name in _ADDRESS_FIELDS[type(op)]:
+        value = getattr(op, name)
+        if value > 0:  # a non-positive argument is renamed to 0 or -1 (rename_op)
             named.add(value)
-    others = sorted(address for address in named if address > BRIDGE_ADDRESS)
+    named.discard(0)
+    named.discard(BRIDGE_ADDRESS)
+    others = sorted(named)
+    if others and others[0] < 0:
+        raise OutOfBound(f"the state holds the negative address {others[0]}")
     if len(others) > bounds.A - 2:
         raise OutOfBound(f"{len(others) + 2} addresses (0, the bridge and {len(others)} more), "
                          f"the model holds {bounds.A}")
-    mapping = {0: 0, BRIDGE_ADDRESS: BRIDGE_ADDRESS}
-    for index, address in enumerate(others):
-        mapping[address] = index + 2
+    mapping = dict(zip(others, range(2, len(others) + 2), strict=True))
+    mapping[0] = 0
+    mapping[BRIDGE_ADDRESS] = BRIDGE_ADDRESS
     return mapping
 
 
@@ -117,8 +123,9 @@ def _counter_map(records: dict, counter: int, collection: str, bounds: Bounds) -
     if live and (live[0] < 0 or live[-1] >= counter):
         raise OutOfBound(f"{collection} ids {live[0]}..{live[-1]} not below the counter {counter}")
     mapping = {identifier: slot for slot, identifier in enumerate(live)}
-    for offset in range(NEW_IDS):
-        mapping[counter + offset] = len(live) + offset
+    count = len(live)
+    for offset in _NEW_OFFSETS:
+        mapping[counter + offset] = count + offset
     return mapping
 
 
@@ -132,6 +139,11 @@ def _link_map(pre: State, op: Operation, bounds: Bounds) -> dict[int, int]:
     if live and live[0] < 0:
         raise OutOfBound(f"Link id {live[0]} is negative")
     return {identifier: slot for slot, identifier in enumerate(live)}
+
+
+_ADDRESS_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(name for name in field_names(cls) if name in ADDRESS_FIELDS) for cls in OPERATION_TYPES}
+"""Per operation class, its address arguments (besides the sender)."""
 
 
 def names_for(pre: State, op: Operation, bounds: Bounds) -> Names:

@@ -37,6 +37,7 @@ and proves them of the post-state, like every other lemma.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -89,6 +90,8 @@ FIXED_PARAMETERS: tuple[str, ...] = tuple(field.name for field in attrs.fields(P
                                           if field.name not in CHANGEABLE_PARAMETERS)
 """The parameters no operation changes, in :class:`spec.parameters.Parameters` order."""
 
+_FIXED_VALUES = operator.attrgetter(*FIXED_PARAMETERS)
+
 SFixed = attrs.make_class("SFixed", {name: attrs.field() for name in FIXED_PARAMETERS}, frozen=True)
 """The fixed parameters of one state, as Python ints (configuration, not leaves of the slot form)."""
 
@@ -97,7 +100,7 @@ _FIXED_CACHE: dict[tuple[int, ...], Any] = {}
 
 def fixed_of(params: Parameters) -> Any:
     """The :class:`SFixed` of a reference state's parameters (one shared object per distinct set of values)."""
-    values = tuple(getattr(params, name) for name in FIXED_PARAMETERS)
+    values = _FIXED_VALUES(params)
     fixed = _FIXED_CACHE.get(values)
     if fixed is None:
         if not all(type(value) is int for value in values):
@@ -163,14 +166,21 @@ def _bool():
 
 
 # --- records ---------------------------------------------------------------------------------
-@attrs.frozen
+record = attrs.define(unsafe_hash=True)
+"""The slot form's record classes: slotted attrs classes compared and hashed by value, and never changed once
+built (every write builds a new record: :func:`models.transitions.update`; :func:`empty` shares its
+records). They are not ``attrs.frozen`` only for speed: a frozen class's constructor sets each field through
+a function call, four times slower, and a concrete step of the model builds hundreds of records."""
+
+
+@record
 class SAllocation:
     beneficiary: Any = _int()
     allocated: Any = _int()
     released: Any = _int()
 
 
-@attrs.frozen
+@record
 class SBridgeWithdrawal:
     present: Any = _bool()
     owner: Any = _int()
@@ -178,19 +188,19 @@ class SBridgeWithdrawal:
     ready_era: Any = _int()
 
 
-@attrs.frozen
+@record
 class SRegion:
     subsidy_per_tb_era: Any = _int()
 
 
-@attrs.frozen
+@record
 class SCluster:
     region: Any = _int()
     tier: Any = _int()
     max_price: Any = _int()
 
 
-@attrs.frozen
+@record
 class SHyperNode:
     present: Any = _bool()
     operator: Any = _int()
@@ -200,7 +210,7 @@ class SHyperNode:
     status: Any = _int(HyperNodeStatus)
 
 
-@attrs.frozen
+@record
 class SLink:
     present: Any = _bool()
     owner: Any = _int()
@@ -217,7 +227,7 @@ class SLink:
     claimed: Any = _int()
 
 
-@attrs.frozen
+@record
 class SScalerNode:
     present: Any = _bool()
     owner: Any = _int()
@@ -236,7 +246,7 @@ class SScalerNode:
     booking: Any = _int()
 
 
-@attrs.frozen
+@record
 class SDelegation:
     present: Any = _bool()
     delegator: Any = _int()
@@ -246,7 +256,7 @@ class SDelegation:
     withdrawn: Any = _bool()
 
 
-@attrs.frozen
+@record
 class SCollateralWithdrawal:
     present: Any = _bool()
     owner: Any = _int()
@@ -256,7 +266,7 @@ class SCollateralWithdrawal:
     ready_era: Any = _int()
 
 
-@attrs.frozen
+@record
 class SBooking:
     present: Any = _bool()
     builder: Any = _int()
@@ -271,7 +281,7 @@ class SBooking:
     active: Any = _bool()
 
 
-@attrs.frozen
+@record
 class SFault:
     present: Any = _bool()
     kind: Any = _int(FaultKind)
@@ -281,7 +291,7 @@ class SFault:
     amount: Any = _int()
 
 
-@attrs.frozen
+@record
 class SPending:
     present: Any = _bool()
     name: Any = _int()
@@ -290,7 +300,7 @@ class SPending:
     effective_era: Any = _int()
 
 
-@attrs.frozen
+@record
 class STotals:
     fees_paid: Any = _int()
     rewards_paid: Any = _int()
@@ -303,11 +313,11 @@ class STotals:
 
 _CHANGEABLE = frozenset(CHANGEABLE_PARAMETERS)
 
-SParams = attrs.make_class("SParams", {name: _int() for name in CHANGEABLE_PARAMETERS}, frozen=True)
+SParams = attrs.make_class("SParams", {name: _int() for name in CHANGEABLE_PARAMETERS}, unsafe_hash=True)
 """The changeable parameters, one Int each (the others are :attr:`SState.fixed`)."""
 
 
-@attrs.frozen
+@record
 class SReports:
     down_votes: Any  # [scaler][hypernode]
     scaler_reported: Any  # [scaler][hypernode]
@@ -315,7 +325,7 @@ class SReports:
     hyper_reported: Any  # [hypernode][scaler]
 
 
-@attrs.frozen
+@record
 class SState:
     params: Any
     genesis_day: Any
@@ -499,20 +509,27 @@ def zip_leaves(function: Callable[[Any, Any], Any], left: Any, right: Any) -> An
     return function(left, right)
 
 
+SLOT_RECORDS: tuple[str, ...] = ("bridge_withdrawals", "hypernodes", "links", "scalernodes", "delegations",
+                                 "collateral_withdrawals", "bookings", "faults", "pending")
+"""Fields of :class:`SState` holding slots with a ``present`` flag."""
+
+
+@functools.cache
+def _zero_record(cls: type) -> Any:
+    return cls(**{field.name: False if field.metadata["kind"] == "bool" else 0 for field in attrs.fields(cls)})
+
+
+def normalize_slots(records: tuple) -> tuple:
+    """The slots with every absent one zeroed (the same tuple when nothing changes)."""
+    if all(record.present or record == _zero_record(type(record)) for record in records):
+        return records
+    return tuple(record if record.present else _zero_record(type(record)) for record in records)
+
+
 def normalize(assignment: SState) -> SState:
     """Zero every field of an absent slot, so that two assignments compare equal iff they denote the
     same reference state."""
-
-    def clean(record: Any) -> Any:
-        if attrs.has(type(record)) and hasattr(record, "present") and not record.present:
-            return map_leaves(lambda leaf: False if isinstance(leaf, bool) else 0, record)
-        return record
-
-    changes = {}
-    for name in ("bridge_withdrawals", "hypernodes", "links", "scalernodes", "delegations",
-                 "collateral_withdrawals", "bookings", "faults", "pending"):
-        changes[name] = tuple(clean(record) for record in getattr(assignment, name))
-    return attrs.evolve(assignment, **changes)
+    return attrs.evolve(assignment, **{name: normalize_slots(getattr(assignment, name)) for name in SLOT_RECORDS})
 
 
 def differences(left: SState, right: SState) -> list[str]:
@@ -546,12 +563,16 @@ class Names:
 
 
 _TOTALS: tuple[str, ...] = tuple(field.name for field in attrs.fields(STotals))
+_TOTAL_VALUES = operator.attrgetter(*_TOTALS)
+_CLAIMABLE_KEYS = frozenset(CLAIMABLE)
+_CLAIMABLE_INDEX = {id(bucket): index for index, bucket in enumerate(CLAIMABLE)}
 
 NAMED_COLLECTIONS: tuple[str, ...] = ID_COLLECTIONS + ("link",)
 """Collections whose ids :class:`Names` renames (Links are keyed by Link id, without a counter)."""
 
-_LINK_ON_HYPERNODE = frozenset({LinkStatus.STAKED_HYPERNODE, LinkStatus.UNSTAKING_HYPERNODE})
-_LINK_AS_COLLATERAL = frozenset({LinkStatus.STAKED_COLLATERAL, LinkStatus.UNSTAKING_COLLATERAL})
+_DOWNTIME = FaultKind.SCALERNODE_DOWNTIME
+_STAKED_HN, _UNSTAKING_HN = LinkStatus.STAKED_HYPERNODE, LinkStatus.UNSTAKING_HYPERNODE
+_STAKED_COLLATERAL, _UNSTAKING_COLLATERAL = LinkStatus.STAKED_COLLATERAL, LinkStatus.UNSTAKING_COLLATERAL
 
 
 def _check_address(address: int, bounds: Bounds, what: str) -> int:
@@ -583,6 +604,7 @@ class _Namer:
     def __init__(self, bounds: Bounds, names: Names | None, strings: StringTable) -> None:
         self.bounds = bounds
         self.K, self.A = bounds.K, bounds.A
+        self.blank = empty(bounds)
         self.strings = strings
         self.addresses = names.addresses if names is not None else None
         self.ids = names.ids if names is not None else None
@@ -644,20 +666,24 @@ class _Namer:
 # --- concretize, one group of the state at a time: each part is a function of one field of the reference
 # state (and of the names and strings), so a post-state's part can be taken over from the pre-state's
 # when that field did not change (:func:`concretize_after`)
-def _part_params(state: State, n: _Namer) -> dict[str, Any]:
+_CHANGEABLE_VALUES = operator.attrgetter(*CHANGEABLE_PARAMETERS)
+
+
+def _part_params(state: State, n: _Namer, out: dict[str, Any]) -> None:
     params = state.params
-    return {"params": SParams(*[getattr(params, name) for name in CHANGEABLE_PARAMETERS]), "fixed": fixed_of(params)}
+    out["params"] = SParams(*_CHANGEABLE_VALUES(params))
+    out["fixed"] = fixed_of(params)
 
 
-def _part_roles(state: State, n: _Namer) -> dict[str, Any]:
-    roles = []
+def _part_roles(state: State, n: _Namer, out: dict[str, Any]) -> None:
     A, address = n.A, n.address
-    for role in ROLES:
+    roles = [(False,) * A] * len(ROLES)
+    for role, holders in state.roles.items():
         held = [False] * A
-        for holder in state.roles.get(role, ()):
-            held[address(holder, f"holder of {role.value}")] = True
-        roles.append(tuple(held))
-    return {"roles": tuple(roles)}
+        for holder in holders:
+            held[address(holder, "role holder")] = True
+        roles[enum_code(role)] = tuple(held)
+    out["roles"] = tuple(roles)
 
 
 def _balances(balances: dict[int, int], n: _Namer) -> tuple:
@@ -668,75 +694,76 @@ def _balances(balances: dict[int, int], n: _Namer) -> tuple:
     return tuple(values)
 
 
-def _part_l1(state: State, n: _Namer) -> dict[str, Any]:
-    return {"l1": _balances(state.l1_balances, n)}
+def _part_l1(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    out["l1"] = _balances(state.l1_balances, n)
 
 
-def _part_l2(state: State, n: _Namer) -> dict[str, Any]:
-    return {"l2": _balances(state.l2_balances, n)}
+def _part_l2(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    out["l2"] = _balances(state.l2_balances, n)
 
 
-def _part_bridge_withdrawals(state: State, n: _Namer) -> dict[str, Any]:
-    bridge = list(empty(n.bounds).bridge_withdrawals)
+def _part_bridge_withdrawals(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    bridge = list(n.blank.bridge_withdrawals)
     for withdrawal_id, withdrawal in state.bridge_withdrawals.items():
         bridge[n.slot("bridge_withdrawal", withdrawal_id, "bridge withdrawal")] = SBridgeWithdrawal(
             True, n.address(withdrawal.owner, "withdrawal owner"), withdrawal.amount, withdrawal.ready_era)
-    return {"bridge_withdrawals": tuple(bridge)}
+    out["bridge_withdrawals"] = tuple(bridge)
 
 
-def _part_allocations(state: State, n: _Namer) -> dict[str, Any]:
-    if len(state.allocations) != len(CLAIMABLE) or any(bucket not in state.allocations for bucket in CLAIMABLE):
+def _part_allocations(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    if state.allocations.keys() != _CLAIMABLE_KEYS:
         raise OutOfBound("allocations must hold exactly the claimable buckets")
-    allocations = []
-    for bucket in CLAIMABLE:
-        allocation = state.allocations[bucket]
-        allocations.append(SAllocation(n.address(allocation.beneficiary, "beneficiary"), allocation.allocated,
-                                       allocation.released))
-    return {"allocations": tuple(allocations)}
+    allocations: list[Any] = [None] * len(CLAIMABLE)
+    address = n.address
+    for bucket, allocation in state.allocations.items():
+        allocations[_CLAIMABLE_INDEX[id(bucket)]] = SAllocation(address(allocation.beneficiary, "beneficiary"),
+                                                                allocation.allocated, allocation.released)
+    out["allocations"] = tuple(allocations)
 
 
-def _part_regions(state: State, n: _Namer) -> dict[str, Any]:
+def _part_regions(state: State, n: _Namer, out: dict[str, Any]) -> None:
     count = n.bounds.regions
-    if len(state.regions) != count or any(index not in state.regions for index in range(count)):
+    if state.regions.keys() != set(range(count)):
         raise OutOfBound(f"the model has regions 0..{count - 1}")
-    return {"regions": tuple(SRegion(state.regions[index].subsidy_per_tb_era) for index in range(count))}
+    out["regions"] = tuple(SRegion(state.regions[index].subsidy_per_tb_era) for index in range(count))
 
 
-def _part_clusters(state: State, n: _Namer) -> dict[str, Any]:
+def _part_clusters(state: State, n: _Namer, out: dict[str, Any]) -> None:
     count = n.bounds.clusters
-    if len(state.clusters) != count or any(index not in state.clusters for index in range(count)):
+    if state.clusters.keys() != set(range(count)):
         raise OutOfBound(f"the model has clusters 0..{count - 1}")
     clusters = state.clusters
-    return {"clusters": tuple(SCluster(clusters[index].region, clusters[index].tier, clusters[index].max_price)
-                              for index in range(count))}
+    out["clusters"] = tuple(SCluster(clusters[index].region, clusters[index].tier, clusters[index].max_price)
+                            for index in range(count))
 
 
-def _part_hypernodes(state: State, n: _Namer) -> dict[str, Any]:
-    hypernodes = list(empty(n.bounds).hypernodes)
+def _part_hypernodes(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    hypernodes = list(n.blank.hypernodes)
     code = n.strings.code
     for hypernode_id, hypernode in state.hypernodes.items():
         hypernodes[n.slot("hypernode", hypernode_id, "HyperNode")] = SHyperNode(
             True, n.address(hypernode.operator, "HyperNode operator"), hypernode.public_key,
             location_code(hypernode.location), code(hypernode.endpoint), enum_code(hypernode.status))
-    return {"hypernodes": tuple(hypernodes)}
+    out["hypernodes"] = tuple(hypernodes)
 
 
-def _part_links(state: State, n: _Namer) -> dict[str, Any]:
-    links = list(empty(n.bounds).links)
+def _part_links(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    links = list(n.blank.links)
     for link_id, link in state.links.items():
         target = link.target
-        if link.status in _LINK_ON_HYPERNODE:
-            target = n.reference("hypernode", target, f"Link {link_id}")
-        elif link.status in _LINK_AS_COLLATERAL:
-            target = n.reference("scalernode", target, f"Link {link_id}")
+        status = link.status
+        if status is _STAKED_HN or status is _UNSTAKING_HN:
+            target = n.reference("hypernode", target, "a Link's target")
+        elif status is _STAKED_COLLATERAL or status is _UNSTAKING_COLLATERAL:
+            target = n.reference("scalernode", target, "a Link's target")
         links[n.slot("link", link_id, "Link")] = SLink(
             True, n.address(link.owner, "Link owner"), link.activation_era, link.expiry_era,
-            enum_code(link.status), target, link.staked_era, link.min_staking_period, link.unstaking_period,
+            enum_code(status), target, link.staked_era, link.min_staking_period, link.unstaking_period,
             link.unstake_ready_era, link.upfront_claimed, link.accrued, link.claimed)
-    return {"links": tuple(links)}
+    out["links"] = tuple(links)
 
 
-def _part_hypernode_links(state: State, n: _Namer) -> dict[str, Any]:
+def _part_hypernode_links(state: State, n: _Namer, out: dict[str, Any]) -> None:
     if len(state.hypernode_links) != len(state.hypernodes) or \
             any(hypernode_id not in state.hypernodes for hypernode_id in state.hypernode_links):
         raise OutOfBound("hypernode_links must have exactly one entry per HyperNode")
@@ -747,59 +774,59 @@ def _part_hypernode_links(state: State, n: _Namer) -> dict[str, Any]:
         for link_id in staked:
             row[n.slot("link", link_id, "Link in hypernode_links")] = True
         rows[n.slot("hypernode", hypernode_id, "HyperNode")] = tuple(row)
-    return {"hypernode_links": tuple(rows)}
+    out["hypernode_links"] = tuple(rows)
 
 
-def _part_link_curve(state: State, n: _Namer) -> dict[str, Any]:
+def _part_link_curve(state: State, n: _Namer, out: dict[str, Any]) -> None:
     if len(state.link_curve) != CURVE_LENGTH:
         raise OutOfBound(f"the Link curve must have {CURVE_LENGTH} entries")
-    return {"link_curve": tuple(state.link_curve)}
+    out["link_curve"] = tuple(state.link_curve)
 
 
-def _part_scalernodes(state: State, n: _Namer) -> dict[str, Any]:
-    scalernodes = list(empty(n.bounds).scalernodes)
+def _part_scalernodes(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    scalernodes = list(n.blank.scalernodes)
     for scaler_id, node in state.scalernodes.items():
-        booking = node.booking if node.booking < 0 else n.reference("booking", node.booking, f"ScalerNode {scaler_id}")
+        booking = node.booking if node.booking < 0 else n.reference("booking", node.booking, "a ScalerNode's booking")
         scalernodes[n.slot("scalernode", scaler_id, "ScalerNode")] = SScalerNode(
             True, n.address(node.owner, "ScalerNode owner"), node.cluster, node.capacity_tb,
             node.reservation_price, node.max_booking_days, node.registered_era, node.commitment_end_era,
             node.collateral_required, node.node_collateral, node.network_collateral, node.link_collateral,
             node.extensions, enum_code(node.status), booking)
-    return {"scalernodes": tuple(scalernodes)}
+    out["scalernodes"] = tuple(scalernodes)
 
 
-def _part_delegations(state: State, n: _Namer) -> dict[str, Any]:
-    delegations = list(empty(n.bounds).delegations)
+def _part_delegations(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    delegations = list(n.blank.delegations)
     for delegation_id, delegation in state.delegations.items():
         delegations[n.slot("delegation", delegation_id, "delegation")] = SDelegation(
             True, n.address(delegation.delegator, "delegator"),
-            n.reference("scalernode", delegation.scaler, f"delegation {delegation_id}"), delegation.amount,
+            n.reference("scalernode", delegation.scaler, "a delegation's ScalerNode"), delegation.amount,
             delegation.start_era, delegation.withdrawn)
-    return {"delegations": tuple(delegations)}
+    out["delegations"] = tuple(delegations)
 
 
-def _part_collateral_withdrawals(state: State, n: _Namer) -> dict[str, Any]:
-    withdrawals = list(empty(n.bounds).collateral_withdrawals)
+def _part_collateral_withdrawals(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    withdrawals = list(n.blank.collateral_withdrawals)
     for withdrawal_id, withdrawal in state.collateral_withdrawals.items():
         withdrawals[n.slot("collateral_withdrawal", withdrawal_id, "collateral withdrawal")] = SCollateralWithdrawal(
             True, n.address(withdrawal.owner, "withdrawal owner"),
-            n.reference("scalernode", withdrawal.scaler, f"collateral withdrawal {withdrawal_id}"),
+            n.reference("scalernode", withdrawal.scaler, "a withdrawal's ScalerNode"),
             enum_code(withdrawal.source), withdrawal.amount, withdrawal.ready_era)
-    return {"collateral_withdrawals": tuple(withdrawals)}
+    out["collateral_withdrawals"] = tuple(withdrawals)
 
 
-def _part_bookings(state: State, n: _Namer) -> dict[str, Any]:
-    bookings = list(empty(n.bounds).bookings)
+def _part_bookings(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    bookings = list(n.blank.bookings)
     for booking_id, booking in state.bookings.items():
         bookings[n.slot("booking", booking_id, "booking")] = SBooking(
             True, n.address(booking.builder, "builder"),
-            n.reference("scalernode", booking.scaler, f"booking {booking_id}"), booking.capacity_tb, booking.price,
+            n.reference("scalernode", booking.scaler, "a booking's ScalerNode"), booking.capacity_tb, booking.price,
             booking.start_era, booking.end_era, booking.fee, booking.utilisation_total, booking.utilisation_released,
             booking.active)
-    return {"bookings": tuple(bookings)}
+    out["bookings"] = tuple(bookings)
 
 
-def _part_reports(state: State, n: _Namer) -> dict[str, Any]:
+def _part_reports(state: State, n: _Namer, out: dict[str, Any]) -> None:
     K = n.K
 
     def matrix(bitsets: dict[int, int], rows: str, columns: str, what: str) -> tuple:
@@ -809,51 +836,51 @@ def _part_reports(state: State, n: _Namer) -> dict[str, Any]:
         return tuple(result)
 
     reports = state.reports
-    return {"reports": SReports(matrix(reports.down_votes, "scalernode", "hypernode", "down_votes"),
-                                matrix(reports.scaler_reported, "scalernode", "hypernode", "scaler_reported"),
-                                matrix(reports.unanswered, "hypernode", "scalernode", "unanswered"),
-                                matrix(reports.hyper_reported, "hypernode", "scalernode", "hyper_reported"))}
+    out["reports"] = SReports(matrix(reports.down_votes, "scalernode", "hypernode", "down_votes"),
+                              matrix(reports.scaler_reported, "scalernode", "hypernode", "scaler_reported"),
+                              matrix(reports.unanswered, "hypernode", "scalernode", "unanswered"),
+                              matrix(reports.hyper_reported, "hypernode", "scalernode", "hyper_reported"))
 
 
-def _part_faults(state: State, n: _Namer) -> dict[str, Any]:
+def _part_faults(state: State, n: _Namer, out: dict[str, Any]) -> None:
     F = n.bounds.F
     if len(state.faults) > F:
         raise OutOfBound(f"{len(state.faults)} faults, the model holds {F}")
-    faults = list(empty(n.bounds).faults)
+    faults = list(n.blank.faults)
     named = []
     for (kind, offender, era), fault in state.faults.items():
-        collection = "scalernode" if kind is FaultKind.SCALERNODE_DOWNTIME else "hypernode"
-        named.append(((era, enum_code(kind), n.reference(collection, offender, f"fault {kind.value}")), fault))
+        collection = "scalernode" if kind is _DOWNTIME else "hypernode"
+        named.append(((era, enum_code(kind), n.reference(collection, offender, "a fault's offender")), fault))
     named.sort(key=lambda entry: entry[0])  # fault_sort_key of the (renamed: order-preserving) keys
     for index, ((era, kind_code, offender), fault) in enumerate(named):
         faults[index] = SFault(True, kind_code, offender, era, fault.executed, fault.amount)
-    return {"faults": tuple(faults)}
+    out["faults"] = tuple(faults)
 
 
-def _part_pending(state: State, n: _Namer) -> dict[str, Any]:
+def _part_pending(state: State, n: _Namer, out: dict[str, Any]) -> None:
     P = n.bounds.P
     if len(state.pending_changes) > P:
         raise OutOfBound(f"{len(state.pending_changes)} pending changes, the model holds {P}")
-    pending = list(empty(n.bounds).pending)
+    pending = list(n.blank.pending)
     for index, change in enumerate(state.pending_changes):
         pending[index] = SPending(True, parameter_code(change.name), change.key, change.value, change.effective_era)
-    return {"pending": tuple(pending)}
+    out["pending"] = tuple(pending)
 
 
-def _part_totals(state: State, n: _Namer) -> dict[str, Any]:
-    return {"totals": STotals(*[getattr(state.totals, name) for name in _TOTALS])}
+def _part_totals(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    out["totals"] = STotals(*_TOTAL_VALUES(state.totals))
 
 
-def _part_next_id(state: State, n: _Namer) -> dict[str, Any]:
+def _part_next_id(state: State, n: _Namer, out: dict[str, Any]) -> None:
     next_id = state.next_id
-    return {"next_id": tuple(n.counter(name, next_id.get(name, 0)) for name in ID_COLLECTIONS)}
+    out["next_id"] = tuple(n.counter(name, next_id.get(name, 0)) for name in ID_COLLECTIONS)
 
 
 _SCALARS: tuple[str, ...] = ("genesis_day", "era", "era_start_block", "settled_eras", "link_transfers_enabled",
                              "bridge_escrow", "treasury", "reward_reserve", "protocol_treasury", "link_pool")
 """Fields copied as they are (the same name in the reference state and the slot form)."""
 
-_PARTS: tuple[tuple[str, Callable[[State, _Namer], dict[str, Any]]], ...] = (
+_PARTS: tuple[tuple[str, Callable[[State, _Namer, dict[str, Any]], None]], ...] = (
     ("params", _part_params), ("roles", _part_roles), ("l1_balances", _part_l1), ("l2_balances", _part_l2),
     ("bridge_withdrawals", _part_bridge_withdrawals), ("allocations", _part_allocations),
     ("regions", _part_regions), ("clusters", _part_clusters), ("hypernodes", _part_hypernodes),
@@ -863,7 +890,7 @@ _PARTS: tuple[tuple[str, Callable[[State, _Namer], dict[str, Any]]], ...] = (
     ("reports", _part_reports), ("faults", _part_faults), ("pending_changes", _part_pending),
     ("totals", _part_totals), ("next_id", _part_next_id),
 )
-"""(field of the reference state, the function giving the slot-form fields it determines)."""
+"""(field of the reference state, the function writing the slot-form fields it determines into a dict)."""
 
 
 def concretize(state: State, bounds: Bounds, strings: StringTable | None = None, names: Names | None = None) -> SState:
@@ -874,7 +901,7 @@ def concretize(state: State, bounds: Bounds, strings: StringTable | None = None,
     namer = _Namer(bounds, names, strings if strings is not None else StringTable())
     fields = {name: getattr(state, name) for name in _SCALARS}
     for _, part in _PARTS:
-        fields.update(part(state, namer))
+        part(state, namer, fields)
     return SState(**fields)
 
 
@@ -889,11 +916,41 @@ def concretize_after(post: State, pre: State, assignment: SState, bounds: Bounds
     fields = {name: getattr(post, name) for name in _SCALARS}
     for name, part in _PARTS:
         if getattr(post, name) == getattr(pre, name):
-            fields.update({key: getattr(assignment, key) for key in _PART_FIELDS[name]})
+            for key in _PART_FIELDS[name]:
+                fields[key] = getattr(assignment, key)
         else:
-            fields.update(part(post, namer))
+            part(post, namer, fields)
     return SState(**fields)
 
+
+def denotes_after(candidate: SState, post: State, pre: State, assignment: SState, bounds: Bounds,
+                  strings: StringTable, names: Names | None = None) -> bool:
+    """Whether ``candidate`` denotes ``post``: ``differences(candidate, concretize_after(post, pre, assignment,
+    ...))`` is empty, decided part by part without building the state (a part whose reference field did
+    not change is ``assignment``'s; the others are concretized from ``post``)."""
+    for name in _SCALARS:
+        if getattr(candidate, name) != getattr(post, name):
+            return False
+    namer = None
+    for name, part in _PARTS:
+        if getattr(post, name) == getattr(pre, name):
+            expected = [(key, getattr(assignment, key)) for key in _PART_FIELDS[name]]
+        else:
+            namer = namer or _Namer(bounds, names, strings)
+            found: dict[str, Any] = {}
+            part(post, namer, found)
+            expected = found.items()
+        for key, value in expected:
+            mine = getattr(candidate, key)
+            if mine is value or mine == value:
+                continue
+            # a concretized part has its absent slots zeroed; the candidate's may hold what they last held
+            if key not in _SLOT_FIELDS or normalize_slots(mine) != value:
+                return False
+    return True
+
+
+_SLOT_FIELDS = frozenset(SLOT_RECORDS)
 
 _PART_FIELDS: dict[str, tuple[str, ...]] = {
     "params": ("params", "fixed"), "l1_balances": ("l1",), "l2_balances": ("l2",), "pending_changes": ("pending",),

@@ -216,8 +216,9 @@ def _absent(cls: type) -> Any:
 
 def put(B: Any, records: tuple, index: Any, function: Callable[[Any], Any], condition: Any = True) -> tuple:
     """Records with ``function`` applied to the one at ``index`` (when ``condition``)."""
-    if not B.symbolic:
-        # values: only the record at the index changes (the same result as the leafwise ite below)
+    if B.fast:
+        # values: only the record at the index changes (the same result as the leafwise ite below; the
+        # fast paths of the Python backend are tested equal to the generic code, tests/models/test_fit.py)
         if not condition or not 0 <= index < len(records):
             return records
         result = list(records)
@@ -237,16 +238,18 @@ _REPLACERS: dict[type, Callable[[Any, dict], Any]] = {}
 
 
 def _replacer(cls: type) -> Callable[[Any, dict], Any]:
-    """``attrs.evolve`` for one record class, compiled once: the class's constructor called with each field
-    taken from the changes or from the record (evolve looks the fields up on every call; the settlement
-    relation makes about a hundred updates)."""
+    """``attrs.evolve`` for one record class of the slot form, compiled once: a new instance with each field
+    taken from the changes or from the record (evolve looks the fields up on every call, and a settlement
+    step makes about a hundred updates). The record classes have no validators or converters, so setting the
+    slots is what their constructor does."""
     names = [field.name for field in attrs.fields(cls)]
-    arguments = ", ".join(f"take({name!r}, record.{name})" for name in names)
-    source = (f"def replace(record, changes):\n    take = changes.pop\n    new = cls({arguments})\n"
-              f"    if changes:\n        raise TypeError(f'{{cls.__name__}} has no field {{sorted(changes)}}')\n"
-              f"    return new\n")
-    namespace: dict[str, Any] = {"cls": cls}
-    exec(source, namespace)  # noqa: S102  (source built above from the class's own field names)
+    lines = ["def replace(record, changes):", "    if not known.issuperset(changes):",
+             "        raise TypeError(f'{cls.__name__} has no field {sorted(set(changes) - known)}')",
+             "    new = make(cls)"]
+    lines += [f"    new.{name} = changes[{name!r}] if {name!r} in changes else record.{name}" for name in names]
+    lines.append("    return new")
+    namespace: dict[str, Any] = {"cls": cls, "make": object.__new__, "known": frozenset(names)}
+    exec("\n".join(lines), namespace)  # noqa: S102  (source built above from the class's own field names)
     return namespace["replace"]
 
 
@@ -264,7 +267,7 @@ def balance(B: Any, s: SState, chain: Any, address: Any) -> Any:
 
 def add_balance(B: Any, s: SState, chain: Any, address: Any, amount: Any, condition: Any = True) -> SState:
     """``amount`` (may be negative) added to ``address`` on ``chain`` when ``condition``."""
-    if not B.symbolic:
+    if B.fast:
         # values: one entry changes (the same result as the leafwise ite below)
         if not condition or not 0 <= address < len(s.l1):
             return s
@@ -456,7 +459,7 @@ def relation_claim_allocation(B: Any, s: SState, op: SOp, bounds: Bounds) -> Ste
 
 # --- roles, governance, parameters (spec.governance) ------------------------------------------
 def _set_role(B: Any, s: SState, role: Any, account: Any, value: bool) -> SState:
-    if not B.symbolic:
+    if B.fast:
         return update(s, roles=_set_cell(s.roles, role, account, value))
     roles = tuple(tuple(B.ite(B.and_(role == r, account == a), value, held) for a, held in enumerate(row))
                   for r, row in enumerate(s.roles))
@@ -943,7 +946,7 @@ def _set_cell(matrix: tuple, row: int, column: int, value: bool) -> tuple:
 
 
 def _set_bit(B: Any, matrix: tuple, row: Any, column: Any, condition: Any = True) -> tuple:
-    if not B.symbolic:
+    if B.fast:
         return _set_cell(matrix, row, column, True) if condition else matrix
     return tuple(tuple(B.ite(B.and_(condition, row == r, column == c), True, bit) for c, bit in enumerate(bits))
                  for r, bits in enumerate(matrix))
@@ -1045,7 +1048,7 @@ def slash_scalers(B: Any, s: SState, slashes: list[tuple[Any, Any, Any]]) -> tup
     The reference executes them one after another; the model computes each from the same state and
     applies them together. The two agree whenever the offenders are distinct: each slash reads and
     writes only its own ScalerNode's collateral, its withdrawals and the delegations to it."""
-    if not B.symbolic and not all(condition for condition, _, _ in slashes):
+    if B.fast and not all(condition for condition, _, _ in slashes):
         # values: a slash whose condition is false changes nothing and its amount is never read
         amounts = [0] * len(slashes)
         taken = [index for index, (condition, _, _) in enumerate(slashes) if condition]
@@ -1101,6 +1104,8 @@ def shorten_links(B: Any, s: SState, faults: list[tuple[Any, Any, Any]], penalty
     """:func:`spec.links.shorten_link_validity` for faults ``(condition, hypernode, era)``, in order: a
     Link staked or unstaking to the HyperNode, staked by era ``era - 2``, has its expiry moved
     ``penalty`` earlier, never before its activation, once per such fault."""
+    if B.fast and not any(condition for condition, _, _ in faults):
+        return s  # values: no fault applies, every expiry stays
     links = []
     for link in s.links:
         exposed = B.and_(link.present, B.or_(link.status == STAKED_HN, link.status == UNSTAKING_HN))
@@ -1135,6 +1140,8 @@ def _append_records(B: Any, records: tuple, entries: list[tuple[Any, Any]]) -> t
     result = list(records)
     rank: Any = 0
     for condition, record in entries:
+        if B.fast and not condition:
+            continue  # values: an entry whose condition is false changes nothing
         position = used + rank
         result = [B.ite_record(B.and_(condition, position == index), record, old) for index, old in enumerate(result)]
         rank = B.ite(condition, rank + 1, rank)
@@ -1197,11 +1204,15 @@ def settle_overdue_faults(B: Any, s: SState) -> SState:
     post, amounts = slash_scalers(B, s, slashes)
     for mine, amount in zip(owners, amounts, strict=True):
         for index, flag in enumerate(mine):
+            if B.fast and not flag:
+                continue  # values: the ite keeps the record
             faults[index] = B.ite_record(flag, update(faults[index], executed=True, amount=amount), faults[index])
     hypernode_faults = [(B.and_(overdue[index], fault.kind == HN_FAULT), fault.offender, fault.era)
                         for index, fault in enumerate(s.faults)]
     post = shorten_links(B, post, hypernode_faults, s.param("hypernode_fault_validity_penalty_eras"))
     for index, (condition, _, _) in enumerate(hypernode_faults):
+        if B.fast and not condition:
+            continue  # values: the ite keeps the record
         faults[index] = B.ite_record(condition, update(faults[index], executed=True), faults[index])
     return update(post, faults=tuple(faults))
 
@@ -1255,6 +1266,8 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
     scalernodes = list(s.scalernodes)
     for index, booking in enumerate(s.bookings):
         running = B.and_(booking.present, booking.active)
+        if B.fast and not running:
+            continue  # values: a booking that is not running releases nothing and changes nothing
         duration = booking.end_era - booking.start_era
         elapsed = B.min_(era + 1 - booking.start_era, duration)
         due = B.uf("utilisation_due", booking.utilisation_total, elapsed, duration)
@@ -1274,6 +1287,8 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
         previous = post
         node = post.scalernodes[n]
         eligible = B.and_(verified[n], B.not_(down[n]))
+        if B.fast and not eligible:
+            continue  # values: nothing is paid (every write below is conditional on paying)
         capacity_reward = B.ite(subsidised, B.uf(
             "capacity_reward", B.select(rates, regions[n], 0), node.capacity_tb,
             B.select(region_tb, regions[n], 0), B.select(region_booked, regions[n], 0)), 0)
@@ -1326,6 +1341,8 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
         previous = post
         delegation = post.delegations[index]
         eligible = B.and_(delegation.present, delegation.amount != 0, B.select(verified, delegation.scaler, False))
+        if B.fast and not eligible:
+            continue  # values: nothing is paid (every write below is conditional on eligible)
         due = B.uf("delegator_return", delegation.amount, network_required, network_provided, rate)
         paid = B.min_(due, post.reward_reserve)
         totals = post.totals
@@ -1354,6 +1371,11 @@ def start_next_era(B: Any, s: SState) -> SState:
     post = update(s, era_start_block=s.era_start_block + s.param("era_length_blocks"), era=era,
                   settled_eras=s.settled_eras + 1, reports=reports)
     applies = [B.and_(change.present, change.effective_era <= era) for change in s.pending]
+    if B.fast and not any(applies):
+        # values: no change is due, so parameters and clusters stay and the queue keeps its present changes
+        # in order, then absent slots (what the general construction below gives)
+        kept = tuple(change for change in s.pending if change.present)
+        return update(post, pending=kept + empty_pending(len(s.pending) - len(kept)))
     params = {}
     for field in attrs.fields(type(s.params)):
         code = PARAMETER_NAMES.index(field.name)
@@ -1478,7 +1500,7 @@ def step(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
     """The transition relation of ``op``'s class applied to ``s`` (a Python backend computes its oracles
     with ``s``'s fixed parameters)."""
     if not B.symbolic and B.fixed is not s.fixed:
-        B = PyBackend(s.fixed)
+        B = PyBackend(s.fixed, B.fast)
     return RELATIONS[op.cls](B, s, op, bounds)
 
 
