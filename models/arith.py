@@ -57,6 +57,7 @@ Python's ``//`` and Z3's integer division agree.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -134,7 +135,13 @@ def _unlocked_supply(day: int, *curve: int, fixed: Any = FIXED) -> int:
     """The total unlocked supply on ``day``: every bucket's schedule as :mod:`models.schedules` restates it
     from the brief, the Node Sale bucket paced by the Link curve and the state's Link numbers."""
     upfront = schedules.link_upfront(fixed.link_reward_pool, fixed.link_count, fixed.link_upfront_bps)
-    return schedules.total_unlocked(day, curve, fixed.days_per_month, fixed.link_count, upfront)
+    return _total_unlocked(day, curve, fixed.days_per_month, fixed.link_count, upfront)
+
+
+@functools.lru_cache(maxsize=1024)
+def _total_unlocked(day: int, curve: tuple, days_per_month: int, links: int, upfront: int) -> int:
+    """:func:`models.schedules.total_unlocked`, remembered: every settlement of a run asks for a few days."""
+    return schedules.total_unlocked(day, curve, days_per_month, links, upfront)
 
 
 def _network_required(capacity_tb: int, network_tb: int, unlocked: int, fixed: Any = FIXED) -> int:

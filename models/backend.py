@@ -37,7 +37,6 @@ class PyBackend:
         """Whether the relations take their shortcuts for values (one record or balance written in place
         of a leafwise ite over every slot, a slash whose condition is false skipped): the same results,
         tested against ``fast=False``, which runs exactly the code the Z3 backend runs."""
-        self._oracles = {name: abstraction.oracle for name, abstraction in arith.ABSTRACTIONS.items()}
 
     def and_(self, *items: Any) -> bool:
         return all(items)
@@ -71,6 +70,8 @@ class PyBackend:
 
     def select(self, items: Sequence[Any], index: Any, default: Any) -> Any:
         return items[index] if 0 <= index < len(items) else default
+
+    _oracles = {name: abstraction.oracle for name, abstraction in arith.ABSTRACTIONS.items()}
 
     def uf(self, name: str, *args: Any) -> Any:
         return self._oracles[name](*args, fixed=self.fixed)

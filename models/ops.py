@@ -63,6 +63,8 @@ class SOp:
     def __init__(self, cls: type[Operation], values: dict[str, Any]) -> None:
         self.cls = cls
         self.values = values
+        # each field also as an attribute, read directly (the relations read them in loops over slots)
+        self.__dict__.update(values)
 
     def __getattr__(self, name: str) -> Any:
         try:

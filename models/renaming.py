@@ -146,8 +146,16 @@ _ADDRESS_FIELDS: dict[type, tuple[str, ...]] = {
 """Per operation class, its address arguments (besides the sender)."""
 
 
+_COUNTS: tuple[tuple[str, str], ...] = (*_RECORDS, ("Link", "links"))
+
+
 def names_for(pre: State, op: Operation, bounds: Bounds) -> Names:
     """The renaming of one step (module docstring); :class:`OutOfBound` when it cannot fit the bounds."""
+    K = bounds.K
+    for collection, field in _COUNTS:
+        count = len(getattr(pre, field))
+        if count > K:  # the common reason a step does not fit, found before any map is built
+            raise OutOfBound(f"{count} {collection} records, the model holds {K}")
     ids = {name: _counter_map(getattr(pre, field), pre.next_id.get(name, 0), name, bounds)
            for name, field in _RECORDS}
     ids["link"] = _link_map(pre, op, bounds)

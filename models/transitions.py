@@ -311,6 +311,12 @@ def link_valid(B: Any, link: SLink, era: Any) -> Any:
 def weight_indicators(B: Any, s: SState, era: Any) -> list[list[Any]]:
     """``[h][l]``: Link ``l`` counts in the weight of registered HyperNode ``h`` in ``era``."""
     K = len(s.hypernodes)
+    if B.fast:
+        # values: each Link's presence and validity once, not once per HyperNode
+        counted = [link.present and link.activation_era <= era < link.expiry_era for link in s.links]
+        return [[hypernode.present and hypernode.status == HN_REGISTERED and staked and valid
+                 for staked, valid in zip(row, counted, strict=True)]
+                for hypernode, row in zip(s.hypernodes, s.hypernode_links, strict=True)]
     rows = []
     for h in range(K):
         hypernode = s.hypernodes[h]
@@ -520,20 +526,28 @@ def relation_propose_parameter_change(B: Any, s: SState, op: SOp, bounds: Bounds
     g = Guard(B)
     known = B.and_(0 <= op.name, op.name < len(PARAMETER_NAMES))
     g.require(known, "UNKNOWN_PARAMETER")
-    changeable = {code: True for code, name in enumerate(PARAMETER_NAMES) if PARAMETER_TABLE[name].changeable_by}
-    g.require(_table_value(B, op.name, changeable, False), "PARAMETER_NOT_CHANGEABLE")
-    holds = B.false
-    for code, name in enumerate(PARAMETER_NAMES):
-        role = PARAMETER_TABLE[name].changeable_by
-        if role is not None:
-            holds = B.ite(op.name == code, has_role(B, s, role, op.sender), holds)
-    g.require(holds, "UNAUTHORIZED")
-    in_bounds = B.false
-    for code, name in enumerate(PARAMETER_NAMES):
-        info = PARAMETER_TABLE[name]
-        if info.changeable_by is not None:
-            in_bounds = B.ite(op.name == code, B.and_(info.lower <= op.value, op.value <= info.upper), in_bounds)
-    g.require(in_bounds, "PARAMETER_OUT_OF_BOUNDS")
+    if B.fast:
+        # values: the table entry of the one parameter named (what the ite chains below select)
+        info = PARAMETER_TABLE[PARAMETER_NAMES[op.name]] if known else None
+        changeable = info is not None and info.changeable_by is not None
+        g.require(changeable, "PARAMETER_NOT_CHANGEABLE")
+        g.require(changeable and has_role(B, s, info.changeable_by, op.sender), "UNAUTHORIZED")
+        g.require(changeable and info.lower <= op.value <= info.upper, "PARAMETER_OUT_OF_BOUNDS")
+    else:
+        changeable = {code: True for code, name in enumerate(PARAMETER_NAMES) if PARAMETER_TABLE[name].changeable_by}
+        g.require(_table_value(B, op.name, changeable, False), "PARAMETER_NOT_CHANGEABLE")
+        holds = B.false
+        for code, name in enumerate(PARAMETER_NAMES):
+            role = PARAMETER_TABLE[name].changeable_by
+            if role is not None:
+                holds = B.ite(op.name == code, has_role(B, s, role, op.sender), holds)
+        g.require(holds, "UNAUTHORIZED")
+        in_bounds = B.false
+        for code, name in enumerate(PARAMETER_NAMES):
+            info = PARAMETER_TABLE[name]
+            if info.changeable_by is not None:
+                in_bounds = B.ite(op.name == code, B.and_(info.lower <= op.value, op.value <= info.upper), in_bounds)
+        g.require(in_bounds, "PARAMETER_OUT_OF_BOUNDS")
     record = SPending(True, op.name, -1, op.value, s.era + s.fixed.activation_delay_eras)
     post, fits = _append_pending(B, s, record)
     return g.finish(s, post, fits)
@@ -1159,9 +1173,14 @@ def settle_challenge_results(B: Any, s: SState) -> tuple[SState, list[Any], Any]
     total_times_quorum = B.sum_(B.ite(flag, downtime_quorum, 0) for row in indicators for flag in row)
     verified = [B.and_(n.present, n.status == SN_VERIFIED) for n in s.scalernodes]
     down = []
+    row_weights = [sum(row) for row in indicators] if B.fast else None
     for scaler in range(K):
         votes = s.reports.down_votes[scaler]
-        weight = B.count(B.and_(votes[h], flag) for h, row in enumerate(indicators) for flag in row)
+        if B.fast:
+            # values: the Links counted in the rows of the HyperNodes that voted down
+            weight = sum(row_weight for row_weight, vote in zip(row_weights, votes, strict=True) if vote)
+        else:
+            weight = B.count(B.and_(votes[h], flag) for h, row in enumerate(indicators) for flag in row)
         down.append(B.and_(verified[scaler], total > 0, weight * BPS > total_times_quorum))
     fault_quorum = s.param("hypernode_fault_quorum_bps")
     verified_count = B.count(verified)
@@ -1169,6 +1188,9 @@ def settle_challenge_results(B: Any, s: SState) -> tuple[SState, list[Any], Any]
     faulty = []
     for h in range(K):
         active = B.or_(*indicators[h])
+        if B.fast and not active:
+            faulty.append(False)  # values: an inactive HyperNode is never found faulty
+            continue
         unanswered = B.count(B.and_(s.reports.unanswered[h][scaler], verified[scaler]) for scaler in range(K))
         faulty.append(B.and_(active, verified_count > 0, unanswered * BPS > verified_times_quorum))
     entries = [(down[n], SFault(True, DOWNTIME, n, era, False, 0)) for n in range(K)]
@@ -1194,6 +1216,14 @@ def settle_overdue_faults(B: Any, s: SState) -> SState:
     slashes = []
     owners = []
     for n in range(K):
+        if B.fast:
+            # values: the overdue downtime faults naming n, and the era of the first of them
+            mine = [flag and fault.kind == DOWNTIME and fault.offender == n
+                    for flag, fault in zip(overdue, s.faults, strict=True)]
+            first = next((index for index, flag in enumerate(mine) if flag), None)
+            slashes.append((first is not None, n, 0 if first is None else s.faults[first].era))
+            owners.append(mine)
+            continue
         mine = [B.and_(overdue[index], fault.kind == DOWNTIME, fault.offender == n)
                 for index, fault in enumerate(s.faults)]
         fault_era: Any = 0
@@ -1228,6 +1258,8 @@ def settle_link_accrual(B: Any, s: SState) -> SState:
     accrued = [link.accrued for link in s.links]
     for row in indicators:
         active = B.or_(*row)
+        if B.fast and (per_link == 0 or not active):
+            continue  # values: no Link of this row accrues
         for k, flag in enumerate(row):
             condition = B.and_(per_link != 0, active, flag)
             accrued[k] = B.ite(condition, accrued[k] + B.min_(per_link, entitlement - accrued[k]), accrued[k])
@@ -1247,8 +1279,17 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
     unlocked = B.uf("unlocked_supply", day, *s.link_curve)
     required = []
     provided = []
+    if B.fast:
+        # values: what is delegated to each ScalerNode, in one pass over the delegations
+        delegated_to = [0] * K
+        for d in s.delegations:
+            if d.present and 0 <= d.scaler < K:
+                delegated_to[d.scaler] += d.amount
     for index, node in enumerate(s.scalernodes):
-        delegated = B.sum_(B.ite(B.and_(d.present, d.scaler == index), d.amount, 0) for d in s.delegations)
+        if B.fast:
+            delegated = delegated_to[index]
+        else:
+            delegated = B.sum_(B.ite(B.and_(d.present, d.scaler == index), d.amount, 0) for d in s.delegations)
         required.append(B.uf("network_required", node.capacity_tb, network_tb, unlocked))
         provided.append(node.network_collateral + delegated)
     # regional usage, read before any booking ends (spec.rewards.get_region_usage)
