@@ -393,28 +393,44 @@ def warp(state: State, eras: int) -> None:
 class Generator:
     """Draws an operation for a concrete state (module docstring)."""
 
-    def __init__(self, chooser: Chooser, bounds: Bounds, warps: bool = True) -> None:
+    def __init__(self, chooser: Chooser, bounds: Bounds, warps: bool = True,
+                 accounts: tuple[int, ...] | None = None) -> None:
         self.c = chooser
         self.bounds = bounds
         self.warps = warps
         """Whether to move the clock forward between steps (off: every state is reachable from genesis)."""
+        self.accounts = accounts
+        """The addresses to draw from (a fuzz network's actors, for :func:`agree`), instead of the model's
+        ``1 .. A-1``; with them, unknown ids and new Link ids are drawn around the ids in use, not below ``K``."""
 
     def warp(self, state: State, eras: int) -> None:
         if self.warps:
             warp(state, eras)
 
     def address(self) -> int:
+        if self.accounts is not None:
+            return self.c.choice([-1, 0, -7]) if self.c.chance(100) else self.c.choice(self.accounts)
         return self.c.integer(-1, self.bounds.A - 1) if self.c.chance(100) else self.c.integer(1, self.bounds.A - 1)
 
     def sender(self, *likely: int) -> int:
         if likely and self.c.chance(800):
             return self.c.choice(list(likely))
+        if self.accounts is not None:
+            return self.c.choice(self.accounts)
         return self.c.integer(0, self.bounds.A - 1)
 
     def identifier(self, existing: list[int]) -> int:
         if existing and self.c.chance(850):
             return self.c.choice(existing)
+        if self.accounts is not None:
+            top = max(existing, default=-1) + 1
+            return self.c.choice([-1, top, top + 3, 10_000, self.c.integer(0, top)])
         return self.c.choice([-1, self.bounds.K, self.c.integer(0, self.bounds.K - 1)])
+
+    def operator_address(self) -> int:
+        if self.accounts is not None:
+            return self.c.choice(self.accounts)
+        return self.c.integer(1, self.bounds.A - 1)
 
     def amount(self, *references: int) -> int:
         pick = self.c.integer(0, 9)
@@ -528,7 +544,7 @@ class Generator:
         keys = [hypernode.public_key for hypernode in state.hypernodes.values()]
         key = self.c.choice(keys) if keys and self.c.chance(150) else self.c.integer(0, 10**6)
         if self.c.chance(700):
-            return RegisterHyperNode(self.holder(state, Role.OPERATOR), self.c.integer(1, self.bounds.A - 1), key,
+            return RegisterHyperNode(self.holder(state, Role.OPERATOR), self.operator_address(), key,
                                      "DE", "https://hn.example")
         location = self.c.choice(list(LOCATIONS[:5]) + ["XX", ""]) if self.c.chance(300) else "DE"
         endpoint = self.c.choice(["https://a.example", "https://b.example", "  ", ""]) if self.c.chance(300) \
@@ -541,7 +557,8 @@ class Generator:
         return RemoveHyperNode(self.holder(state, Role.OPERATOR), self.identifier(sorted(state.hypernodes)))
 
     def mint_link(self, state: State) -> Operation:
-        free = [link_id for link_id in range(self.bounds.K) if link_id not in state.links]
+        limit = self.bounds.K if self.accounts is None else max(state.links, default=-1) + 3
+        free = [link_id for link_id in range(limit) if link_id not in state.links]
         if free and self.c.chance(800):
             link_id = self.c.choice(free)
         else:
@@ -673,7 +690,11 @@ class Generator:
             cluster, capacity = node.cluster, node.capacity_tb
         else:
             cluster, capacity = self.c.integer(-1, 3), self.c.choice([1, 10, 100])
-        days = self.c.choice([90, 120, 180, 90, 120, 89, 360, 400])
+        if self.accounts is None:
+            days = self.c.choice([90, 120, 180, 90, 120, 89, 360, 400])
+        else:  # around the state's own minimum (a fuzz network's calendar is compressed)
+            shortest = state.params.booking_min_days
+            days = self.c.choice([shortest - 1, shortest, shortest + 1, 2 * shortest, 5, 10, 20])
         return BookCapacity(self.sender(*self._rich(state)), cluster, capacity, days)
 
     def report_scaler(self, state: State) -> Operation:

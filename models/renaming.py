@@ -33,20 +33,25 @@ numbers compared by value (amounts, eras, public keys, curve entries) are not re
 
 :func:`names_for` builds the maps of one step (:class:`OutOfBound` with the reason when the step cannot
 fit: more addresses or records than the bounds hold, a negative sender); :func:`rename_op` encodes the
-operation through them; :func:`models.symbolic_state.concretize` takes them as ``names``.
+operation through them; :func:`models.symbolic_state.concretize` takes them as ``names``;
+:func:`rename_state` applies them (or their :func:`inverse`) to a reference state. The argument above is
+also tested: on fuzz steps, the reference's step on the renamed pre-state and operation gives the renamed
+outcome and post-state (``tests/models/test_fit.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from models.codes import PARAMETER_NAMES, StringTable, enum_code, location_code
 from models.ops import ADDRESS_FIELDS, SOp, field_kind, field_names
 from models.symbolic_state import Bounds, Names, OutOfBound
 from spec.accounts import BRIDGE_ADDRESS
 from spec.operations import OPERATION_TYPES, FinalizeBridgeWithdrawal, MintLink, Operation
-from spec.state import State
-from spec.types import FaultKind
+from spec.state import EraReports, State
+from spec.types import FaultKind, LinkStatus
 
 NEW_IDS = 3
 """Ids past the counter named per collection: the most records one operation creates in one collection
@@ -222,6 +227,89 @@ def rename_op(op: Operation, names: Names, bounds: Bounds, strings: StringTable,
     return SOp(cls, values)
 
 
+def rename_state(state: State, addresses: dict[int, int], ids: dict[str, dict[int, int]]) -> State:
+    """The reference state with its addresses and ids translated through the maps (``names.addresses`` and
+    ``names.ids``, or their :func:`inverse`): the renamed state the model's slots denote, as a reference
+    state (for testing that the reference commutes with the renaming). :class:`OutOfBound` when a value
+    is not in its map."""
+
+    def address(value: int) -> int:
+        return _mapped(addresses, value, "address")
+
+    def identifier(collection: str, value: int) -> int:
+        return _mapped(ids[collection], value, collection)
+
+    def records(collection: str, values: dict, change: Any) -> dict:
+        return {identifier(collection, key): change(record) for key, record in values.items()}
+
+    def bits(collection: str, bitset: int) -> int:
+        renamed, index = 0, 0
+        while bitset:
+            if bitset & 1:
+                renamed |= 1 << identifier(collection, index)
+            bitset >>= 1
+            index += 1
+        return renamed
+
+    def bitsets(rows: str, columns: str, values: dict[int, int]) -> dict[int, int]:
+        return {identifier(rows, key): bits(columns, value) for key, value in values.items()}
+
+    def link(record: Any) -> Any:
+        target = record.target
+        if record.status in (LinkStatus.STAKED_HYPERNODE, LinkStatus.UNSTAKING_HYPERNODE):
+            target = identifier("hypernode", target)
+        elif record.status in (LinkStatus.STAKED_COLLATERAL, LinkStatus.UNSTAKING_COLLATERAL):
+            target = identifier("scalernode", target)
+        return attrs.evolve(record, owner=address(record.owner), target=target)
+
+    def fault_key(key: tuple) -> tuple:
+        kind, offender, era = key
+        return kind, identifier("scalernode" if kind is FaultKind.SCALERNODE_DOWNTIME else "hypernode", offender), era
+
+    reports = state.reports
+    return attrs.evolve(
+        state,
+        params=attrs.evolve(state.params),
+        roles={role: {address(holder) for holder in holders} for role, holders in state.roles.items()},
+        l1_balances={address(holder): value for holder, value in state.l1_balances.items()},
+        l2_balances={address(holder): value for holder, value in state.l2_balances.items()},
+        bridge_withdrawals=records("bridge_withdrawal", state.bridge_withdrawals,
+                                   lambda w: attrs.evolve(w, owner=address(w.owner))),
+        allocations={bucket: attrs.evolve(a, beneficiary=address(a.beneficiary))
+                     for bucket, a in state.allocations.items()},
+        regions={key: attrs.evolve(region) for key, region in state.regions.items()},
+        clusters={key: attrs.evolve(cluster) for key, cluster in state.clusters.items()},
+        hypernodes=records("hypernode", state.hypernodes, lambda h: attrs.evolve(h, operator=address(h.operator))),
+        links=records("link", state.links, link),
+        hypernode_links={identifier("hypernode", key): {identifier("link", value) for value in values}
+                         for key, values in state.hypernode_links.items()},
+        link_curve=list(state.link_curve),
+        scalernodes=records("scalernode", state.scalernodes, lambda n: attrs.evolve(
+            n, owner=address(n.owner), booking=n.booking if n.booking < 0 else identifier("booking", n.booking))),
+        delegations=records("delegation", state.delegations, lambda d: attrs.evolve(
+            d, delegator=address(d.delegator), scaler=identifier("scalernode", d.scaler))),
+        collateral_withdrawals=records("collateral_withdrawal", state.collateral_withdrawals, lambda w: attrs.evolve(
+            w, owner=address(w.owner), scaler=identifier("scalernode", w.scaler))),
+        bookings=records("booking", state.bookings, lambda b: attrs.evolve(
+            b, builder=address(b.builder), scaler=identifier("scalernode", b.scaler))),
+        reports=EraReports(bitsets("scalernode", "hypernode", reports.down_votes),
+                           bitsets("scalernode", "hypernode", reports.scaler_reported),
+                           bitsets("hypernode", "scalernode", reports.unanswered),
+                           bitsets("hypernode", "scalernode", reports.hyper_reported)),
+        faults={fault_key(key): attrs.evolve(fault) for key, fault in state.faults.items()},
+        pending_changes=[attrs.evolve(change) for change in state.pending_changes],
+        totals=attrs.evolve(state.totals),
+        next_id={name: identifier(name, value) for name, value in state.next_id.items()},
+    )
+
+
+def _mapped(mapping: dict[int, int], value: int, what: str) -> int:
+    found = mapping.get(value)
+    if found is None:
+        raise OutOfBound(f"{what} {value} is not named")
+    return found
+
+
 def inverse(names: Names) -> dict[str, dict[int, int]]:
     """Slot -> original id per collection, and model address -> original address (``"address"``): for
     reading a mismatch's slot paths."""
@@ -231,4 +319,4 @@ def inverse(names: Names) -> dict[str, dict[int, int]]:
     return result
 
 
-__all__ = ["NEW_IDS", "inverse", "names_for", "rename_op", "state_addresses"]
+__all__ = ["NEW_IDS", "inverse", "names_for", "rename_op", "rename_state", "state_addresses"]
