@@ -5,6 +5,10 @@ For a concrete pre-state and operation within the bounds:
 - :func:`check_step` runs :func:`spec.transition.apply` and the model's relation under the Python
   backend on the same pre-state and compares: accepted iff accepted, the same rejection reason,
   and the same post-state (slot by slot, after :func:`models.symbolic_state.normalize`);
+- :func:`agree` compares the model with a step the reference has already taken (the fuzzer's: pre-state,
+  operation, outcome, post-state), renaming addresses and ids (:mod:`models.renaming`) so that states with
+  any addresses and growing ids fit, and reading the fixed parameters from the state: ``checked``,
+  ``skipped`` with the reason the step does not fit, or ``mismatch`` with the differences;
 - :func:`check_step_solver` builds the Z3 relation for the operation's class, binds pre-state and
   operation to the concrete values, pins every abstraction application to the reference's value
   (:mod:`models.arith`), and asks the solver (1) for a model, which must give the reference's

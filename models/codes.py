@@ -96,8 +96,11 @@ CHANGEABLE_CODES: tuple[int, ...] = tuple(PARAMETER_NAMES.index(name) for name i
 LOCATIONS: tuple[str, ...] = tuple(sorted(ISO_3166_ALPHA2))
 
 
+_LOCATION_CODES: dict[str, int] = {location: index for index, location in enumerate(LOCATIONS)}
+
+
 def location_code(location: str) -> int:
-    return LOCATIONS.index(location) if location in ISO_3166_ALPHA2 else -1
+    return _LOCATION_CODES.get(location, -1)
 
 
 def location_of(code: int) -> str:

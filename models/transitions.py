@@ -1167,6 +1167,10 @@ def settle_challenge_results(B: Any, s: SState) -> tuple[SState, list[Any], Any]
     Returns the state, the ScalerNodes found down, and whether the new faults fit."""
     K = len(s.scalernodes)
     era = s.era
+    if B.fast and _no_reports(s):
+        # values: with no vote, no ScalerNode is found down and no HyperNode faulty (weights of 0 never exceed
+        # a non-negative quorum), so no fault is recorded
+        return s, [False] * K, True
     indicators = weight_indicators(B, s, era)
     total = B.count(flag for row in indicators for flag in row)
     downtime_quorum = s.param("downtime_quorum_bps")
@@ -1197,6 +1201,13 @@ def settle_challenge_results(B: Any, s: SState) -> tuple[SState, list[Any], Any]
     entries += [(faulty[h], SFault(True, HN_FAULT, h, era, False, 0)) for h in range(K)]
     faults, fits = _append_records(B, s.faults, entries)
     return update(s, faults=faults), down, fits
+
+
+def _no_reports(s: SState) -> bool:
+    """No down vote and no unanswered challenge this era, and quorums that 0 cannot exceed."""
+    return (s.param("downtime_quorum_bps") >= 0 and s.param("hypernode_fault_quorum_bps") >= 0
+            and not any(any(row) for row in s.reports.down_votes)
+            and not any(any(row) for row in s.reports.unanswered))
 
 
 def settle_overdue_faults(B: Any, s: SState) -> SState:
@@ -1290,7 +1301,10 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
             delegated = delegated_to[index]
         else:
             delegated = B.sum_(B.ite(B.and_(d.present, d.scaler == index), d.amount, 0) for d in s.delegations)
-        required.append(B.uf("network_required", node.capacity_tb, network_tb, unlocked))
+        if B.fast and not verified[index]:
+            required.append(0)  # values: only verified ScalerNodes' requirements are read below
+        else:
+            required.append(B.uf("network_required", node.capacity_tb, network_tb, unlocked))
         provided.append(node.network_collateral + delegated)
     # regional usage, read before any booking ends (spec.rewards.get_region_usage)
     regions = [pick(B, s.clusters, node.cluster).region for node in s.scalernodes]
