@@ -597,6 +597,11 @@ def fault_sort_key(kind: FaultKind, offender: int, era: int) -> tuple[int, int, 
     return (era, enum_code(kind), offender)
 
 
+@functools.cache
+def _identity(count: int) -> dict[int, int]:
+    return {value: value for value in range(count)}
+
+
 class _Namer:
     """Address and id translation for :func:`concretize`: the identity (checked against the bounds) when
     ``names`` is None, else the maps of ``names`` (a value they do not hold does not fit)."""
@@ -608,27 +613,28 @@ class _Namer:
         self.strings = strings
         self.addresses = names.addresses if names is not None else None
         self.ids = names.ids if names is not None else None
+        # lookups for the hot loops: a value they do not give (None) goes through address() or slot(),
+        # which raise with the reason; an id's slot must also be below K
+        self.address_of = (self.addresses if names is not None else _identity(self.A)).get
+        self.slot_of = {collection: (self.ids[collection] if names is not None else _identity(self.K)).get
+                        for collection in NAMED_COLLECTIONS}
 
     def address(self, value: int, what: str) -> int:
+        slot = self.address_of(value)
+        if slot is not None:
+            return slot
         if self.addresses is None:
-            if 0 <= value < self.A:
-                return value
             raise OutOfBound(f"{what}: address {value} outside 0..{self.A - 1}")
-        slot = self.addresses.get(value)
-        if slot is None:
-            raise OutOfBound(f"{what}: address {value} is not named")
-        return slot
+        raise OutOfBound(f"{what}: address {value} is not named")
 
     def slot(self, collection: str, value: int, what: str) -> int:
         """The slot of a record's id (below ``K``)."""
-        if self.ids is not None:
-            slot = self.ids[collection].get(value)
-            if slot is None:
-                raise OutOfBound(f"{what}: id {value} is not named")
-            value = slot
-        if not 0 <= value < self.K:
-            raise OutOfBound(f"{what}: id {value} outside 0..{self.K - 1}")
-        return value
+        slot = self.slot_of[collection](value)
+        if slot is not None and slot < self.K:
+            return slot
+        if self.ids is not None and slot is None:
+            raise OutOfBound(f"{what}: id {value} is not named")
+        raise OutOfBound(f"{what}: id {value if slot is None else slot} outside 0..{self.K - 1}")
 
     def reference(self, collection: str, value: int, what: str) -> int:
         """An id stored in a record (a Link's target, a booking's ScalerNode...): as is without names, so
@@ -676,21 +682,23 @@ def _part_params(state: State, n: _Namer, out: dict[str, Any]) -> None:
 
 
 def _part_roles(state: State, n: _Namer, out: dict[str, Any]) -> None:
-    A, address = n.A, n.address
+    A, address_of = n.A, n.address_of
     roles = [(False,) * A] * len(ROLES)
     for role, holders in state.roles.items():
         held = [False] * A
         for holder in holders:
-            held[address(holder, "role holder")] = True
+            slot = address_of(holder)
+            held[slot if slot is not None else n.address(holder, "role holder")] = True
         roles[enum_code(role)] = tuple(held)
     out["roles"] = tuple(roles)
 
 
 def _balances(balances: dict[int, int], n: _Namer) -> tuple:
     values = [0] * n.A
-    address = n.address
+    address_of = n.address_of
     for holder, value in balances.items():
-        values[address(holder, "balance")] = value
+        slot = address_of(holder)
+        values[slot if slot is not None else n.address(holder, "balance")] = value
     return tuple(values)
 
 
@@ -749,6 +757,7 @@ def _part_hypernodes(state: State, n: _Namer, out: dict[str, Any]) -> None:
 
 def _part_links(state: State, n: _Namer, out: dict[str, Any]) -> None:
     links = list(n.blank.links)
+    slot_of, address_of, K = n.slot_of["link"], n.address_of, n.K
     for link_id, link in state.links.items():
         target = link.target
         status = link.status
@@ -756,8 +765,13 @@ def _part_links(state: State, n: _Namer, out: dict[str, Any]) -> None:
             target = n.reference("hypernode", target, "a Link's target")
         elif status is _STAKED_COLLATERAL or status is _UNSTAKING_COLLATERAL:
             target = n.reference("scalernode", target, "a Link's target")
-        links[n.slot("link", link_id, "Link")] = SLink(
-            True, n.address(link.owner, "Link owner"), link.activation_era, link.expiry_era,
+        slot, owner = slot_of(link_id), address_of(link.owner)
+        if slot is None or slot >= K:
+            slot = n.slot("link", link_id, "Link")
+        if owner is None:
+            owner = n.address(link.owner, "Link owner")
+        links[slot] = SLink(
+            True, owner, link.activation_era, link.expiry_era,
             enum_code(status), target, link.staked_era, link.min_staking_period, link.unstaking_period,
             link.unstake_ready_era, link.upfront_claimed, link.accrued, link.claimed)
     out["links"] = tuple(links)
