@@ -41,12 +41,13 @@ outcome and post-state (``tests/models/test_fit.py``).
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import attrs
 
-from models.codes import PARAMETER_NAMES, StringTable, enum_code, location_code
-from models.ops import ADDRESS_FIELDS, SOp, field_kind, field_names
+from models.codes import StringTable
+from models.ops import ADDRESS_FIELDS, SOp, encode_value, field_kind, field_names
 from models.symbolic_state import Bounds, Names, OutOfBound
 from spec.accounts import BRIDGE_ADDRESS
 from spec.operations import OPERATION_TYPES, FinalizeBridgeWithdrawal, MintLink, Operation
@@ -72,6 +73,13 @@ _RECORDS: tuple[tuple[str, str], ...] = (
 """Counter name (:data:`models.symbolic_state.ID_COLLECTIONS`) -> the State field holding its records."""
 
 
+_OWNERS: tuple[tuple[str, Any], ...] = tuple((field, operator.attrgetter(attribute)) for field, attribute in (
+    ("allocations", "beneficiary"), ("bridge_withdrawals", "owner"), ("hypernodes", "operator"), ("links", "owner"),
+    ("scalernodes", "owner"), ("delegations", "delegator"), ("collateral_withdrawals", "owner"),
+    ("bookings", "builder")))
+"""(State field, the address each of its records holds)."""
+
+
 def state_addresses(state: State) -> set[int]:
     """Every address the state holds: role holders, balances, beneficiaries and the owners of records."""
     found: set[int] = set()
@@ -79,22 +87,8 @@ def state_addresses(state: State) -> set[int]:
         found.update(holders)
     found.update(state.l1_balances)
     found.update(state.l2_balances)
-    for allocation in state.allocations.values():
-        found.add(allocation.beneficiary)
-    for withdrawal in state.bridge_withdrawals.values():
-        found.add(withdrawal.owner)
-    for hypernode in state.hypernodes.values():
-        found.add(hypernode.operator)
-    for link in state.links.values():
-        found.add(link.owner)
-    for node in state.scalernodes.values():
-        found.add(node.owner)
-    for delegation in state.delegations.values():
-        found.add(delegation.delegator)
-    for withdrawal in state.collateral_withdrawals.values():
-        found.add(withdrawal.owner)
-    for booking in state.bookings.values():
-        found.add(booking.builder)
+    for field, owner in _OWNERS:
+        found.update(map(owner, getattr(state, field).values()))
     return found
 
 
@@ -212,18 +206,8 @@ def rename_op(op: Operation, names: Names, bounds: Bounds, strings: StringTable,
             values[name] = addresses[value] if value > 0 else (0 if value == 0 else -1)
         elif kind == "id":
             values[name] = _op_id(op, name, value, names, bounds, link_count)
-        elif kind == "enum":
-            values[name] = enum_code(value)
-        elif kind == "bool":
-            values[name] = bool(value)
-        elif kind == "parameter":
-            values[name] = PARAMETER_NAMES.index(value) if value in PARAMETER_NAMES else -1
-        elif kind == "location":
-            values[name] = location_code(value)
-        elif kind == "endpoint":
-            values[name] = strings.code(value)
         else:
-            values[name] = value
+            values[name] = encode_value(kind, value, strings)
     return SOp(cls, values)
 
 

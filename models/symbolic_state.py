@@ -647,12 +647,8 @@ class _Namer:
         return slot
 
     def counter(self, collection: str, value: int) -> int:
-        if self.ids is None:
-            return value
-        slot = self.ids[collection].get(value)
-        if slot is None:
-            raise OutOfBound(f"next_id.{collection}: counter {value} is not named")
-        return slot
+        """An id counter: the slot after the live ones with names (:mod:`models.renaming`), else as it is."""
+        return self.reference(collection, value, f"next_id.{collection}")
 
     def bitset(self, bitset: int, collection: str, what: str) -> tuple[bool, ...]:
         if self.ids is None:

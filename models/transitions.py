@@ -55,7 +55,6 @@ from models.symbolic_state import (
     empty,
 )
 from spec.accounts import BRIDGE_ADDRESS
-from spec.governance import GOVERNANCE_ROUTES
 from spec.operations import (
     AdvanceEra,
     BookCapacity,
@@ -129,6 +128,10 @@ DOWNTIME = enum_code(FaultKind.SCALERNODE_DOWNTIME)
 HN_FAULT = enum_code(FaultKind.HYPERNODE_FAULT)
 KIND_NODE = enum_code(CollateralKind.NODE)
 ROLE = {role: index for index, role in enumerate(ROLES)}
+GOVERNANCE_ROUTES: tuple[tuple[Treasury, Treasury], ...] = (
+    (Treasury.TREASURY, Treasury.REWARD_RESERVE), (Treasury.TREASURY, Treasury.PROTOCOL_TREASURY))
+"""Governance moves funds from the Treasury to the Reward Reserve and to the Protocol Treasury, nothing else
+(brief section 3 [D]); restated here rather than read from :mod:`spec.governance`, which the agreement checks."""
 
 
 
