@@ -648,7 +648,7 @@ class _Namer:
 
     def counter(self, collection: str, value: int) -> int:
         """An id counter: the slot after the live ones with names (:mod:`models.renaming`), else as it is."""
-        return self.reference(collection, value, f"next_id.{collection}")
+        return self.reference(collection, value, "an id counter")
 
     def bitset(self, bitset: int, collection: str, what: str) -> tuple[bool, ...]:
         if self.ids is None:
