@@ -5,6 +5,10 @@ For a concrete pre-state and operation within the bounds:
 - :func:`check_step` runs :func:`spec.transition.apply` and the model's relation under the Python
   backend on the same pre-state and compares: accepted iff accepted, the same rejection reason,
   and the same post-state (slot by slot, after :func:`models.symbolic_state.normalize`);
+- :func:`agree` compares the model with a step the reference has already taken (the fuzzer's: pre-state,
+  operation, outcome, post-state), renaming addresses and ids (:mod:`models.renaming`) so that states with
+  any addresses and growing ids fit, and reading the fixed parameters from the state: ``checked``,
+  ``skipped`` with the reason the step does not fit, or ``mismatch`` with the differences;
 - :func:`check_step_solver` builds the Z3 relation for the operation's class, binds pre-state and
   operation to the concrete values, pins every abstraction application to the reference's value
   (:mod:`models.arith`), and asks the solver (1) for a model, which must give the reference's
@@ -29,11 +33,14 @@ import attrs
 from models.backend import PyBackend, Z3Backend
 from models.codes import LOCATIONS, PARAMETER_NAMES, StringTable, reason_code, reason_of
 from models.ops import SOp, encode_op, fresh_op, op_domain
+from models.renaming import inverse, names_for, rename_op
 from models.symbolic_state import (
     Bounds,
     OutOfBound,
     SState,
     concretize,
+    concretize_after,
+    denotes_after,
     differences,
     evaluate,
     fresh,
@@ -84,7 +91,7 @@ from spec.operations import (
 )
 from spec.parameters import ICNT
 from spec.state import State
-from spec.transition import apply
+from spec.transition import Outcome, apply
 from spec.types import Bucket, Chain, CollateralKind, FaultKind, Role, Treasury
 
 SMALL_ROLES: dict[Role, int] = {Role.ADMIN: 2, Role.OPERATOR: 3, Role.LINK_MINTER: 4, Role.GOVERNANCE: 5,
@@ -162,6 +169,86 @@ def check_step(state: State, op: Operation, bounds: Bounds) -> StepCheck:
         return StepCheck(outcome.accepted, reason, Mismatch(op, "post-states differ (model != reference)",
                                                             tuple(found)))
     return StepCheck(outcome.accepted, reason, None)
+
+
+# --- agreement on a step the reference has already taken (the fuzzer's) ----------------------
+CHECKED, SKIPPED, MISMATCH = "checked", "skipped", "mismatch"
+
+
+@attrs.frozen
+class AgreeResult:
+    """The model beside one reference step: ``checked`` (the same outcome and post-state), ``skipped``
+    (the step does not fit the bounds; ``reason`` says why) or ``mismatch`` (``reason`` says what differs,
+    ``details`` list the differing slots, named as in :mod:`models.renaming`, and the renaming)."""
+
+    status: str
+    reason: str = ""
+    details: tuple[str, ...] = ()
+
+    @property
+    def checked(self) -> bool:
+        return self.status == CHECKED
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == SKIPPED
+
+    @property
+    def mismatch(self) -> bool:
+        return self.status == MISMATCH
+
+    def __str__(self) -> str:
+        return "\n".join([f"{self.status}: {self.reason}" if self.reason else self.status,
+                          *[f"    {line}" for line in self.details[:30]]])
+
+
+_CHECKED = AgreeResult(CHECKED)
+
+
+def agree(pre: State, op: Operation, outcome: Outcome, post: State, bounds: Bounds) -> AgreeResult:
+    """Compare the model's step with a reference step already taken: ``outcome`` and ``post`` are what
+    :func:`spec.transition.apply` gave for ``op`` on ``pre`` (``pre`` a copy of the state before it).
+
+    The step is renamed (:mod:`models.renaming`) so that states with any addresses and growing ids fit;
+    the model runs with the pre-state's fixed parameters (:attr:`models.symbolic_state.SState.fixed`).
+    Accepted iff accepted, the same rejection reason, the same post-state slot by slot. Neither state is
+    modified; the reference is not run again."""
+    strings = StringTable()
+    try:
+        names = names_for(pre, op, bounds)
+        model_op = rename_op(op, names, bounds, strings, pre.params.link_count)
+        model_pre = concretize(pre, bounds, strings, names)
+    except OutOfBound as reason:
+        return AgreeResult(SKIPPED, str(reason))
+    model = step(PyBackend(model_pre.fixed), model_pre, model_op, bounds)
+    if model.accepted and not model.fits:
+        return AgreeResult(SKIPPED, "the step creates a record beyond the model's slots")
+    reason = reason_code(outcome.reason)
+    if bool(model.accepted) != outcome.accepted or model.reason != reason:
+        return AgreeResult(MISMATCH, f"{type(op).__name__}: reference {_verdict(outcome.accepted, outcome.reason)}, "
+                                     f"model {_verdict(model.accepted, reason_of(model.reason))}")
+    if not outcome.accepted and model.post is model_pre and post == pre:
+        # a rejection: the model's post-state is its pre-state, object for object, and the reference's is
+        # its own pre-state, so the two agree (the renaming and the encoding are functions of the state)
+        return _CHECKED
+    return _compare_post(op, model.post, post, pre, model_pre, bounds, strings, names)
+
+
+def _verdict(accepted: bool, reason: Any) -> str:
+    return "accepted" if accepted else f"rejected {reason.value if reason is not None else None}"
+
+
+def _compare_post(op: Operation, model_post: SState, post: State, pre: State, model_pre: SState, bounds: Bounds,
+                  strings: StringTable, names: Any) -> AgreeResult:
+    try:
+        if denotes_after(model_post, post, pre, model_pre, bounds, strings, names):
+            return _CHECKED
+        expected = concretize_after(post, pre, model_pre, bounds, strings, names)
+    except OutOfBound as reason:
+        return AgreeResult(MISMATCH, f"{type(op).__name__}: the model's post-state fits, the reference's does not "
+                                     f"({reason})")
+    return AgreeResult(MISMATCH, f"{type(op).__name__}: post-states differ (model != reference)",
+                       tuple(differences(model_post, expected)) + (f"renaming (slot -> original): {inverse(names)}",))
 
 
 # --- the Z3 relation on a concrete step ------------------------------------------------------
@@ -245,7 +332,7 @@ def check_step_solver(state: State, op: Operation, bounds: Bounds, timeout_ms: i
             if (name, values) in pinned:
                 continue
             pinned.add((name, values))
-            truth = arith.ABSTRACTIONS[name].oracle(*values)
+            truth = arith.ABSTRACTIONS[name].oracle(*values, fixed=pre_values.fixed)
             solver.add(B.function(name)(*[z3.IntVal(v) for v in values]) == truth)
             added += 1
         if added == 0:
@@ -310,28 +397,44 @@ def warp(state: State, eras: int) -> None:
 class Generator:
     """Draws an operation for a concrete state (module docstring)."""
 
-    def __init__(self, chooser: Chooser, bounds: Bounds, warps: bool = True) -> None:
+    def __init__(self, chooser: Chooser, bounds: Bounds, warps: bool = True,
+                 accounts: tuple[int, ...] | None = None) -> None:
         self.c = chooser
         self.bounds = bounds
         self.warps = warps
         """Whether to move the clock forward between steps (off: every state is reachable from genesis)."""
+        self.accounts = accounts
+        """The addresses to draw from (a fuzz network's actors, for :func:`agree`), instead of the model's
+        ``1 .. A-1``; with them, unknown ids and new Link ids are drawn around the ids in use, not below ``K``."""
 
     def warp(self, state: State, eras: int) -> None:
         if self.warps:
             warp(state, eras)
 
     def address(self) -> int:
+        if self.accounts is not None:
+            return self.c.choice([-1, 0, -7]) if self.c.chance(100) else self.c.choice(self.accounts)
         return self.c.integer(-1, self.bounds.A - 1) if self.c.chance(100) else self.c.integer(1, self.bounds.A - 1)
 
     def sender(self, *likely: int) -> int:
         if likely and self.c.chance(800):
             return self.c.choice(list(likely))
+        if self.accounts is not None:
+            return self.c.choice(self.accounts)
         return self.c.integer(0, self.bounds.A - 1)
 
     def identifier(self, existing: list[int]) -> int:
         if existing and self.c.chance(850):
             return self.c.choice(existing)
+        if self.accounts is not None:
+            top = max(existing, default=-1) + 1
+            return self.c.choice([-1, top, top + 3, 10_000, self.c.integer(0, top)])
         return self.c.choice([-1, self.bounds.K, self.c.integer(0, self.bounds.K - 1)])
+
+    def operator_address(self) -> int:
+        if self.accounts is not None:
+            return self.c.choice(self.accounts)
+        return self.c.integer(1, self.bounds.A - 1)
 
     def amount(self, *references: int) -> int:
         pick = self.c.integer(0, 9)
@@ -445,7 +548,7 @@ class Generator:
         keys = [hypernode.public_key for hypernode in state.hypernodes.values()]
         key = self.c.choice(keys) if keys and self.c.chance(150) else self.c.integer(0, 10**6)
         if self.c.chance(700):
-            return RegisterHyperNode(self.holder(state, Role.OPERATOR), self.c.integer(1, self.bounds.A - 1), key,
+            return RegisterHyperNode(self.holder(state, Role.OPERATOR), self.operator_address(), key,
                                      "DE", "https://hn.example")
         location = self.c.choice(list(LOCATIONS[:5]) + ["XX", ""]) if self.c.chance(300) else "DE"
         endpoint = self.c.choice(["https://a.example", "https://b.example", "  ", ""]) if self.c.chance(300) \
@@ -458,7 +561,8 @@ class Generator:
         return RemoveHyperNode(self.holder(state, Role.OPERATOR), self.identifier(sorted(state.hypernodes)))
 
     def mint_link(self, state: State) -> Operation:
-        free = [link_id for link_id in range(self.bounds.K) if link_id not in state.links]
+        limit = self.bounds.K if self.accounts is None else max(state.links, default=-1) + 3
+        free = [link_id for link_id in range(limit) if link_id not in state.links]
         if free and self.c.chance(800):
             link_id = self.c.choice(free)
         else:
@@ -590,7 +694,11 @@ class Generator:
             cluster, capacity = node.cluster, node.capacity_tb
         else:
             cluster, capacity = self.c.integer(-1, 3), self.c.choice([1, 10, 100])
-        days = self.c.choice([90, 120, 180, 90, 120, 89, 360, 400])
+        if self.accounts is None:
+            days = self.c.choice([90, 120, 180, 90, 120, 89, 360, 400])
+        else:  # around the state's own minimum (a fuzz network's calendar is compressed)
+            shortest = state.params.booking_min_days
+            days = self.c.choice([shortest - 1, shortest, shortest + 1, 2 * shortest, 5, 10, 20])
         return BookCapacity(self.sender(*self._rich(state)), cluster, capacity, days)
 
     def report_scaler(self, state: State) -> Operation:

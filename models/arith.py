@@ -9,9 +9,18 @@ conclusion drawn from the axioms alone holds of the real function. It is kept ho
 
 1. each axiom is proved of the exact nonlinear definition by Z3 (:func:`prove_axioms`, reported by
    ``icnspec prove`` under ``lemmas``) and tested on random values by Hypothesis;
-2. the Python backend of the model evaluates the reference's own function (the *oracle*);
+2. the Python backend of the model evaluates a concrete *oracle* of each function, restated from the
+   brief's formula and rounding rule (not the reference's helper, so that a wrong helper shows up as a
+   disagreement), and tested equal to the exact definition on random arguments: the model's concrete
+   steps compute with the very function the axioms are proved of;
 3. the agreement check pins every application to the oracle's value and asks the solver whether
    the transition relation plus the axioms still admits exactly the reference's post-state.
+
+The functions named below are the reference's helpers each abstraction stands for (and which the
+agreement checks), not what the oracles call. Where an exact definition depends on a fixed parameter
+(days per month, the network collateral share, eras per day...), oracle and definition take it as
+``fixed=`` (Python ints; default :data:`FIXED`, the values of every symbolic state): the abstraction
+itself, an uninterpreted function with axioms that hold for any such values, is the same.
 
 - ``node_collateral_required(rate, tb)`` (:func:`spec.collateral.compute_node_collateral_required`): ``>= 0``;
 - ``utilisation_total(price, tb, days)`` (:func:`spec.bookings.compute_utilisation_total`): ``>= 0``;
@@ -41,25 +50,26 @@ Each axiom holds under hypotheses on its arguments (non-negative amounts, parame
 bounds), stated in :data:`ABSTRACTIONS`.
 
 Oracles are total: where the reference would divide by zero (a state it never reaches) they
-return 0, which the relation only uses in branches the reference does not take.
+return 0, which the relation only uses in branches the reference does not take. Every division in the
+oracles and definitions has a positive divisor on the arguments the relations apply them to, where
+Python's ``//`` and Z3's integer division agree.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 
-from spec.bookings import compute_access_fee, compute_utilisation_total
-from spec.collateral import compute_network_collateral_required, compute_node_collateral_required
+from models import schedules
 from spec.parameters import BPS, Parameters
-from spec.rewards import compute_capacity_reward, compute_delegator_return, compute_multiplier_bps
-from spec.types import Bucket
-from spec.vesting import compute_unlocked
 
 FIXED = Parameters()
+"""The fixed parameters of every symbolic state; a concrete state passes its own (``fixed=``)."""
 CURVE_ARITY = FIXED.link_curve_months
+TB_PER_PB = 1_000
 
 
 @attrs.frozen
@@ -67,77 +77,126 @@ class Abstraction:
     name: str
     arity: int
     oracle: Callable[..., int]
+    """(*args, fixed=FIXED) -> the value on Python ints, ``fixed`` the state's fixed parameters (any object
+    with their attributes, e.g. :class:`models.symbolic_state.SFixed`)."""
     axioms: Callable[[Any, tuple, Any], list]
     """(backend, args, application) -> constraints, instantiated at every application."""
     hypotheses: str
     statement: str
     definition: Callable[..., Any] | None = None
-    """(z3 module, *args) -> the exact (nonlinear) Z3 term, for proving the axioms."""
+    """(z3 module, *args, fixed=FIXED) -> the exact (nonlinear) Z3 term, for proving the axioms (with the
+    default fixed parameters, those of every symbolic state) and for testing the oracle."""
     pair_axioms: Callable[[Any, tuple, Any, tuple, Any], list] | None = None
     """(backend, args1, application1, args2, application2) -> constraints relating two applications
     (instantiated for every ordered pair of applications built by one backend)."""
 
 
-def _params(**changes: int) -> Parameters:
-    return attrs.evolve(FIXED, **changes)
+# --- oracles: the arithmetic restated from the brief -----------------------------------------
+# The Python backend evaluates these where the relation applies an abstraction, so a concrete step of the
+# model computes fees, collateral, rewards and the unlocked supply from these lines, and the agreement
+# check compares them with the reference's own helpers (spec.bookings.compute_access_fee,
+# spec.rewards.compute_multiplier_bps, spec.vesting.compute_unlocked...). They deliberately call nothing
+# in spec/: an oracle that called the helper it stands for would make a wrong helper invisible. Each is
+# tested equal to its exact Z3 definition below (the terms the axioms are proved of) on random
+# arguments, tests/models/test_arith.py. Divisions: floor unless the rule says the result rounds up.
+def _round_up(numerator: int, denominator: int) -> int:
+    return -(-numerator // denominator)
 
 
-# --- oracles: the reference's own functions ---------------------------------------------------
-def _node_collateral_required(rate: int, capacity_tb: int) -> int:
-    return compute_node_collateral_required(_params(node_reward_per_pb_month=rate), capacity_tb)
+def _node_collateral_required(rate: int, capacity_tb: int, fixed: Any = FIXED) -> int:
+    """Node collateral = reward per PB x capacity in PB x 6 months [D]; rounded up."""
+    return _round_up(rate * capacity_tb * fixed.node_collateral_months, TB_PER_PB)
 
 
-def _utilisation_total(price: int, capacity_tb: int, days: int) -> int:
-    return compute_utilisation_total(FIXED, price, capacity_tb, days)
+def _utilisation_total(price: int, capacity_tb: int, days: int, fixed: Any = FIXED) -> int:
+    """The HP's part of a fee: price per TB per month x TB x months, a month of ``days_per_month`` days [D];
+    rounded down."""
+    return price * capacity_tb * days // fixed.days_per_month
 
 
-def _access_fee(margin_bps: int, price: int, capacity_tb: int, days: int) -> int:
-    return compute_access_fee(_params(protocol_margin_bps=margin_bps), price, capacity_tb, days)
+def _access_fee(margin_bps: int, price: int, capacity_tb: int, days: int, fixed: Any = FIXED) -> int:
+    """Fee = (1 + protocol margin) x price x TB x months [D]; rounded up (it covers the HP's part)."""
+    return _round_up((BPS + margin_bps) * price * capacity_tb * days, BPS * fixed.days_per_month)
 
 
-def _utilisation_due(total: int, elapsed: int, duration: int) -> int:
+def _utilisation_due(total: int, elapsed: int, duration: int, fixed: Any = FIXED) -> int:
+    """A booking's HP part owed after ``elapsed`` of its ``duration`` eras, pro rata; rounded down."""
     if duration == 0:
         return 0
     return total * elapsed // duration
 
 
-def _slash_amount(at_risk: int, bps: int) -> int:
+def _slash_amount(at_risk: int, bps: int, fixed: Any = FIXED) -> int:
+    """The slashed share (``bps``) of the collateral at risk; rounded down."""
     return at_risk * bps // BPS
 
 
-def _unlocked_supply(day: int, *curve: int) -> int:
-    total = 0
-    for bucket in Bucket:
-        total += compute_unlocked(bucket, day, FIXED, list(curve))
-    return total
+def _unlocked_supply(day: int, *curve: int, fixed: Any = FIXED) -> int:
+    """The total unlocked supply on ``day``: every bucket's schedule as :mod:`models.schedules` restates it
+    from the brief, the Node Sale bucket paced by the Link curve and the state's Link numbers."""
+    upfront = schedules.link_upfront(fixed.link_reward_pool, fixed.link_count, fixed.link_upfront_bps)
+    return _total_unlocked(day, curve, fixed.days_per_month, fixed.link_count, upfront)
 
 
-def _network_required(capacity_tb: int, network_tb: int, unlocked: int) -> int:
-    return compute_network_collateral_required(FIXED, capacity_tb, network_tb, unlocked)
+@functools.lru_cache(maxsize=1024)
+def _total_unlocked(day: int, curve: tuple, days_per_month: int, links: int, upfront: int) -> int:
+    """:func:`models.schedules.total_unlocked`, remembered: every settlement of a run asks for a few days."""
+    return schedules.total_unlocked(day, curve, days_per_month, links, upfront)
+
+
+def _network_required(capacity_tb: int, network_tb: int, unlocked: int, fixed: Any = FIXED) -> int:
+    """Network collateral = node capacity / network capacity x unlocked supply x 0.5 [D] (the share is
+    ``network_collateral_bps``); rounded up; nothing in a network without capacity."""
+    if network_tb == 0:
+        return 0
+    return _round_up(capacity_tb * unlocked * fixed.network_collateral_bps, network_tb * BPS)
 
 
 def _multiplier(extensions: int, required: int, provided: int, bonus_bps: int, max_bonus_bps: int,
-                penalty_bps: int, excess_bps: int) -> int:
-    params = _params(commitment_bonus_bps=bonus_bps, max_commitment_bonus_bps=max_bonus_bps,
-                     shortfall_penalty_bps=penalty_bps, excess_bonus_bps=excess_bps)
-    return compute_multiplier_bps(params, extensions, required, provided)
+                penalty_bps: int, excess_bps: int, fixed: Any = FIXED) -> int:
+    """The reward multiplier in bps [A] (parameter table): 100%, plus ``bonus_bps`` per commitment
+    extension up to ``max_bonus_bps``, minus ``penalty_bps`` scaled by the network-collateral shortfall
+    (rounded down: in the HP's favour) or plus ``excess_bps`` scaled by the excess up to 100% more than
+    required (rounded down)."""
+    commitment = extensions * bonus_bps
+    if commitment > max_bonus_bps:
+        commitment = max_bonus_bps
+    collateral = 0
+    if required > 0:
+        if provided < required:
+            collateral = -(penalty_bps * (required - provided) // required)
+        else:
+            excess = provided - required
+            if excess > required:
+                excess = required
+            collateral = excess_bps * excess // required
+    return BPS + commitment + collateral
 
 
-def _capacity_reward(rate: int, capacity_tb: int, region_tb: int, booked_tb: int) -> int:
-    return compute_capacity_reward(rate, capacity_tb, region_tb, booked_tb)
+def _capacity_reward(rate: int, capacity_tb: int, region_tb: int, booked_tb: int, fixed: Any = FIXED) -> int:
+    """The regional subsidy [A]: rate per TB x capacity x the region's unbooked share; rounded down."""
+    if region_tb == 0:
+        return 0
+    return rate * capacity_tb * (region_tb - booked_tb) // region_tb
 
 
-def _hp_gross(utilisation: int, capacity_reward: int, multiplier: int) -> int:
+def _hp_gross(utilisation: int, capacity_reward: int, multiplier: int, fixed: Any = FIXED) -> int:
+    """HP reward per era = (utilisation reward + capacity reward) x multiplier [D]; rounded down."""
     return (utilisation + capacity_reward) * multiplier // BPS
 
 
-def _delegator_return(amount: int, required: int, provided: int, rate: int) -> int:
-    if provided > required and provided == 0:
-        return 0
-    return compute_delegator_return(_params(delegator_return_bps_per_year=rate), amount, required, provided)
+def _delegator_return(amount: int, required: int, provided: int, rate: int, fixed: Any = FIXED) -> int:
+    """One era of a yearly return ``rate`` (bps) on a delegation [A], scaled by required / provided when the
+    network holds more collateral than it requires; rounded down."""
+    eras_per_year = fixed.days_per_year * fixed.eras_per_day
+    if provided > required:
+        if provided == 0:
+            return 0  # only with a negative requirement, which no state has
+        return amount * rate * required // (BPS * eras_per_year * provided)
+    return amount * rate // (BPS * eras_per_year)
 
 
-def _mul(a: int, b: int) -> int:
+def _mul(a: int, b: int, fixed: Any = FIXED) -> int:
     return a * b
 
 
@@ -243,32 +302,34 @@ def _ceil_div(z3: Any, numerator: Any, denominator: Any) -> Any:
     return -((-numerator) / denominator)
 
 
-def _def_node_collateral(z3: Any, rate: Any, capacity: Any) -> Any:
-    return _ceil_div(z3, rate * capacity * FIXED.node_collateral_months, 1000)
+def _def_node_collateral(z3: Any, rate: Any, capacity: Any, fixed: Any = FIXED) -> Any:
+    return _ceil_div(z3, rate * capacity * fixed.node_collateral_months, TB_PER_PB)
 
 
-def _def_utilisation_total(z3: Any, price: Any, capacity: Any, days: Any) -> Any:
-    return price * capacity * days / FIXED.days_per_month
+def _def_utilisation_total(z3: Any, price: Any, capacity: Any, days: Any, fixed: Any = FIXED) -> Any:
+    return price * capacity * days / fixed.days_per_month
 
 
-def _def_access_fee(z3: Any, margin: Any, price: Any, capacity: Any, days: Any) -> Any:
-    return _ceil_div(z3, (BPS + margin) * price * capacity * days, BPS * FIXED.days_per_month)
+def _def_access_fee(z3: Any, margin: Any, price: Any, capacity: Any, days: Any, fixed: Any = FIXED) -> Any:
+    return _ceil_div(z3, (BPS + margin) * price * capacity * days, BPS * fixed.days_per_month)
 
 
-def _def_due(z3: Any, total: Any, elapsed: Any, duration: Any) -> Any:
+def _def_due(z3: Any, total: Any, elapsed: Any, duration: Any, fixed: Any = FIXED) -> Any:
     return z3.If(duration == 0, 0, total * elapsed / duration)
 
 
-def _def_unlocked_supply(z3: Any, day: Any, *curve: Any) -> Any:
-    """:func:`spec.vesting.compute_unlocked` summed over every bucket, written out in Z3."""
+def _def_unlocked_supply(z3: Any, day: Any, *curve: Any, fixed: Any = FIXED) -> Any:
+    """Every bucket's unlocked amount written out in Z3: the claimable buckets as the relations compute
+    them (:func:`models.transitions.compute_unlocked`), the Node Sale bucket from the curve, the Rewards
+    Reserve whole (the schedule of :mod:`models.schedules`)."""
     from models.backend import Z3Backend
+    from models.codes import CLAIMABLE
     from models.transitions import compute_unlocked
-    from spec.curve import compute_link_upfront
-    from spec.vesting import ALLOCATIONS, CLAIMABLE_BUCKETS
+    from spec.types import Bucket
 
     B = Z3Backend()
-    total = sum(compute_unlocked(B, bucket, day) for bucket in CLAIMABLE_BUCKETS)
-    months = FIXED.days_per_month
+    months = fixed.days_per_month
+    total = sum(compute_unlocked(B, bucket, day, months) for bucket in CLAIMABLE)
     elapsed = day / months
     in_month = day - elapsed * months
     prefix = z3.Sum(*[z3.If(month < elapsed, entry, 0) for month, entry in enumerate(curve)])
@@ -276,24 +337,25 @@ def _def_unlocked_supply(z3: Any, day: Any, *curve: Any) -> Any:
     for month, entry in enumerate(curve):
         current = z3.If(elapsed == month, entry, current)
     partial = z3.If(elapsed < len(curve), current * in_month / months, 0)
-    per_link = compute_link_upfront(FIXED) + prefix + partial
-    node_sale_allocation = ALLOCATIONS[Bucket.NODE_SALE].allocation
-    node_sale = z3.If(FIXED.link_count * per_link <= node_sale_allocation, FIXED.link_count * per_link,
+    per_link = schedules.link_upfront(fixed.link_reward_pool, fixed.link_count, fixed.link_upfront_bps) + \
+        prefix + partial
+    node_sale_allocation = schedules.ALLOCATION[Bucket.NODE_SALE]
+    node_sale = z3.If(fixed.link_count * per_link <= node_sale_allocation, fixed.link_count * per_link,
                       node_sale_allocation)
-    reserve = ALLOCATIONS[Bucket.REWARDS_RESERVE].allocation
+    reserve = schedules.ALLOCATION[Bucket.REWARDS_RESERVE]
     return z3.If(day < 0, 0, total + node_sale + reserve)
 
 
-def _def_slash(z3: Any, at_risk: Any, bps: Any) -> Any:
+def _def_slash(z3: Any, at_risk: Any, bps: Any, fixed: Any = FIXED) -> Any:
     return at_risk * bps / BPS
 
 
-def _def_network_required(z3: Any, capacity: Any, network: Any, unlocked: Any) -> Any:
-    return z3.If(network == 0, 0, _ceil_div(z3, capacity * unlocked * FIXED.network_collateral_bps, network * BPS))
+def _def_network_required(z3: Any, capacity: Any, network: Any, unlocked: Any, fixed: Any = FIXED) -> Any:
+    return z3.If(network == 0, 0, _ceil_div(z3, capacity * unlocked * fixed.network_collateral_bps, network * BPS))
 
 
 def _def_multiplier(z3: Any, extensions: Any, required: Any, provided: Any, bonus: Any, max_bonus: Any,
-                    penalty: Any, excess_bps: Any) -> Any:
+                    penalty: Any, excess_bps: Any, fixed: Any = FIXED) -> Any:
     commitment = z3.If(extensions * bonus <= max_bonus, extensions * bonus, max_bonus)
     excess = z3.If(provided - required <= required, provided - required, required)
     shortfall = -((penalty * (required - provided)) / required)
@@ -302,22 +364,22 @@ def _def_multiplier(z3: Any, extensions: Any, required: Any, provided: Any, bonu
     return BPS + commitment + adjustment
 
 
-def _def_capacity_reward(z3: Any, rate: Any, capacity: Any, region: Any, booked: Any) -> Any:
+def _def_capacity_reward(z3: Any, rate: Any, capacity: Any, region: Any, booked: Any, fixed: Any = FIXED) -> Any:
     return z3.If(region == 0, 0, rate * capacity * (region - booked) / region)
 
 
-def _def_gross(z3: Any, utilisation: Any, capacity_reward: Any, multiplier: Any) -> Any:
+def _def_gross(z3: Any, utilisation: Any, capacity_reward: Any, multiplier: Any, fixed: Any = FIXED) -> Any:
     return (utilisation + capacity_reward) * multiplier / BPS
 
 
-def _def_delegator_return(z3: Any, amount: Any, required: Any, provided: Any, rate: Any) -> Any:
-    eras_per_year = FIXED.days_per_year * FIXED.eras_per_day
+def _def_delegator_return(z3: Any, amount: Any, required: Any, provided: Any, rate: Any, fixed: Any = FIXED) -> Any:
+    eras_per_year = fixed.days_per_year * fixed.eras_per_day
     numerator = amount * rate
     denominator = BPS * eras_per_year
     return z3.If(provided > required, numerator * required / (denominator * provided), numerator / denominator)
 
 
-def _def_mul(z3: Any, a: Any, b: Any) -> Any:
+def _def_mul(z3: Any, a: Any, b: Any, fixed: Any = FIXED) -> Any:
     return a * b
 
 

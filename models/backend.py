@@ -10,7 +10,7 @@ The operations are the usual connectives, ``ite``, ``min``/``max``, floor divisi
 constant, selection from a tuple by a symbolic index, and *abstractions* (:mod:`models.arith`): a
 nonlinear function is an uninterpreted function in Z3, constrained by axioms that are instantiated
 at every application and recorded in :attr:`Z3Backend.axioms`; the Python backend evaluates the
-reference's own function instead.
+abstraction's concrete oracle instead (its exact definition on Python ints, restated from the brief).
 """
 
 from __future__ import annotations
@@ -24,11 +24,19 @@ from models import arith
 
 
 class PyBackend:
-    """Python ints and bools."""
+    """Python ints and bools. ``fixed``: the fixed parameters of the state the relation is evaluated on
+    (the oracles of :mod:`models.arith` read them; :func:`models.transitions.step` binds them)."""
 
     symbolic = False
     true = True
     false = False
+
+    def __init__(self, fixed: Any = arith.FIXED, fast: bool = True) -> None:
+        self.fixed = fixed
+        self.fast = fast
+        """Whether the relations take their shortcuts for values (one record or balance written in place
+        of a leafwise ite over every slot, a slash whose condition is false skipped): the same results,
+        tested against ``fast=False``, which runs exactly the code the Z3 backend runs."""
 
     def and_(self, *items: Any) -> bool:
         return all(items)
@@ -63,8 +71,10 @@ class PyBackend:
     def select(self, items: Sequence[Any], index: Any, default: Any) -> Any:
         return items[index] if 0 <= index < len(items) else default
 
+    _oracles = {name: abstraction.oracle for name, abstraction in arith.ABSTRACTIONS.items()}
+
     def uf(self, name: str, *args: Any) -> Any:
-        return arith.ABSTRACTIONS[name].oracle(*args)
+        return self._oracles[name](*args, fixed=self.fixed)
 
     def mul_small(self, small: Any, factor: Any, limit: int) -> Any:
         return small * factor
@@ -90,6 +100,7 @@ class Z3Backend:
     application goes to :attr:`applications` (for pinning them to the reference's values)."""
 
     symbolic = True
+    fast = False
 
     def __init__(self, small: int = 4) -> None:
         import z3
@@ -301,6 +312,11 @@ class Z3Backend:
         if attrs.has(type(then)):
             changes = {}
             for field in attrs.fields(type(then)):
+                if not field.metadata.get("leaf", True):
+                    # configuration (a state's fixed parameters): the same in both branches
+                    assert getattr(then, field.name) == getattr(otherwise, field.name), field.name
+                    changes[field.name] = getattr(then, field.name)
+                    continue
                 changes[field.name] = self.ite_record(condition, getattr(then, field.name),
                                                       getattr(otherwise, field.name))
             return type(then)(**changes)

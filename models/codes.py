@@ -25,10 +25,18 @@ from spec.reasons import Reason
 from spec.types import Bucket
 from spec.vesting import CLAIMABLE_BUCKETS
 
+_CODES: dict[int, int] = {}
+"""``id(member)`` -> code: members are singletons, and an int key hashes faster than an enum member."""
+
 
 def enum_code(member: enum.Enum) -> int:
-    """Index of ``member`` in its enum's declaration order."""
-    return list(type(member)).index(member)
+    """Index of ``member`` in its enum's declaration order (the table of each enum built on first use)."""
+    code = _CODES.get(id(member))
+    if code is None:
+        for index, each in enumerate(type(member)):
+            _CODES[id(each)] = index
+        code = _CODES[id(member)]
+    return code
 
 
 def enum_member(enum_class: type[enum.Enum], code: int) -> enum.Enum:
@@ -88,8 +96,11 @@ CHANGEABLE_CODES: tuple[int, ...] = tuple(PARAMETER_NAMES.index(name) for name i
 LOCATIONS: tuple[str, ...] = tuple(sorted(ISO_3166_ALPHA2))
 
 
+_LOCATION_CODES: dict[str, int] = {location: index for index, location in enumerate(LOCATIONS)}
+
+
 def location_code(location: str) -> int:
-    return LOCATIONS.index(location) if location in ISO_3166_ALPHA2 else -1
+    return _LOCATION_CODES.get(location, -1)
 
 
 def location_of(code: int) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from models import schedules
 from models.codes import CLAIMABLE
 from models.symbolic_state import (
     FIXED,
@@ -32,7 +33,6 @@ from models.symbolic_state import (
 from spec.curve import compute_default_curve
 from spec.parameters import CHANGEABLE_PARAMETERS
 from spec.types import Bucket
-from spec.vesting import ALLOCATIONS
 
 
 @attrs.frozen
@@ -77,7 +77,7 @@ def initial_state(B: Any, config: GenesisConfig, bounds: Bounds) -> SState:
     blank = empty(bounds)
     params = SParams(**{name: getattr(FIXED, name) for name in CHANGEABLE_PARAMETERS})
     roles = tuple(tuple(holder == address for address in range(bounds.A)) for holder in config.role_holders)
-    allocations = tuple(SAllocation(beneficiary, ALLOCATIONS[bucket].allocation, 0)
+    allocations = tuple(SAllocation(beneficiary, schedules.ALLOCATION[bucket], 0)
                         for bucket, beneficiary in zip(CLAIMABLE, config.beneficiaries, strict=True))
     return attrs.evolve(
         blank,
@@ -85,8 +85,8 @@ def initial_state(B: Any, config: GenesisConfig, bounds: Bounds) -> SState:
         genesis_day=config.genesis_day,
         roles=roles,
         allocations=allocations,
-        reward_reserve=ALLOCATIONS[Bucket.REWARDS_RESERVE].allocation,
-        link_pool=ALLOCATIONS[Bucket.NODE_SALE].allocation,
+        reward_reserve=schedules.ALLOCATION[Bucket.REWARDS_RESERVE],
+        link_pool=schedules.ALLOCATION[Bucket.NODE_SALE],
         regions=tuple(SRegion(subsidy) for subsidy in config.subsidies),
         clusters=tuple(SCluster(region, tier, price) for region, tier, price in
                        zip(config.cluster_regions, config.cluster_tiers, config.cluster_max_prices, strict=True)),

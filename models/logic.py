@@ -162,8 +162,8 @@ FUNCTIONS: dict[str, Callable[..., int]] = {
 - ``unlocked(bucket, day)``: the unlock schedule of a claimable bucket (a Python constant) at ``day`` (a
   term), as :func:`models.schedules.unlocked` restates it from the brief, independently of
   :func:`spec.vesting.compute_unlocked` (which it must equal; tests compare them), with the calendar of
-  ``Parameters()`` (only ``days_per_month`` is read; no operation changes it). Known facts a symbolic model may
-  assume: ``0 <= unlocked <= allocation``; monotone in ``day``; ``0`` before the bucket's lock ends (Team,
+  ``Parameters()`` (only ``days_per_month`` is read; no operation changes it). Known facts a symbolic model
+  may assume: ``0 <= unlocked <= allocation``; monotone in ``day``; ``0`` before the bucket's lock ends (Team,
   Investors: day 360).
 - ``utilisation_due(total, elapsed, duration)``: ``total x elapsed // duration``, the utilisation a booking
   owes after ``elapsed`` of its ``duration`` eras (:func:`spec.bookings.compute_utilisation_due`;

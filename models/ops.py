@@ -63,6 +63,8 @@ class SOp:
     def __init__(self, cls: type[Operation], values: dict[str, Any]) -> None:
         self.cls = cls
         self.values = values
+        # each field also as an attribute, read directly (the relations read them in loops over slots)
+        self.__dict__.update(values)
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -92,25 +94,26 @@ def fresh_op(cls: type[Operation], prefix: str = "op") -> SOp:
 def encode_op(op: Operation, bounds: Bounds, strings: StringTable | None = None) -> SOp:
     strings = strings if strings is not None else StringTable()
     cls = type(op)
-    values = {}
-    for name in field_names(cls):
-        value = getattr(op, name)
-        kind, detail = field_kind(cls, name)
-        if kind == "enum":
-            values[name] = enum_code(value)
-        elif kind == "bool":
-            values[name] = bool(value)
-        elif kind == "parameter":
-            values[name] = PARAMETER_NAMES.index(value) if value in PARAMETER_NAMES else -1
-        elif kind == "location":
-            values[name] = location_code(value)
-        elif kind == "endpoint":
-            values[name] = strings.code(value)
-        else:
-            values[name] = value
+    values = {name: encode_value(field_kind(cls, name)[0], getattr(op, name), strings) for name in field_names(cls)}
     encoded = SOp(cls, values)
     _check_in_domain(encoded, bounds)
     return encoded
+
+
+def encode_value(kind: str, value: Any, strings: StringTable) -> Any:
+    """One field's value in model form, by its kind (:func:`field_kind`): codes for enums, parameter names,
+    locations and endpoints; every other value as it is."""
+    if kind == "enum":
+        return enum_code(value)
+    if kind == "bool":
+        return bool(value)
+    if kind == "parameter":
+        return PARAMETER_NAMES.index(value) if value in PARAMETER_NAMES else -1
+    if kind == "location":
+        return location_code(value)
+    if kind == "endpoint":
+        return strings.code(value)
+    return value
 
 
 def decode_op(cls: type[Operation], values: dict[str, Any], strings: StringTable | None = None) -> Operation:

@@ -77,12 +77,14 @@ def link_entitlement(pool: int = ALLOCATION[Bucket.NODE_SALE], links: int = LINK
     return link_share(pool, links) - link_upfront(pool, links, upfront_bps)
 
 
-def per_link_paid_by(day: int, curve: list[int] | tuple[int, ...], days_per_month: int = 30) -> int:
-    """What one Link can have been paid by ``day``: its upfront part, every entry of a month already over, and
-    the running month's entry pro rata by whole days (rounded down); nothing before TGE."""
+def per_link_paid_by(day: int, curve: list[int] | tuple[int, ...], days_per_month: int = 30,
+                     upfront: int | None = None) -> int:
+    """What one Link can have been paid by ``day``: its upfront part (``upfront``, default
+    :func:`link_upfront`), every entry of a month already over, and the running month's entry pro rata by
+    whole days (rounded down); nothing before TGE."""
     if day < 0:
         return 0
-    paid = link_upfront()
+    paid = link_upfront() if upfront is None else upfront
     months_over = day // days_per_month
     for month, entry in enumerate(curve):
         if month < months_over:
@@ -93,10 +95,11 @@ def per_link_paid_by(day: int, curve: list[int] | tuple[int, ...], days_per_mont
 
 
 def unlocked(bucket: Bucket, day: int, curve: list[int] | tuple[int, ...] | None = None,
-             days_per_month: int = 30) -> int:
+             days_per_month: int = 30, links: int = LINK_COUNT, upfront: int | None = None) -> int:
     """ICNT of ``bucket`` unlocked on ``day`` (days since TGE), in base units.
 
-    ``curve`` (per-Link monthly entries) is needed for the Node Sale bucket only."""
+    ``curve`` (per-Link monthly entries) is needed for the Node Sale bucket only, and so are ``links`` (how
+    many Links share the pool) and ``upfront`` (one Link's upfront part, default :func:`link_upfront`)."""
     amount = ALLOCATION[bucket]
     if day < 0:
         return 0
@@ -111,13 +114,14 @@ def unlocked(bucket: Bucket, day: int, curve: list[int] | tuple[int, ...] | None
     if bucket == Bucket.NODE_SALE:
         if curve is None:
             raise ValueError("the Node Sale schedule needs the Link reward curve")
-        return min(amount, LINK_COUNT * per_link_paid_by(day, curve, days_per_month))
+        return min(amount, links * per_link_paid_by(day, curve, days_per_month, upfront))
     return amount  # the Rewards Reserve is the protocol's from TGE
 
 
-def total_unlocked(day: int, curve: list[int] | tuple[int, ...], days_per_month: int = 30) -> int:
+def total_unlocked(day: int, curve: list[int] | tuple[int, ...], days_per_month: int = 30, links: int = LINK_COUNT,
+                   upfront: int | None = None) -> int:
     """The total unlocked supply on ``day``: every bucket's unlocked amount."""
     total = 0
     for bucket in Bucket:
-        total += unlocked(bucket, day, curve, days_per_month)
+        total += unlocked(bucket, day, curve, days_per_month, links, upfront)
     return total

@@ -20,9 +20,14 @@ Encoding:
   matrices (``down_votes[scaler][hypernode]``, ``unanswered[hypernode][scaler]``...).
 - Faults are slots of ``(kind, offender, era, executed, amount)`` sorted by ``(era, kind, offender)``
   with the present ones first; pending parameter changes are slots in queue order, present first.
-- Parameters that governance or the admin can change are Ints of the state; every other parameter
-  is a constant of the model, fixed to its value in :class:`spec.parameters.Parameters`
-  (:data:`FIXED`); :func:`concretize` refuses a state whose fixed parameters differ.
+- Parameters that governance or the admin can change are Ints of the state (``params``). Every other
+  parameter (no operation changes it) is configuration: ``fixed``, an :class:`SFixed` of Python ints,
+  is not a leaf (it holds no Z3 term and is never walked by :func:`iter_leaves`). A symbolic state
+  (:func:`fresh`) has the default values of :class:`spec.parameters.Parameters` (:data:`FIXED`), so
+  every term of the prover is built from those constants; :func:`concretize` reads them from the
+  reference state, so the model computes a concrete step with whatever values the state was built
+  with (the fuzzer's compressed calendar, for instance). The Link curve has
+  :data:`CURVE_LENGTH` entries in every state (its length is the shape of the slot form).
 
 :func:`domain` states the structural constraints every concretized state satisfies (referential
 integrity, ids below the id counters, sorted fault keys...). The prover assumes them of a pre-state
@@ -32,6 +37,7 @@ and proves them of the post-state, like every other lemma.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -78,7 +84,38 @@ from spec.types import (
 )
 
 FIXED = Parameters()
-"""Values of the parameters that no operation can change: constants of the model."""
+"""The default values of the parameters that no operation can change: those of every symbolic state."""
+
+FIXED_PARAMETERS: tuple[str, ...] = tuple(field.name for field in attrs.fields(Parameters)
+                                          if field.name not in CHANGEABLE_PARAMETERS)
+"""The parameters no operation changes, in :class:`spec.parameters.Parameters` order."""
+
+_FIXED_VALUES = operator.attrgetter(*FIXED_PARAMETERS)
+
+SFixed = attrs.make_class("SFixed", {name: attrs.field() for name in FIXED_PARAMETERS}, frozen=True)
+"""The fixed parameters of one state, as Python ints (configuration, not leaves of the slot form)."""
+
+_FIXED_CACHE: dict[tuple[int, ...], Any] = {}
+
+
+def fixed_of(params: Parameters) -> Any:
+    """The :class:`SFixed` of a reference state's parameters (one shared object per distinct set of values)."""
+    values = _FIXED_VALUES(params)
+    fixed = _FIXED_CACHE.get(values)
+    if fixed is None:
+        if not all(type(value) is int for value in values):
+            raise OutOfBound("fixed parameters must be ints")
+        fixed = _FIXED_CACHE[values] = SFixed(*values)
+    return fixed
+
+
+def _configuration():
+    """A field of configuration: not a leaf (the walkers below pass it through unchanged)."""
+    return attrs.field(metadata={"leaf": False})
+
+
+def _is_leaf_field(field: Any) -> bool:
+    return field.metadata.get("leaf", True)
 
 ID_COLLECTIONS: tuple[str, ...] = (
     "hypernode", "scalernode", "delegation", "collateral_withdrawal", "booking", "bridge_withdrawal",
@@ -129,14 +166,21 @@ def _bool():
 
 
 # --- records ---------------------------------------------------------------------------------
-@attrs.frozen
+record = attrs.define(unsafe_hash=True)
+"""The slot form's record classes: slotted attrs classes compared and hashed by value, and never changed once
+built (every write builds a new record: :func:`models.transitions.update`; :func:`empty` shares its
+records). They are not ``attrs.frozen`` only for speed: a frozen class's constructor sets each field through
+a function call, four times slower, and a concrete step of the model builds hundreds of records."""
+
+
+@record
 class SAllocation:
     beneficiary: Any = _int()
     allocated: Any = _int()
     released: Any = _int()
 
 
-@attrs.frozen
+@record
 class SBridgeWithdrawal:
     present: Any = _bool()
     owner: Any = _int()
@@ -144,19 +188,19 @@ class SBridgeWithdrawal:
     ready_era: Any = _int()
 
 
-@attrs.frozen
+@record
 class SRegion:
     subsidy_per_tb_era: Any = _int()
 
 
-@attrs.frozen
+@record
 class SCluster:
     region: Any = _int()
     tier: Any = _int()
     max_price: Any = _int()
 
 
-@attrs.frozen
+@record
 class SHyperNode:
     present: Any = _bool()
     operator: Any = _int()
@@ -166,7 +210,7 @@ class SHyperNode:
     status: Any = _int(HyperNodeStatus)
 
 
-@attrs.frozen
+@record
 class SLink:
     present: Any = _bool()
     owner: Any = _int()
@@ -183,7 +227,7 @@ class SLink:
     claimed: Any = _int()
 
 
-@attrs.frozen
+@record
 class SScalerNode:
     present: Any = _bool()
     owner: Any = _int()
@@ -202,7 +246,7 @@ class SScalerNode:
     booking: Any = _int()
 
 
-@attrs.frozen
+@record
 class SDelegation:
     present: Any = _bool()
     delegator: Any = _int()
@@ -212,7 +256,7 @@ class SDelegation:
     withdrawn: Any = _bool()
 
 
-@attrs.frozen
+@record
 class SCollateralWithdrawal:
     present: Any = _bool()
     owner: Any = _int()
@@ -222,7 +266,7 @@ class SCollateralWithdrawal:
     ready_era: Any = _int()
 
 
-@attrs.frozen
+@record
 class SBooking:
     present: Any = _bool()
     builder: Any = _int()
@@ -237,7 +281,7 @@ class SBooking:
     active: Any = _bool()
 
 
-@attrs.frozen
+@record
 class SFault:
     present: Any = _bool()
     kind: Any = _int(FaultKind)
@@ -247,7 +291,7 @@ class SFault:
     amount: Any = _int()
 
 
-@attrs.frozen
+@record
 class SPending:
     present: Any = _bool()
     name: Any = _int()
@@ -256,7 +300,7 @@ class SPending:
     effective_era: Any = _int()
 
 
-@attrs.frozen
+@record
 class STotals:
     fees_paid: Any = _int()
     rewards_paid: Any = _int()
@@ -267,11 +311,13 @@ class STotals:
     diverted_to_collateral: Any = _int()
 
 
-SParams = attrs.make_class("SParams", {name: _int() for name in CHANGEABLE_PARAMETERS}, frozen=True)
-"""The changeable parameters, one Int each (the others are the constants :data:`FIXED`)."""
+_CHANGEABLE = frozenset(CHANGEABLE_PARAMETERS)
+
+SParams = attrs.make_class("SParams", {name: _int() for name in CHANGEABLE_PARAMETERS}, unsafe_hash=True)
+"""The changeable parameters, one Int each (the others are :attr:`SState.fixed`)."""
 
 
-@attrs.frozen
+@record
 class SReports:
     down_votes: Any  # [scaler][hypernode]
     scaler_reported: Any  # [scaler][hypernode]
@@ -279,7 +325,7 @@ class SReports:
     hyper_reported: Any  # [hypernode][scaler]
 
 
-@attrs.frozen
+@record
 class SState:
     params: Any
     genesis_day: Any
@@ -312,18 +358,23 @@ class SState:
     pending: Any
     totals: Any
     next_id: Any  # in ID_COLLECTIONS order
+    fixed: Any = _configuration()
+    """:class:`SFixed`: the parameters no operation changes (Python ints, not leaves)."""
 
     def param(self, name: str) -> Any:
-        """A parameter: an Int of the state when changeable, else the model's constant."""
-        if name in CHANGEABLE_PARAMETERS:
+        """A parameter: an Int of the state when changeable, else the state's fixed value (a Python int)."""
+        if name in _CHANGEABLE:
             return getattr(self.params, name)
-        return getattr(FIXED, name)
+        return getattr(self.fixed, name)
 
     def next(self, collection: str) -> Any:
         return self.next_id[ID_COLLECTIONS.index(collection)]
 
 
 CURVE_LENGTH = FIXED.link_curve_months
+"""Entries of the Link curve in the slot form (a state with another curve length does not fit)."""
+DEFAULT_FIXED = fixed_of(FIXED)
+""":attr:`SState.fixed` of every symbolic state: the defaults of :class:`spec.parameters.Parameters`."""
 
 
 # --- building a state from leaf factories -----------------------------------------------------
@@ -346,7 +397,7 @@ def _matrix(rows: int, columns: int, path: str, make: LeafFactory, kind: str = "
     return tuple(tuple(make(f"{path}[{row}][{column}]", kind) for column in range(columns)) for row in range(rows))
 
 
-def build(bounds: Bounds, make: LeafFactory) -> SState:
+def build(bounds: Bounds, make: LeafFactory, fixed: Any = None) -> SState:
     K, A = bounds.K, bounds.A
     return SState(
         params=_record(SParams, "params", make),
@@ -385,6 +436,7 @@ def build(bounds: Bounds, make: LeafFactory) -> SState:
         pending=_records(SPending, bounds.P, "pending", make),
         totals=_record(STotals, "totals", make),
         next_id=tuple(make(f"next_id.{name}", "int") for name in ID_COLLECTIONS),
+        fixed=fixed if fixed is not None else DEFAULT_FIXED,
     )
 
 
@@ -426,7 +478,8 @@ def iter_leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
     """(path, leaf) for every leaf, in a fixed order."""
     if attrs.has(type(value)):
         for field in attrs.fields(type(value)):
-            yield from iter_leaves(getattr(value, field.name), f"{path}.{field.name}" if path else field.name)
+            if _is_leaf_field(field):
+                yield from iter_leaves(getattr(value, field.name), f"{path}.{field.name}" if path else field.name)
     elif isinstance(value, tuple):
         for index, item in enumerate(value):
             yield from iter_leaves(item, f"{path}[{index}]")
@@ -437,7 +490,8 @@ def iter_leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
 def map_leaves(function: Callable[[Any], Any], value: Any) -> Any:
     """The same shape with ``function`` applied to every leaf."""
     if attrs.has(type(value)):
-        changes = {field.name: map_leaves(function, getattr(value, field.name)) for field in attrs.fields(type(value))}
+        changes = {field.name: map_leaves(function, getattr(value, field.name)) if _is_leaf_field(field)
+                   else getattr(value, field.name) for field in attrs.fields(type(value))}
         return type(value)(**changes)
     if isinstance(value, tuple):
         return tuple(map_leaves(function, item) for item in value)
@@ -448,27 +502,34 @@ def zip_leaves(function: Callable[[Any, Any], Any], left: Any, right: Any) -> An
     """The same shape with ``function(left_leaf, right_leaf)`` at every leaf."""
     if attrs.has(type(left)):
         changes = {field.name: zip_leaves(function, getattr(left, field.name), getattr(right, field.name))
-                   for field in attrs.fields(type(left))}
+                   if _is_leaf_field(field) else getattr(left, field.name) for field in attrs.fields(type(left))}
         return type(left)(**changes)
     if isinstance(left, tuple):
         return tuple(zip_leaves(function, a, b) for a, b in zip(left, right, strict=True))
     return function(left, right)
 
 
+SLOT_RECORDS: tuple[str, ...] = ("bridge_withdrawals", "hypernodes", "links", "scalernodes", "delegations",
+                                 "collateral_withdrawals", "bookings", "faults", "pending")
+"""Fields of :class:`SState` holding slots with a ``present`` flag."""
+
+
+@functools.cache
+def _zero_record(cls: type) -> Any:
+    return cls(**{field.name: False if field.metadata["kind"] == "bool" else 0 for field in attrs.fields(cls)})
+
+
+def normalize_slots(records: tuple) -> tuple:
+    """The slots with every absent one zeroed (the same tuple when nothing changes)."""
+    if all(record.present or record == _zero_record(type(record)) for record in records):
+        return records
+    return tuple(record if record.present else _zero_record(type(record)) for record in records)
+
+
 def normalize(assignment: SState) -> SState:
     """Zero every field of an absent slot, so that two assignments compare equal iff they denote the
     same reference state."""
-
-    def clean(record: Any) -> Any:
-        if attrs.has(type(record)) and hasattr(record, "present") and not record.present:
-            return map_leaves(lambda leaf: False if isinstance(leaf, bool) else 0, record)
-        return record
-
-    changes = {}
-    for name in ("bridge_withdrawals", "hypernodes", "links", "scalernodes", "delegations",
-                 "collateral_withdrawals", "bookings", "faults", "pending"):
-        changes[name] = tuple(clean(record) for record in getattr(assignment, name))
-    return attrs.evolve(assignment, **changes)
+    return attrs.evolve(assignment, **{name: normalize_slots(getattr(assignment, name)) for name in SLOT_RECORDS})
 
 
 def differences(left: SState, right: SState) -> list[str]:
@@ -479,6 +540,9 @@ def differences(left: SState, right: SState) -> list[str]:
     if left == right:
         return []
     found = []
+    if left.fixed != right.fixed:
+        found += [f"fixed.{name}: {getattr(left.fixed, name)} != {getattr(right.fixed, name)}"
+                  for name in FIXED_PARAMETERS if getattr(left.fixed, name) != getattr(right.fixed, name)]
     for (path, a), (_, b) in zip(iter_leaves(left), iter_leaves(right), strict=True):
         if a != b:
             found.append(f"{path}: {a} != {b}")
@@ -486,6 +550,31 @@ def differences(left: SState, right: SState) -> list[str]:
 
 
 # --- reference State -> assignment ------------------------------------------------------------
+@attrs.frozen
+class Names:
+    """How a reference state's addresses and ids become the model's (built by :mod:`models.renaming`).
+
+    ``addresses``: every address the states of one step may hold -> its model address. ``ids``: per
+    collection (:data:`NAMED_COLLECTIONS`), every id that may occur -> its slot, the collection's id
+    counter values included. A value missing from a map does not fit."""
+
+    addresses: dict[int, int]
+    ids: dict[str, dict[int, int]]
+
+
+_TOTALS: tuple[str, ...] = tuple(field.name for field in attrs.fields(STotals))
+_TOTAL_VALUES = operator.attrgetter(*_TOTALS)
+_CLAIMABLE_KEYS = frozenset(CLAIMABLE)
+_CLAIMABLE_INDEX = {id(bucket): index for index, bucket in enumerate(CLAIMABLE)}
+
+NAMED_COLLECTIONS: tuple[str, ...] = ID_COLLECTIONS + ("link",)
+"""Collections whose ids :class:`Names` renames (Links are keyed by Link id, without a counter)."""
+
+_DOWNTIME = FaultKind.SCALERNODE_DOWNTIME
+_STAKED_HN, _UNSTAKING_HN = LinkStatus.STAKED_HYPERNODE, LinkStatus.UNSTAKING_HYPERNODE
+_STAKED_COLLATERAL, _UNSTAKING_COLLATERAL = LinkStatus.STAKED_COLLATERAL, LinkStatus.UNSTAKING_COLLATERAL
+
+
 def _check_address(address: int, bounds: Bounds, what: str) -> int:
     if not 0 <= address < bounds.A:
         raise OutOfBound(f"{what}: address {address} outside 0..{bounds.A - 1}")
@@ -508,129 +597,376 @@ def fault_sort_key(kind: FaultKind, offender: int, era: int) -> tuple[int, int, 
     return (era, enum_code(kind), offender)
 
 
-def concretize(state: State, bounds: Bounds, strings: StringTable | None = None) -> SState:
-    """The assignment of slots that denotes ``state``; :class:`OutOfBound` when it does not fit."""
-    strings = strings if strings is not None else StringTable()
-    K, A = bounds.K, bounds.A
-    blank = empty(bounds)
-    for field in attrs.fields(Parameters):
-        if field.name not in CHANGEABLE_PARAMETERS and getattr(state.params, field.name) != getattr(FIXED, field.name):
-            raise OutOfBound(f"parameter {field.name} is fixed in the model at {getattr(FIXED, field.name)}")
-    params = SParams(**{name: getattr(state.params, name) for name in CHANGEABLE_PARAMETERS})
-    roles = []
-    for role in ROLES:
-        holders = state.roles.get(role, set())
+@functools.cache
+def _identity(count: int) -> dict[int, int]:
+    return {value: value for value in range(count)}
+
+
+class _Namer:
+    """Address and id translation for :func:`concretize`: the identity (checked against the bounds) when
+    ``names`` is None, else the maps of ``names`` (a value they do not hold does not fit)."""
+
+    def __init__(self, bounds: Bounds, names: Names | None, strings: StringTable) -> None:
+        self.bounds = bounds
+        self.K, self.A = bounds.K, bounds.A
+        self.blank = empty(bounds)
+        self.strings = strings
+        self.addresses = names.addresses if names is not None else None
+        self.ids = names.ids if names is not None else None
+        # lookups for the hot loops: a value they do not give (None) goes through address() or slot(),
+        # which raise with the reason; an id's slot must also be below K
+        self.address_of = (self.addresses if names is not None else _identity(self.A)).get
+        self.slot_of = {collection: (self.ids[collection] if names is not None else _identity(self.K)).get
+                        for collection in NAMED_COLLECTIONS}
+
+    def address(self, value: int, what: str) -> int:
+        slot = self.address_of(value)
+        if slot is not None:
+            return slot
+        if self.addresses is None:
+            raise OutOfBound(f"{what}: address {value} outside 0..{self.A - 1}")
+        raise OutOfBound(f"{what}: address {value} is not named")
+
+    def slot(self, collection: str, value: int, what: str) -> int:
+        """The slot of a record's id (below ``K``)."""
+        slot = self.slot_of[collection](value)
+        if slot is not None and slot < self.K:
+            return slot
+        if self.ids is not None and slot is None:
+            raise OutOfBound(f"{what}: id {value} is not named")
+        raise OutOfBound(f"{what}: id {value if slot is None else slot} outside 0..{self.K - 1}")
+
+    def reference(self, collection: str, value: int, what: str) -> int:
+        """An id stored in a record (a Link's target, a booking's ScalerNode...): as is without names, so
+        that a dangling reference stays visible to the domain constraints; renamed with them."""
+        if self.ids is None:
+            return value
+        slot = self.ids[collection].get(value)
+        if slot is None:
+            raise OutOfBound(f"{what}: refers to id {value}, which is not named")
+        return slot
+
+    def counter(self, collection: str, value: int) -> int:
+        """An id counter: the slot after the live ones with names (:mod:`models.renaming`), else as it is."""
+        return self.reference(collection, value, "an id counter")
+
+    def bitset(self, bitset: int, collection: str, what: str) -> tuple[bool, ...]:
+        if self.ids is None:
+            return _bits(bitset, self.K, what)
+        if bitset < 0:
+            raise OutOfBound(f"{what}: negative bitset")
+        bits = [False] * self.K
+        index = 0
+        while bitset:
+            if bitset & 1:
+                bits[self.slot(collection, index, what)] = True
+            bitset >>= 1
+            index += 1
+        return tuple(bits)
+
+
+# --- concretize, one group of the state at a time: each part is a function of one field of the reference
+# state (and of the names and strings), so a post-state's part can be taken over from the pre-state's
+# when that field did not change (:func:`concretize_after`)
+_CHANGEABLE_VALUES = operator.attrgetter(*CHANGEABLE_PARAMETERS)
+
+
+def _part_params(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    params = state.params
+    out["params"] = SParams(*_CHANGEABLE_VALUES(params))
+    out["fixed"] = fixed_of(params)
+
+
+def _part_roles(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    A, address_of = n.A, n.address_of
+    roles = [(False,) * A] * len(ROLES)
+    for role, holders in state.roles.items():
+        held = [False] * A
         for holder in holders:
-            _check_address(holder, bounds, f"holder of {role.value}")
-        roles.append(tuple(address in holders for address in range(A)))
-    balances = []
-    for chain_balances in (state.l1_balances, state.l2_balances):
-        for address in chain_balances:
-            _check_address(address, bounds, "balance")
-        balances.append(tuple(chain_balances.get(address, 0) for address in range(A)))
-    bridge = list(blank.bridge_withdrawals)
+            slot = address_of(holder)
+            held[slot if slot is not None else n.address(holder, "role holder")] = True
+        roles[enum_code(role)] = tuple(held)
+    out["roles"] = tuple(roles)
+
+
+def _balances(balances: dict[int, int], n: _Namer) -> tuple:
+    values = [0] * n.A
+    address_of = n.address_of
+    for holder, value in balances.items():
+        slot = address_of(holder)
+        values[slot if slot is not None else n.address(holder, "balance")] = value
+    return tuple(values)
+
+
+def _part_l1(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    out["l1"] = _balances(state.l1_balances, n)
+
+
+def _part_l2(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    out["l2"] = _balances(state.l2_balances, n)
+
+
+def _part_bridge_withdrawals(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    bridge = list(n.blank.bridge_withdrawals)
     for withdrawal_id, withdrawal in state.bridge_withdrawals.items():
-        _check_id(withdrawal_id, K, "bridge withdrawal")
-        bridge[withdrawal_id] = SBridgeWithdrawal(True, _check_address(withdrawal.owner, bounds, "withdrawal owner"),
-                                                  withdrawal.amount, withdrawal.ready_era)
-    if set(state.allocations) != set(CLAIMABLE):
+        bridge[n.slot("bridge_withdrawal", withdrawal_id, "bridge withdrawal")] = SBridgeWithdrawal(
+            True, n.address(withdrawal.owner, "withdrawal owner"), withdrawal.amount, withdrawal.ready_era)
+    out["bridge_withdrawals"] = tuple(bridge)
+
+
+def _part_allocations(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    if state.allocations.keys() != _CLAIMABLE_KEYS:
         raise OutOfBound("allocations must hold exactly the claimable buckets")
-    allocations = tuple(
-        SAllocation(_check_address(state.allocations[bucket].beneficiary, bounds, "beneficiary"),
-                    state.allocations[bucket].allocated, state.allocations[bucket].released)
-        for bucket in CLAIMABLE)
-    if sorted(state.regions) != list(range(bounds.regions)) or sorted(state.clusters) != list(range(bounds.clusters)):
-        raise OutOfBound(f"the model has regions 0..{bounds.regions - 1} and clusters 0..{bounds.clusters - 1}")
-    regions = tuple(SRegion(state.regions[index].subsidy_per_tb_era) for index in range(bounds.regions))
-    clusters = tuple(SCluster(state.clusters[index].region, state.clusters[index].tier, state.clusters[index].max_price)
-                     for index in range(bounds.clusters))
-    hypernodes = list(blank.hypernodes)
+    allocations: list[Any] = [None] * len(CLAIMABLE)
+    address = n.address
+    for bucket, allocation in state.allocations.items():
+        allocations[_CLAIMABLE_INDEX[id(bucket)]] = SAllocation(address(allocation.beneficiary, "beneficiary"),
+                                                                allocation.allocated, allocation.released)
+    out["allocations"] = tuple(allocations)
+
+
+def _part_regions(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    count = n.bounds.regions
+    if state.regions.keys() != set(range(count)):
+        raise OutOfBound(f"the model has regions 0..{count - 1}")
+    out["regions"] = tuple(SRegion(state.regions[index].subsidy_per_tb_era) for index in range(count))
+
+
+def _part_clusters(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    count = n.bounds.clusters
+    if state.clusters.keys() != set(range(count)):
+        raise OutOfBound(f"the model has clusters 0..{count - 1}")
+    clusters = state.clusters
+    out["clusters"] = tuple(SCluster(clusters[index].region, clusters[index].tier, clusters[index].max_price)
+                            for index in range(count))
+
+
+def _part_hypernodes(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    hypernodes = list(n.blank.hypernodes)
+    code = n.strings.code
     for hypernode_id, hypernode in state.hypernodes.items():
-        _check_id(hypernode_id, K, "HyperNode")
-        hypernodes[hypernode_id] = SHyperNode(
-            True, _check_address(hypernode.operator, bounds, "HyperNode operator"), hypernode.public_key,
-            location_code(hypernode.location), strings.code(hypernode.endpoint), enum_code(hypernode.status))
-    links = list(blank.links)
+        hypernodes[n.slot("hypernode", hypernode_id, "HyperNode")] = SHyperNode(
+            True, n.address(hypernode.operator, "HyperNode operator"), hypernode.public_key,
+            location_code(hypernode.location), code(hypernode.endpoint), enum_code(hypernode.status))
+    out["hypernodes"] = tuple(hypernodes)
+
+
+def _part_links(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    links = list(n.blank.links)
+    slot_of, address_of, K = n.slot_of["link"], n.address_of, n.K
     for link_id, link in state.links.items():
-        _check_id(link_id, K, "Link")
-        links[link_id] = SLink(
-            True, _check_address(link.owner, bounds, "Link owner"), link.activation_era, link.expiry_era,
-            enum_code(link.status), link.target, link.staked_era, link.min_staking_period, link.unstaking_period,
+        target = link.target
+        status = link.status
+        if status is _STAKED_HN or status is _UNSTAKING_HN:
+            target = n.reference("hypernode", target, "a Link's target")
+        elif status is _STAKED_COLLATERAL or status is _UNSTAKING_COLLATERAL:
+            target = n.reference("scalernode", target, "a Link's target")
+        slot, owner = slot_of(link_id), address_of(link.owner)
+        if slot is None or slot >= K:
+            slot = n.slot("link", link_id, "Link")
+        if owner is None:
+            owner = n.address(link.owner, "Link owner")
+        links[slot] = SLink(
+            True, owner, link.activation_era, link.expiry_era,
+            enum_code(status), target, link.staked_era, link.min_staking_period, link.unstaking_period,
             link.unstake_ready_era, link.upfront_claimed, link.accrued, link.claimed)
-    if set(state.hypernode_links) != set(state.hypernodes):
+    out["links"] = tuple(links)
+
+
+def _part_hypernode_links(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    if len(state.hypernode_links) != len(state.hypernodes) or \
+            any(hypernode_id not in state.hypernodes for hypernode_id in state.hypernode_links):
         raise OutOfBound("hypernode_links must have exactly one entry per HyperNode")
-    hypernode_links = []
-    for hypernode_id in range(K):
-        staked = state.hypernode_links.get(hypernode_id, set())
+    K = n.K
+    rows = [(False,) * K] * K
+    for hypernode_id, staked in state.hypernode_links.items():
+        row = [False] * K
         for link_id in staked:
-            _check_id(link_id, K, "Link in hypernode_links")
-        hypernode_links.append(tuple(link_id in staked for link_id in range(K)))
+            row[n.slot("link", link_id, "Link in hypernode_links")] = True
+        rows[n.slot("hypernode", hypernode_id, "HyperNode")] = tuple(row)
+    out["hypernode_links"] = tuple(rows)
+
+
+def _part_link_curve(state: State, n: _Namer, out: dict[str, Any]) -> None:
     if len(state.link_curve) != CURVE_LENGTH:
         raise OutOfBound(f"the Link curve must have {CURVE_LENGTH} entries")
-    scalernodes = list(blank.scalernodes)
+    out["link_curve"] = tuple(state.link_curve)
+
+
+def _part_scalernodes(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    scalernodes = list(n.blank.scalernodes)
     for scaler_id, node in state.scalernodes.items():
-        _check_id(scaler_id, K, "ScalerNode")
-        scalernodes[scaler_id] = SScalerNode(
-            True, _check_address(node.owner, bounds, "ScalerNode owner"), node.cluster, node.capacity_tb,
+        booking = node.booking if node.booking < 0 else n.reference("booking", node.booking, "a ScalerNode's booking")
+        scalernodes[n.slot("scalernode", scaler_id, "ScalerNode")] = SScalerNode(
+            True, n.address(node.owner, "ScalerNode owner"), node.cluster, node.capacity_tb,
             node.reservation_price, node.max_booking_days, node.registered_era, node.commitment_end_era,
             node.collateral_required, node.node_collateral, node.network_collateral, node.link_collateral,
-            node.extensions, enum_code(node.status), node.booking)
-    delegations = list(blank.delegations)
+            node.extensions, enum_code(node.status), booking)
+    out["scalernodes"] = tuple(scalernodes)
+
+
+def _part_delegations(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    delegations = list(n.blank.delegations)
     for delegation_id, delegation in state.delegations.items():
-        _check_id(delegation_id, K, "delegation")
-        delegations[delegation_id] = SDelegation(
-            True, _check_address(delegation.delegator, bounds, "delegator"), delegation.scaler, delegation.amount,
+        delegations[n.slot("delegation", delegation_id, "delegation")] = SDelegation(
+            True, n.address(delegation.delegator, "delegator"),
+            n.reference("scalernode", delegation.scaler, "a delegation's ScalerNode"), delegation.amount,
             delegation.start_era, delegation.withdrawn)
-    withdrawals = list(blank.collateral_withdrawals)
+    out["delegations"] = tuple(delegations)
+
+
+def _part_collateral_withdrawals(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    withdrawals = list(n.blank.collateral_withdrawals)
     for withdrawal_id, withdrawal in state.collateral_withdrawals.items():
-        _check_id(withdrawal_id, K, "collateral withdrawal")
-        withdrawals[withdrawal_id] = SCollateralWithdrawal(
-            True, _check_address(withdrawal.owner, bounds, "withdrawal owner"), withdrawal.scaler,
+        withdrawals[n.slot("collateral_withdrawal", withdrawal_id, "collateral withdrawal")] = SCollateralWithdrawal(
+            True, n.address(withdrawal.owner, "withdrawal owner"),
+            n.reference("scalernode", withdrawal.scaler, "a withdrawal's ScalerNode"),
             enum_code(withdrawal.source), withdrawal.amount, withdrawal.ready_era)
-    bookings = list(blank.bookings)
+    out["collateral_withdrawals"] = tuple(withdrawals)
+
+
+def _part_bookings(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    bookings = list(n.blank.bookings)
     for booking_id, booking in state.bookings.items():
-        _check_id(booking_id, K, "booking")
-        bookings[booking_id] = SBooking(
-            True, _check_address(booking.builder, bounds, "builder"), booking.scaler, booking.capacity_tb,
-            booking.price, booking.start_era, booking.end_era, booking.fee, booking.utilisation_total,
-            booking.utilisation_released, booking.active)
+        bookings[n.slot("booking", booking_id, "booking")] = SBooking(
+            True, n.address(booking.builder, "builder"),
+            n.reference("scalernode", booking.scaler, "a booking's ScalerNode"), booking.capacity_tb, booking.price,
+            booking.start_era, booking.end_era, booking.fee, booking.utilisation_total, booking.utilisation_released,
+            booking.active)
+    out["bookings"] = tuple(bookings)
+
+
+def _part_reports(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    K = n.K
+
+    def matrix(bitsets: dict[int, int], rows: str, columns: str, what: str) -> tuple:
+        result = [(False,) * K] * K
+        for key, bitset in bitsets.items():
+            result[n.slot(rows, key, what)] = n.bitset(bitset, columns, what)
+        return tuple(result)
+
     reports = state.reports
+    out["reports"] = SReports(matrix(reports.down_votes, "scalernode", "hypernode", "down_votes"),
+                              matrix(reports.scaler_reported, "scalernode", "hypernode", "scaler_reported"),
+                              matrix(reports.unanswered, "hypernode", "scalernode", "unanswered"),
+                              matrix(reports.hyper_reported, "hypernode", "scalernode", "hyper_reported"))
 
-    def matrix(bitsets: dict[int, int], what: str) -> tuple:
-        for key in bitsets:
-            _check_id(key, K, what)
-        return tuple(_bits(bitsets.get(row, 0), K, what) for row in range(K))
 
-    sreports = SReports(matrix(reports.down_votes, "down_votes"), matrix(reports.scaler_reported, "scaler_reported"),
-                        matrix(reports.unanswered, "unanswered"), matrix(reports.hyper_reported, "hyper_reported"))
-    if len(state.faults) > bounds.F:
-        raise OutOfBound(f"{len(state.faults)} faults, the model holds {bounds.F}")
-    faults = list(blank.faults)
-    for index, key in enumerate(sorted(state.faults, key=lambda key: fault_sort_key(*key))):
-        kind, offender, era = key
-        fault = state.faults[key]
-        faults[index] = SFault(True, enum_code(kind), offender, era, fault.executed, fault.amount)
-    if len(state.pending_changes) > bounds.P:
-        raise OutOfBound(f"{len(state.pending_changes)} pending changes, the model holds {bounds.P}")
-    pending = list(blank.pending)
+def _part_faults(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    F = n.bounds.F
+    if len(state.faults) > F:
+        raise OutOfBound(f"{len(state.faults)} faults, the model holds {F}")
+    faults = list(n.blank.faults)
+    named = []
+    for (kind, offender, era), fault in state.faults.items():
+        collection = "scalernode" if kind is _DOWNTIME else "hypernode"
+        named.append(((era, enum_code(kind), n.reference(collection, offender, "a fault's offender")), fault))
+    named.sort(key=lambda entry: entry[0])  # fault_sort_key of the (renamed: order-preserving) keys
+    for index, ((era, kind_code, offender), fault) in enumerate(named):
+        faults[index] = SFault(True, kind_code, offender, era, fault.executed, fault.amount)
+    out["faults"] = tuple(faults)
+
+
+def _part_pending(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    P = n.bounds.P
+    if len(state.pending_changes) > P:
+        raise OutOfBound(f"{len(state.pending_changes)} pending changes, the model holds {P}")
+    pending = list(n.blank.pending)
     for index, change in enumerate(state.pending_changes):
         pending[index] = SPending(True, parameter_code(change.name), change.key, change.value, change.effective_era)
-    totals = STotals(**attrs.asdict(state.totals))
-    next_id = []
-    for name in ID_COLLECTIONS:
-        value = state.next_id.get(name, 0)
-        next_id.append(value)
-    return SState(
-        params=params, genesis_day=state.genesis_day, era=state.era, era_start_block=state.era_start_block,
-        settled_eras=state.settled_eras, roles=tuple(roles), link_transfers_enabled=state.link_transfers_enabled,
-        l1=balances[0], l2=balances[1], bridge_escrow=state.bridge_escrow, bridge_withdrawals=tuple(bridge),
-        allocations=allocations, treasury=state.treasury, reward_reserve=state.reward_reserve,
-        protocol_treasury=state.protocol_treasury, link_pool=state.link_pool, regions=regions, clusters=clusters,
-        hypernodes=tuple(hypernodes), links=tuple(links), hypernode_links=tuple(hypernode_links),
-        link_curve=tuple(state.link_curve), scalernodes=tuple(scalernodes), delegations=tuple(delegations),
-        collateral_withdrawals=tuple(withdrawals), bookings=tuple(bookings), reports=sreports,
-        faults=tuple(faults), pending=tuple(pending), totals=totals, next_id=tuple(next_id),
-    )
+    out["pending"] = tuple(pending)
+
+
+def _part_totals(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    out["totals"] = STotals(*_TOTAL_VALUES(state.totals))
+
+
+def _part_next_id(state: State, n: _Namer, out: dict[str, Any]) -> None:
+    next_id = state.next_id
+    out["next_id"] = tuple(n.counter(name, next_id.get(name, 0)) for name in ID_COLLECTIONS)
+
+
+_SCALARS: tuple[str, ...] = ("genesis_day", "era", "era_start_block", "settled_eras", "link_transfers_enabled",
+                             "bridge_escrow", "treasury", "reward_reserve", "protocol_treasury", "link_pool")
+"""Fields copied as they are (the same name in the reference state and the slot form)."""
+
+_PARTS: tuple[tuple[str, Callable[[State, _Namer, dict[str, Any]], None]], ...] = (
+    ("params", _part_params), ("roles", _part_roles), ("l1_balances", _part_l1), ("l2_balances", _part_l2),
+    ("bridge_withdrawals", _part_bridge_withdrawals), ("allocations", _part_allocations),
+    ("regions", _part_regions), ("clusters", _part_clusters), ("hypernodes", _part_hypernodes),
+    ("links", _part_links), ("hypernode_links", _part_hypernode_links), ("link_curve", _part_link_curve),
+    ("scalernodes", _part_scalernodes), ("delegations", _part_delegations),
+    ("collateral_withdrawals", _part_collateral_withdrawals), ("bookings", _part_bookings),
+    ("reports", _part_reports), ("faults", _part_faults), ("pending_changes", _part_pending),
+    ("totals", _part_totals), ("next_id", _part_next_id),
+)
+"""(field of the reference state, the function writing the slot-form fields it determines into a dict)."""
+
+
+def concretize(state: State, bounds: Bounds, strings: StringTable | None = None, names: Names | None = None) -> SState:
+    """The assignment of slots that denotes ``state``; :class:`OutOfBound` when it does not fit.
+
+    Without ``names``, slot ``i`` holds id ``i`` and address ``a`` is model address ``a``; with them
+    (:mod:`models.renaming`), ids and addresses are translated through their maps."""
+    namer = _Namer(bounds, names, strings if strings is not None else StringTable())
+    fields = {name: getattr(state, name) for name in _SCALARS}
+    for _, part in _PARTS:
+        part(state, namer, fields)
+    return SState(**fields)
+
+
+def concretize_after(post: State, pre: State, assignment: SState, bounds: Bounds, strings: StringTable,
+                     names: Names | None = None) -> SState:
+    """:func:`concretize` of ``post``, taking over from ``assignment`` (the concretization of ``pre`` with the
+    same ``bounds``, ``strings`` and ``names``) every part whose reference field is equal in both states.
+
+    Exact: each part is a function of its reference field, the names and the string table alone (a string
+    keeps its code once interned), so an equal field gives an equal part."""
+    namer = _Namer(bounds, names, strings)
+    fields = {name: getattr(post, name) for name in _SCALARS}
+    for name, part in _PARTS:
+        if getattr(post, name) == getattr(pre, name):
+            for key in _PART_FIELDS[name]:
+                fields[key] = getattr(assignment, key)
+        else:
+            part(post, namer, fields)
+    return SState(**fields)
+
+
+def denotes_after(candidate: SState, post: State, pre: State, assignment: SState, bounds: Bounds,
+                  strings: StringTable, names: Names | None = None) -> bool:
+    """Whether ``candidate`` denotes ``post``: ``differences(candidate, concretize_after(post, pre, assignment,
+    ...))`` is empty, decided part by part without building the state (a part whose reference field did
+    not change is ``assignment``'s; the others are concretized from ``post``)."""
+    for name in _SCALARS:
+        if getattr(candidate, name) != getattr(post, name):
+            return False
+    namer = None
+    for name, part in _PARTS:
+        if getattr(post, name) == getattr(pre, name):
+            expected = [(key, getattr(assignment, key)) for key in _PART_FIELDS[name]]
+        else:
+            namer = namer or _Namer(bounds, names, strings)
+            found: dict[str, Any] = {}
+            part(post, namer, found)
+            expected = found.items()
+        for key, value in expected:
+            mine = getattr(candidate, key)
+            if mine is value or mine == value:
+                continue
+            # a concretized part has its absent slots zeroed; the candidate's may hold what they last held
+            if key not in _SLOT_FIELDS or normalize_slots(mine) != value:
+                return False
+    return True
+
+
+_SLOT_FIELDS = frozenset(SLOT_RECORDS)
+
+_PART_FIELDS: dict[str, tuple[str, ...]] = {
+    "params": ("params", "fixed"), "l1_balances": ("l1",), "l2_balances": ("l2",), "pending_changes": ("pending",),
+}
+for _name, _ in _PARTS:
+    _PART_FIELDS.setdefault(_name, (_name,))
 
 
 # --- assignment -> reference State ------------------------------------------------------------
@@ -638,7 +974,8 @@ def to_state(assignment: SState, strings: StringTable | None = None) -> State:
     """The reference State an assignment denotes (inverse of :func:`concretize` up to normalisation)."""
     strings = strings if strings is not None else StringTable()
     s = assignment
-    params = attrs.evolve(FIXED, **{name: getattr(s.params, name) for name in CHANGEABLE_PARAMETERS})
+    params = Parameters(**{name: getattr(s.fixed, name) for name in FIXED_PARAMETERS},
+                        **{name: getattr(s.params, name) for name in CHANGEABLE_PARAMETERS})
     state = State(params=params, genesis_day=s.genesis_day)
     state.era = s.era
     state.era_start_block = s.era_start_block

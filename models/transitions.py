@@ -32,6 +32,8 @@ from typing import Any
 
 import attrs
 
+from models import schedules
+from models.backend import PyBackend
 from models.codes import CLUSTER_MAX_PRICE_CODE, PARAMETER_NAMES, R, enum_code
 from models.ops import SOp
 from models.symbolic_state import (
@@ -53,8 +55,6 @@ from models.symbolic_state import (
     empty,
 )
 from spec.accounts import BRIDGE_ADDRESS
-from spec.curve import compute_link_curve_entitlement, compute_link_upfront
-from spec.governance import GOVERNANCE_ROUTES
 from spec.operations import (
     AdvanceEra,
     BookCapacity,
@@ -108,14 +108,6 @@ from spec.types import (
     Treasury,
     WithdrawalSource,
 )
-from spec.vesting import (
-    ALLOCATIONS,
-    FUND_LINEAR_MONTHS,
-    FUND_TGE_UNLOCK_BPS,
-    PARTNER_END_MONTH,
-    TEAM_INVESTORS_END_MONTH,
-    TEAM_INVESTORS_LOCK_MONTHS,
-)
 
 # --- codes used below
 L1, L2 = enum_code(Chain.L1), enum_code(Chain.L2)
@@ -136,13 +128,38 @@ DOWNTIME = enum_code(FaultKind.SCALERNODE_DOWNTIME)
 HN_FAULT = enum_code(FaultKind.HYPERNODE_FAULT)
 KIND_NODE = enum_code(CollateralKind.NODE)
 ROLE = {role: index for index, role in enumerate(ROLES)}
+GOVERNANCE_ROUTES: tuple[tuple[Treasury, Treasury], ...] = (
+    (Treasury.TREASURY, Treasury.REWARD_RESERVE), (Treasury.TREASURY, Treasury.PROTOCOL_TREASURY))
+"""Governance moves funds from the Treasury to the Reward Reserve and to the Protocol Treasury, nothing else
+(brief section 3 [D]); restated here rather than read from :mod:`spec.governance`, which the agreement checks."""
 
-ERAS_PER_DAY = FIXED.eras_per_day
-DAYS_PER_MONTH = FIXED.days_per_month
-ERAS_PER_MONTH = ERAS_PER_DAY * DAYS_PER_MONTH
-LINK_UPFRONT = compute_link_upfront(FIXED)
-LINK_ENTITLEMENT = compute_link_curve_entitlement(FIXED)
-TB_PER_PB = 1_000
+
+
+# --- the calendar and the Link numbers of a state's fixed parameters (Python ints: every symbolic state
+# has the defaults, :data:`models.symbolic_state.FIXED`, so the prover's terms hold those constants)
+def eras_per_day(s: SState) -> int:
+    return s.fixed.eras_per_day
+
+
+def days_per_month(s: SState) -> int:
+    return s.fixed.days_per_month
+
+
+def eras_per_month(s: SState) -> int:
+    """:func:`spec.accounts.get_eras_per_month`: a month is ``days_per_month`` days [D]."""
+    return s.fixed.eras_per_day * s.fixed.days_per_month
+
+
+def link_upfront(s: SState) -> int:
+    """The upfront part of one Link's share (:func:`models.schedules.link_upfront`, restated from the brief)."""
+    fixed = s.fixed
+    return schedules.link_upfront(fixed.link_reward_pool, fixed.link_count, fixed.link_upfront_bps)
+
+
+def link_entitlement(s: SState) -> int:
+    """The part of one Link's share paid along the curve (:func:`models.schedules.link_entitlement`)."""
+    fixed = s.fixed
+    return schedules.link_entitlement(fixed.link_reward_pool, fixed.link_count, fixed.link_upfront_bps)
 
 
 @attrs.frozen
@@ -202,6 +219,14 @@ def _absent(cls: type) -> Any:
 
 def put(B: Any, records: tuple, index: Any, function: Callable[[Any], Any], condition: Any = True) -> tuple:
     """Records with ``function`` applied to the one at ``index`` (when ``condition``)."""
+    if B.fast:
+        # values: only the record at the index changes (the same result as the leafwise ite below; the
+        # fast paths of the Python backend are tested equal to the generic code, tests/models/test_fit.py)
+        if not condition or not 0 <= index < len(records):
+            return records
+        result = list(records)
+        result[index] = function(records[index])
+        return tuple(result)
     result = []
     for position, record in enumerate(records):
         hit = B.and_(condition, index == position)
@@ -212,8 +237,31 @@ def put(B: Any, records: tuple, index: Any, function: Callable[[Any], Any], cond
     return tuple(result)
 
 
+_REPLACERS: dict[type, Callable[[Any, dict], Any]] = {}
+
+
+def _replacer(cls: type) -> Callable[[Any, dict], Any]:
+    """``attrs.evolve`` for one record class of the slot form, compiled once: a new instance with each field
+    taken from the changes or from the record (evolve looks the fields up on every call, and a settlement
+    step makes about a hundred updates). The record classes have no validators or converters, so setting the
+    slots is what their constructor does."""
+    names = [field.name for field in attrs.fields(cls)]
+    lines = ["def replace(record, changes):", "    if not known.issuperset(changes):",
+             "        raise TypeError(f'{cls.__name__} has no field {sorted(set(changes) - known)}')",
+             "    new = make(cls)"]
+    lines += [f"    new.{name} = changes[{name!r}] if {name!r} in changes else record.{name}" for name in names]
+    lines.append("    return new")
+    namespace: dict[str, Any] = {"cls": cls, "make": object.__new__, "known": frozenset(names)}
+    exec("\n".join(lines), namespace)  # noqa: S102  (source built above from the class's own field names)
+    return namespace["replace"]
+
+
 def update(record: Any, **changes: Any) -> Any:
-    return attrs.evolve(record, **changes)
+    """The record with ``changes`` (as ``attrs.evolve``)."""
+    replace = _REPLACERS.get(type(record))
+    if replace is None:
+        replace = _REPLACERS[type(record)] = _replacer(type(record))
+    return replace(record, changes)
 
 
 def balance(B: Any, s: SState, chain: Any, address: Any) -> Any:
@@ -222,6 +270,19 @@ def balance(B: Any, s: SState, chain: Any, address: Any) -> Any:
 
 def add_balance(B: Any, s: SState, chain: Any, address: Any, amount: Any, condition: Any = True) -> SState:
     """``amount`` (may be negative) added to ``address`` on ``chain`` when ``condition``."""
+    if B.fast:
+        # values: one entry changes (the same result as the leafwise ite below)
+        if not condition or not 0 <= address < len(s.l1):
+            return s
+        if chain == L1:
+            l1 = list(s.l1)
+            l1[address] += amount
+            return update(s, l1=tuple(l1))
+        if chain == L2:
+            l2 = list(s.l2)
+            l2[address] += amount
+            return update(s, l2=tuple(l2))
+        return s
     l1 = tuple(B.ite(B.and_(condition, chain == L1, address == index), value + amount, value)
                for index, value in enumerate(s.l1))
     l2 = tuple(B.ite(B.and_(condition, chain == L2, address == index), value + amount, value)
@@ -253,6 +314,12 @@ def link_valid(B: Any, link: SLink, era: Any) -> Any:
 def weight_indicators(B: Any, s: SState, era: Any) -> list[list[Any]]:
     """``[h][l]``: Link ``l`` counts in the weight of registered HyperNode ``h`` in ``era``."""
     K = len(s.hypernodes)
+    if B.fast:
+        # values: each Link's presence and validity once, not once per HyperNode
+        counted = [link.present and link.activation_era <= era < link.expiry_era for link in s.links]
+        return [[hypernode.present and hypernode.status == HN_REGISTERED and staked and valid
+                 for staked, valid in zip(row, counted, strict=True)]
+                for hypernode, row in zip(s.hypernodes, s.hypernode_links, strict=True)]
     rows = []
     for h in range(K):
         hypernode = s.hypernodes[h]
@@ -276,11 +343,11 @@ def allocate(B: Any, s: SState, collection: str, count: Any = 1) -> tuple[SState
 
 
 def current_day(B: Any, s: SState) -> Any:
-    return s.genesis_day + B.div(s.era, ERAS_PER_DAY)
+    return s.genesis_day + B.div(s.era, eras_per_day(s))
 
 
 def current_month(B: Any, s: SState) -> Any:
-    return B.div(current_day(B, s), DAYS_PER_MONTH)
+    return B.div(current_day(B, s), days_per_month(s))
 
 
 # --- ledger and bridge (spec.ledger) ---------------------------------------------------------
@@ -318,7 +385,7 @@ def relation_mint(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
     g.require(B.implies(on_l2, op.sender == BRIDGE_ADDRESS), "NOT_BRIDGE")
     g.require(B.implies(on_l2, op.amount <= get_escrow_surplus(B, s)), "SUPPLY_CAP_EXCEEDED")
     g.require(B.implies(B.not_(on_l2), has_role(B, s, Role.TOKEN_OWNER, op.sender)), "UNAUTHORIZED")
-    g.require(B.implies(B.not_(on_l2), get_l1_supply(B, s) + op.amount <= FIXED.total_supply),
+    g.require(B.implies(B.not_(on_l2), get_l1_supply(B, s) + op.amount <= s.fixed.total_supply),
               "SUPPLY_CAP_EXCEEDED")
     return g.finish(s, add_balance(B, s, op.chain, op.to, op.amount))
 
@@ -339,7 +406,7 @@ def relation_bridge_withdraw(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step
     g.require(balance(B, s, L2, op.sender) >= op.amount, "INSUFFICIENT_BALANCE")
     post = add_balance(B, s, L2, op.sender, -op.amount)
     post, new_id = allocate(B, post, "bridge_withdrawal")
-    record = SBridgeWithdrawal(True, op.sender, op.amount, s.era + FIXED.bridge_withdrawal_delay_eras)
+    record = SBridgeWithdrawal(True, op.sender, op.amount, s.era + s.fixed.bridge_withdrawal_delay_eras)
     post = update(post, bridge_withdrawals=put(B, post.bridge_withdrawals, new_id, lambda _: record))
     return g.finish(s, post, new_id < bounds.K)
 
@@ -362,18 +429,19 @@ def linear_unlocked(B: Any, amount: int, elapsed: Any, duration: int) -> Any:
     return B.ite(elapsed <= 0, 0, B.ite(elapsed >= duration, amount, B.div(amount * elapsed, duration)))
 
 
-def compute_unlocked(B: Any, bucket: Bucket, day: Any) -> Any:
-    """:func:`spec.vesting.compute_unlocked` for a claimable bucket (exact: allocations are constants)."""
-    allocation = ALLOCATIONS[bucket].allocation
+def compute_unlocked(B: Any, bucket: Bucket, day: Any, month_days: int = FIXED.days_per_month) -> Any:
+    """:func:`spec.vesting.compute_unlocked` for a claimable bucket, from the schedule :mod:`models.schedules`
+    restates from the brief (exact and linear: allocations and months are constants)."""
+    allocation = schedules.ALLOCATION[bucket]
     if bucket in (Bucket.TEAM, Bucket.INVESTORS):
-        lock_end = TEAM_INVESTORS_LOCK_MONTHS * DAYS_PER_MONTH
-        end = TEAM_INVESTORS_END_MONTH * DAYS_PER_MONTH
+        lock_end = schedules.CLIFF_MONTHS * month_days
+        end = schedules.INSIDER_END_MONTHS * month_days
         value = linear_unlocked(B, allocation, day - lock_end, end - lock_end)
     elif bucket in (Bucket.DEVCO, Bucket.ECODEV_FUND):
-        tge = allocation * FUND_TGE_UNLOCK_BPS // BPS
-        value = tge + linear_unlocked(B, allocation - tge, day, FUND_LINEAR_MONTHS * DAYS_PER_MONTH)
+        tge = allocation * schedules.FUND_AT_TGE_BPS // BPS
+        value = tge + linear_unlocked(B, allocation - tge, day, schedules.FUND_MONTHS * month_days)
     elif bucket is Bucket.PARTNER_FUND:
-        value = linear_unlocked(B, allocation, day, PARTNER_END_MONTH * DAYS_PER_MONTH)
+        value = linear_unlocked(B, allocation, day, schedules.PARTNER_MONTHS * month_days)
     else:
         raise ValueError(f"{bucket} is not claimable")
     return B.ite(day < 0, 0, value)
@@ -389,7 +457,8 @@ def relation_claim_allocation(B: Any, s: SState, op: SOp, bounds: Bounds) -> Ste
     g.require(op.sender == allocation.beneficiary, "NOT_BENEFICIARY")
     g.require_amount(op.amount)
     day = current_day(B, s)
-    unlocked = B.select([compute_unlocked(B, bucket, day) for bucket in CLAIMABLE_CODES], op.bucket, 0)
+    unlocked = B.select([compute_unlocked(B, bucket, day, days_per_month(s)) for bucket in CLAIMABLE_CODES],
+                        op.bucket, 0)
     g.require(op.amount <= unlocked - allocation.released, "CLAIM_EXCEEDS_UNLOCKED")
     post = update(s, allocations=put(B, s.allocations, op.bucket,
                                      lambda a: update(a, released=a.released + op.amount)))
@@ -399,6 +468,8 @@ def relation_claim_allocation(B: Any, s: SState, op: SOp, bounds: Bounds) -> Ste
 
 # --- roles, governance, parameters (spec.governance) ------------------------------------------
 def _set_role(B: Any, s: SState, role: Any, account: Any, value: bool) -> SState:
+    if B.fast:
+        return update(s, roles=_set_cell(s.roles, role, account, value))
     roles = tuple(tuple(B.ite(B.and_(role == r, account == a), value, held) for a, held in enumerate(row))
                   for r, row in enumerate(s.roles))
     return update(s, roles=roles)
@@ -458,21 +529,29 @@ def relation_propose_parameter_change(B: Any, s: SState, op: SOp, bounds: Bounds
     g = Guard(B)
     known = B.and_(0 <= op.name, op.name < len(PARAMETER_NAMES))
     g.require(known, "UNKNOWN_PARAMETER")
-    changeable = {code: True for code, name in enumerate(PARAMETER_NAMES) if PARAMETER_TABLE[name].changeable_by}
-    g.require(_table_value(B, op.name, changeable, False), "PARAMETER_NOT_CHANGEABLE")
-    holds = B.false
-    for code, name in enumerate(PARAMETER_NAMES):
-        role = PARAMETER_TABLE[name].changeable_by
-        if role is not None:
-            holds = B.ite(op.name == code, has_role(B, s, role, op.sender), holds)
-    g.require(holds, "UNAUTHORIZED")
-    in_bounds = B.false
-    for code, name in enumerate(PARAMETER_NAMES):
-        info = PARAMETER_TABLE[name]
-        if info.changeable_by is not None:
-            in_bounds = B.ite(op.name == code, B.and_(info.lower <= op.value, op.value <= info.upper), in_bounds)
-    g.require(in_bounds, "PARAMETER_OUT_OF_BOUNDS")
-    record = SPending(True, op.name, -1, op.value, s.era + FIXED.activation_delay_eras)
+    if B.fast:
+        # values: the table entry of the one parameter named (what the ite chains below select)
+        info = PARAMETER_TABLE[PARAMETER_NAMES[op.name]] if known else None
+        changeable = info is not None and info.changeable_by is not None
+        g.require(changeable, "PARAMETER_NOT_CHANGEABLE")
+        g.require(changeable and has_role(B, s, info.changeable_by, op.sender), "UNAUTHORIZED")
+        g.require(changeable and info.lower <= op.value <= info.upper, "PARAMETER_OUT_OF_BOUNDS")
+    else:
+        changeable = {code: True for code, name in enumerate(PARAMETER_NAMES) if PARAMETER_TABLE[name].changeable_by}
+        g.require(_table_value(B, op.name, changeable, False), "PARAMETER_NOT_CHANGEABLE")
+        holds = B.false
+        for code, name in enumerate(PARAMETER_NAMES):
+            role = PARAMETER_TABLE[name].changeable_by
+            if role is not None:
+                holds = B.ite(op.name == code, has_role(B, s, role, op.sender), holds)
+        g.require(holds, "UNAUTHORIZED")
+        in_bounds = B.false
+        for code, name in enumerate(PARAMETER_NAMES):
+            info = PARAMETER_TABLE[name]
+            if info.changeable_by is not None:
+                in_bounds = B.ite(op.name == code, B.and_(info.lower <= op.value, op.value <= info.upper), in_bounds)
+        g.require(in_bounds, "PARAMETER_OUT_OF_BOUNDS")
+    record = SPending(True, op.name, -1, op.value, s.era + s.fixed.activation_delay_eras)
     post, fits = _append_pending(B, s, record)
     return g.finish(s, post, fits)
 
@@ -482,7 +561,7 @@ def relation_set_cluster_max_price(B: Any, s: SState, op: SOp, bounds: Bounds) -
     g.require(has_role(B, s, Role.OPERATOR, op.sender), "UNAUTHORIZED")
     g.require(B.and_(0 <= op.cluster, op.cluster < len(s.clusters)), "UNKNOWN_CLUSTER")
     g.require(op.price > 0, "INVALID_PRICE")
-    record = SPending(True, CLUSTER_MAX_PRICE_CODE, op.cluster, op.price, s.era + FIXED.activation_delay_eras)
+    record = SPending(True, CLUSTER_MAX_PRICE_CODE, op.cluster, op.price, s.era + s.fixed.activation_delay_eras)
     post, fits = _append_pending(B, s, record)
     return g.finish(s, post, fits)
 
@@ -516,7 +595,7 @@ def relation_remove_hypernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Ste
     g.require(has_role(B, s, Role.OPERATOR, op.sender), "UNAUTHORIZED")
     hypernode = pick(B, s.hypernodes, op.hypernode)
     g.require(B.and_(hypernode.present, hypernode.status == HN_REGISTERED), "UNKNOWN_HYPERNODE")
-    g.require(s.era >= FIXED.bootstrap_end_era, "BOOTSTRAP_NO_REMOVAL")
+    g.require(s.era >= s.fixed.bootstrap_end_era, "BOOTSTRAP_NO_REMOVAL")
     staked = B.select([B.or_(*row) for row in s.hypernode_links], op.hypernode, False)
     g.require(B.not_(staked), "HYPERNODE_HAS_STAKE")
     unstaking = B.or_(*[B.and_(link.present, link.status == UNSTAKING_HN, link.target == op.hypernode)
@@ -530,10 +609,10 @@ def relation_remove_hypernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Ste
 def relation_mint_link(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
     g = Guard(B)
     g.require(has_role(B, s, Role.LINK_MINTER, op.sender), "UNAUTHORIZED")
-    g.require(B.and_(0 <= op.link, op.link < FIXED.link_count), "LINK_ID_OUT_OF_RANGE")
+    g.require(B.and_(0 <= op.link, op.link < s.fixed.link_count), "LINK_ID_OUT_OF_RANGE")
     g.require(B.not_(pick(B, s.links, op.link).present), "LINK_EXISTS")
     g.require_address(op.owner)
-    g.require(B.and_(1 <= op.validity_eras, op.validity_eras <= FIXED.link_max_validity_eras),
+    g.require(B.and_(1 <= op.validity_eras, op.validity_eras <= s.fixed.link_max_validity_eras),
               "VALIDITY_OUT_OF_RANGE")
     record = SLink(present=True, owner=op.owner, activation_era=s.era, expiry_era=s.era + op.validity_eras,
                    status=FREE, target=-1, staked_era=-1, min_staking_period=0, unstaking_period=0,
@@ -647,7 +726,7 @@ def relation_claim_link_upfront(B: Any, s: SState, op: SOp, bounds: Bounds) -> S
     link = _owned_link(B, g, s, op.link, op.sender)
     g.require(B.not_(link.upfront_claimed), "UPFRONT_ALREADY_CLAIMED")
     post = update(s, links=put(B, s.links, op.link, lambda r: update(r, upfront_claimed=True)))
-    return g.finish(s, _pay_from_link_pool(B, post, link.owner, LINK_UPFRONT))
+    return g.finish(s, _pay_from_link_pool(B, post, link.owner, link_upfront(s)))
 
 
 def relation_claim_link_rewards(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
@@ -666,7 +745,7 @@ def relation_raise_reward_curve(B: Any, s: SState, op: SOp, bounds: Bounds) -> S
     g.require(op.month > current_month(B, s), "CURVE_MONTH_ELAPSED")
     old = B.select(s.link_curve, op.month, 0)
     g.require(op.amount > old, "CURVE_DECREASE")
-    g.require(B.sum_(s.link_curve) - old + op.amount <= LINK_ENTITLEMENT, "CURVE_EXCEEDS_ENTITLEMENT")
+    g.require(B.sum_(s.link_curve) - old + op.amount <= link_entitlement(s), "CURVE_EXCEEDS_ENTITLEMENT")
     curve = tuple(B.ite(op.month == month, op.amount, value) for month, value in enumerate(s.link_curve))
     return g.finish(s, update(s, link_curve=curve))
 
@@ -678,7 +757,7 @@ def _schedule_withdrawals(B: Any, s: SState, entries: list[tuple[Any, Any, Any, 
     position = ID_COLLECTIONS.index("collateral_withdrawal")
     counter = s.next_id[position]
     withdrawals = s.collateral_withdrawals
-    ready = s.era + FIXED.withdrawal_delay_eras
+    ready = s.era + s.fixed.withdrawal_delay_eras
     for condition, owner, scaler, source, amount in entries:
         record = SCollateralWithdrawal(True, owner, scaler, source, amount, ready)
         withdrawals = put(B, withdrawals, counter, lambda _, record=record: record, condition)
@@ -690,9 +769,9 @@ def _schedule_withdrawals(B: Any, s: SState, entries: list[tuple[Any, Any, Any, 
 def relation_register_scalernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
     g = Guard(B)
     g.require(B.and_(0 <= op.cluster, op.cluster < len(s.clusters)), "UNKNOWN_CLUSTER")
-    g.require(B.and_(1 <= op.capacity_tb, op.capacity_tb <= FIXED.max_capacity_tb), "INVALID_CAPACITY")
+    g.require(B.and_(1 <= op.capacity_tb, op.capacity_tb <= s.fixed.max_capacity_tb), "INVALID_CAPACITY")
     g.require(op.reservation_price > 0, "INVALID_PRICE")
-    g.require(op.max_booking_days >= FIXED.node_max_booking_min_days, "MAX_BOOKING_TOO_SHORT")
+    g.require(op.max_booking_days >= s.fixed.node_max_booking_min_days, "MAX_BOOKING_TOO_SHORT")
     required = B.uf("node_collateral_required", s.param("node_reward_per_pb_month"), op.capacity_tb)
     g.require(balance(B, s, L1, op.sender) >= required, "INSUFFICIENT_BALANCE")
     post = add_balance(B, s, L1, op.sender, -required)
@@ -700,7 +779,7 @@ def relation_register_scalernode(B: Any, s: SState, op: SOp, bounds: Bounds) -> 
     record = SScalerNode(
         present=True, owner=op.sender, cluster=op.cluster, capacity_tb=op.capacity_tb,
         reservation_price=op.reservation_price, max_booking_days=op.max_booking_days, registered_era=s.era,
-        commitment_end_era=s.era + FIXED.commitment_months * ERAS_PER_MONTH, collateral_required=required,
+        commitment_end_era=s.era + s.fixed.commitment_months * eras_per_month(s), collateral_required=required,
         node_collateral=required, network_collateral=0, link_collateral=0, extensions=0, status=SN_REGISTERED,
         booking=-1)
     post = update(post, scalernodes=put(B, post.scalernodes, new_id, lambda _: record))
@@ -748,7 +827,7 @@ def relation_extend_commitment(B: Any, s: SState, op: SOp, bounds: Bounds) -> St
     node = _owned_live_scalernode(B, g, s, op.scaler, op.sender)
     g.require(s.era < node.commitment_end_era, "COMMITMENT_ENDED")
     post = update(s, scalernodes=put(B, s.scalernodes, op.scaler, lambda n: update(
-        n, commitment_end_era=n.commitment_end_era + FIXED.extension_months * ERAS_PER_MONTH,
+        n, commitment_end_era=n.commitment_end_era + s.fixed.extension_months * eras_per_month(s),
         extensions=n.extensions + 1)))
     return g.finish(s, post)
 
@@ -808,7 +887,7 @@ def relation_request_undelegation(B: Any, s: SState, op: SOp, bounds: Bounds) ->
     g.require(delegation.present, "UNKNOWN_DELEGATION")
     g.require(delegation.delegator == op.sender, "NOT_DELEGATOR")
     g.require(B.not_(delegation.withdrawn), "DELEGATION_WITHDRAWN")
-    earliest = delegation.start_era + FIXED.delegation_min_commitment_days * ERAS_PER_DAY
+    earliest = delegation.start_era + s.fixed.delegation_min_commitment_days * eras_per_day(s)
     g.require(s.era >= earliest, "DELEGATION_COMMITMENT_NOT_MET")
     post, fits = _schedule_withdrawals(B, s, [(True, op.sender, delegation.scaler, FROM_DELEGATION,
                                                delegation.amount)])
@@ -833,13 +912,13 @@ def relation_complete_withdrawal(B: Any, s: SState, op: SOp, bounds: Bounds) -> 
 def relation_book_capacity(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
     g = Guard(B)
     g.require(B.and_(0 <= op.cluster, op.cluster < len(s.clusters)), "UNKNOWN_CLUSTER")
-    g.require(op.duration_days >= FIXED.booking_min_days, "DURATION_TOO_SHORT")
+    g.require(op.duration_days >= s.fixed.booking_min_days, "DURATION_TOO_SHORT")
     candidate = [B.and_(n.present, n.cluster == op.cluster, n.status == SN_VERIFIED, n.booking < 0,
                         n.capacity_tb == op.capacity_tb, node_collateral_credit(B, s, n) >= n.collateral_required)
                  for n in s.scalernodes]
     g.require(B.or_(*candidate), "NO_AVAILABLE_NODE")
     supported = [B.and_(candidate[index], op.duration_days <= n.max_booking_days,
-                        op.duration_days * ERAS_PER_DAY < n.commitment_end_era - s.era)
+                        op.duration_days * eras_per_day(s) < n.commitment_end_era - s.era)
                  for index, n in enumerate(s.scalernodes)]
     g.require(B.or_(*supported), "DURATION_NOT_SUPPORTED")
     chosen: Any = -1
@@ -856,7 +935,7 @@ def relation_book_capacity(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
     post, new_id = allocate(B, post, "booking")
     record = SBooking(
         present=True, builder=op.sender, scaler=chosen, capacity_tb=op.capacity_tb, price=price, start_era=s.era,
-        end_era=s.era + op.duration_days * ERAS_PER_DAY, fee=fee,
+        end_era=s.era + op.duration_days * eras_per_day(s), fee=fee,
         utilisation_total=B.uf("utilisation_total", price, op.capacity_tb, op.duration_days),
         utilisation_released=0, active=True)
     post = update(post, bookings=put(B, post.bookings, new_id, lambda _: record))
@@ -872,7 +951,20 @@ def _require_reportable(B: Any, g: Guard, s: SState, era: Any, hypernode_id: Any
     g.require(pick(B, s.scalernodes, scaler_id).present, "UNKNOWN_SCALERNODE")
 
 
+def _set_cell(matrix: tuple, row: int, column: int, value: bool) -> tuple:
+    """Values: ``matrix`` with one cell set (none when out of range), the same as the leafwise ite."""
+    if not (0 <= row < len(matrix) and 0 <= column < len(matrix[row])):
+        return matrix
+    cells = list(matrix[row])
+    cells[column] = value
+    rows = list(matrix)
+    rows[row] = tuple(cells)
+    return tuple(rows)
+
+
 def _set_bit(B: Any, matrix: tuple, row: Any, column: Any, condition: Any = True) -> tuple:
+    if B.fast:
+        return _set_cell(matrix, row, column, True) if condition else matrix
     return tuple(tuple(B.ite(B.and_(condition, row == r, column == c), True, bit) for c, bit in enumerate(bits))
                  for r, bits in enumerate(matrix))
 
@@ -922,7 +1014,7 @@ def _slash_plan(B: Any, s: SState, offender: Any, fault_era: Any) -> tuple[Any, 
         own_pending.append(B.and_(mine, w.source != FROM_DELEGATION))
         delegated_pending.append(B.and_(mine, w.source == FROM_DELEGATION))
     # a delegation is exposed from two eras after it started (spec.slashing.is_stake_exposed)
-    delegating = [B.and_(d.present, d.scaler == offender, d.start_era + FIXED.activation_delay_eras <= fault_era)
+    delegating = [B.and_(d.present, d.scaler == offender, d.start_era + s.fixed.activation_delay_eras <= fault_era)
                   for d in s.delegations]
     pieces: list[tuple[Any, Any, str, int]] = [(True, node.node_collateral, "node", 0),
                                                (True, node.network_collateral, "network", 0)]
@@ -940,14 +1032,17 @@ def _slash_plan(B: Any, s: SState, offender: Any, fault_era: Any) -> tuple[Any, 
         # hint (lemma greedy-take): with a non-negative amount and non-negative pieces so far, what
         # remains is the amount minus the pieces so far, floored at 0 (a theorem of linear
         # arithmetic about these very terms, proved by models.arith.prove_greedy_take)
-        earlier = [B.ite(f, v, 0) >= 0 for f, v, _, _ in pieces[:position]]
-        B.hint(B.implies(B.and_(amount >= 0, *earlier), remaining == B.max_(amount - prefix, 0)), "greedy-take")
+        if B.symbolic:
+            earlier = [B.ite(f, v, 0) >= 0 for f, v, _, _ in pieces[:position]]
+            B.hint(B.implies(B.and_(amount >= 0, *earlier), remaining == B.max_(amount - prefix, 0)), "greedy-take")
         # remaining - min(remaining, value) == max(remaining - value, 0): the reference's min, written
         # so that the takes telescope (take_i = remaining_i - remaining_i+1)
         after = B.ite(flag, B.max_(remaining - value, 0), remaining)
         plan.append((kind, index, remaining - after))
         remaining = after
         prefix = prefix + B.ite(flag, value, 0)
+    if not B.symbolic:
+        return amount, plan  # the hints below are facts for the solver, nothing to compute on values
     held = [B.ite(f, v, 0) for f, v, _, _ in pieces]
     B.hint(B.implies(B.and_(amount >= 0, *[value >= 0 for value in held]),
                      remaining == B.max_(amount - prefix, 0)), "greedy-take")
@@ -970,6 +1065,16 @@ def slash_scalers(B: Any, s: SState, slashes: list[tuple[Any, Any, Any]]) -> tup
     The reference executes them one after another; the model computes each from the same state and
     applies them together. The two agree whenever the offenders are distinct: each slash reads and
     writes only its own ScalerNode's collateral, its withdrawals and the delegations to it."""
+    if B.fast and not all(condition for condition, _, _ in slashes):
+        # values: a slash whose condition is false changes nothing and its amount is never read
+        amounts = [0] * len(slashes)
+        taken = [index for index, (condition, _, _) in enumerate(slashes) if condition]
+        if not taken:
+            return s, amounts
+        post, found = slash_scalers(B, s, [slashes[index] for index in taken])
+        for index, amount in zip(taken, found, strict=True):
+            amounts[index] = amount
+        return post, amounts
     amounts = []
     node_takes: dict[int, list] = {}
     withdrawal_takes: dict[int, list] = {}
@@ -1016,13 +1121,15 @@ def shorten_links(B: Any, s: SState, faults: list[tuple[Any, Any, Any]], penalty
     """:func:`spec.links.shorten_link_validity` for faults ``(condition, hypernode, era)``, in order: a
     Link staked or unstaking to the HyperNode, staked by era ``era - 2``, has its expiry moved
     ``penalty`` earlier, never before its activation, once per such fault."""
+    if B.fast and not any(condition for condition, _, _ in faults):
+        return s  # values: no fault applies, every expiry stays
     links = []
     for link in s.links:
         exposed = B.and_(link.present, B.or_(link.status == STAKED_HN, link.status == UNSTAKING_HN))
         expiry = link.expiry_era
         for condition, hypernode, era in faults:
             hit = B.and_(condition, exposed, hypernode == link.target,
-                         link.staked_era + FIXED.activation_delay_eras <= era)
+                         link.staked_era + s.fixed.activation_delay_eras <= era)
             expiry = B.ite(hit, B.max_(link.activation_era, expiry - penalty), expiry)
         links.append(update(link, expiry_era=expiry))
     return update(s, links=tuple(links))
@@ -1050,6 +1157,8 @@ def _append_records(B: Any, records: tuple, entries: list[tuple[Any, Any]]) -> t
     result = list(records)
     rank: Any = 0
     for condition, record in entries:
+        if B.fast and not condition:
+            continue  # values: an entry whose condition is false changes nothing
         position = used + rank
         result = [B.ite_record(B.and_(condition, position == index), record, old) for index, old in enumerate(result)]
         rank = B.ite(condition, rank + 1, rank)
@@ -1061,15 +1170,24 @@ def settle_challenge_results(B: Any, s: SState) -> tuple[SState, list[Any], Any]
     Returns the state, the ScalerNodes found down, and whether the new faults fit."""
     K = len(s.scalernodes)
     era = s.era
+    if B.fast and _no_reports(s):
+        # values: with no vote, no ScalerNode is found down and no HyperNode faulty (weights of 0 never exceed
+        # a non-negative quorum), so no fault is recorded
+        return s, [False] * K, True
     indicators = weight_indicators(B, s, era)
     total = B.count(flag for row in indicators for flag in row)
     downtime_quorum = s.param("downtime_quorum_bps")
     total_times_quorum = B.sum_(B.ite(flag, downtime_quorum, 0) for row in indicators for flag in row)
     verified = [B.and_(n.present, n.status == SN_VERIFIED) for n in s.scalernodes]
     down = []
+    row_weights = [sum(row) for row in indicators] if B.fast else None
     for scaler in range(K):
         votes = s.reports.down_votes[scaler]
-        weight = B.count(B.and_(votes[h], flag) for h, row in enumerate(indicators) for flag in row)
+        if B.fast:
+            # values: the Links counted in the rows of the HyperNodes that voted down
+            weight = sum(row_weight for row_weight, vote in zip(row_weights, votes, strict=True) if vote)
+        else:
+            weight = B.count(B.and_(votes[h], flag) for h, row in enumerate(indicators) for flag in row)
         down.append(B.and_(verified[scaler], total > 0, weight * BPS > total_times_quorum))
     fault_quorum = s.param("hypernode_fault_quorum_bps")
     verified_count = B.count(verified)
@@ -1077,12 +1195,22 @@ def settle_challenge_results(B: Any, s: SState) -> tuple[SState, list[Any], Any]
     faulty = []
     for h in range(K):
         active = B.or_(*indicators[h])
+        if B.fast and not active:
+            faulty.append(False)  # values: an inactive HyperNode is never found faulty
+            continue
         unanswered = B.count(B.and_(s.reports.unanswered[h][scaler], verified[scaler]) for scaler in range(K))
         faulty.append(B.and_(active, verified_count > 0, unanswered * BPS > verified_times_quorum))
     entries = [(down[n], SFault(True, DOWNTIME, n, era, False, 0)) for n in range(K)]
     entries += [(faulty[h], SFault(True, HN_FAULT, h, era, False, 0)) for h in range(K)]
     faults, fits = _append_records(B, s.faults, entries)
     return update(s, faults=faults), down, fits
+
+
+def _no_reports(s: SState) -> bool:
+    """No down vote and no unanswered challenge this era, and quorums that 0 cannot exceed."""
+    return (s.param("downtime_quorum_bps") >= 0 and s.param("hypernode_fault_quorum_bps") >= 0
+            and not any(any(row) for row in s.reports.down_votes)
+            and not any(any(row) for row in s.reports.unanswered))
 
 
 def settle_overdue_faults(B: Any, s: SState) -> SState:
@@ -1102,6 +1230,14 @@ def settle_overdue_faults(B: Any, s: SState) -> SState:
     slashes = []
     owners = []
     for n in range(K):
+        if B.fast:
+            # values: the overdue downtime faults naming n, and the era of the first of them
+            mine = [flag and fault.kind == DOWNTIME and fault.offender == n
+                    for flag, fault in zip(overdue, s.faults, strict=True)]
+            first = next((index for index, flag in enumerate(mine) if flag), None)
+            slashes.append((first is not None, n, 0 if first is None else s.faults[first].era))
+            owners.append(mine)
+            continue
         mine = [B.and_(overdue[index], fault.kind == DOWNTIME, fault.offender == n)
                 for index, fault in enumerate(s.faults)]
         fault_era: Any = 0
@@ -1112,11 +1248,15 @@ def settle_overdue_faults(B: Any, s: SState) -> SState:
     post, amounts = slash_scalers(B, s, slashes)
     for mine, amount in zip(owners, amounts, strict=True):
         for index, flag in enumerate(mine):
+            if B.fast and not flag:
+                continue  # values: the ite keeps the record
             faults[index] = B.ite_record(flag, update(faults[index], executed=True, amount=amount), faults[index])
     hypernode_faults = [(B.and_(overdue[index], fault.kind == HN_FAULT), fault.offender, fault.era)
                         for index, fault in enumerate(s.faults)]
     post = shorten_links(B, post, hypernode_faults, s.param("hypernode_fault_validity_penalty_eras"))
     for index, (condition, _, _) in enumerate(hypernode_faults):
+        if B.fast and not condition:
+            continue  # values: the ite keeps the record
         faults[index] = B.ite_record(condition, update(faults[index], executed=True), faults[index])
     return update(post, faults=tuple(faults))
 
@@ -1124,16 +1264,19 @@ def settle_overdue_faults(B: Any, s: SState) -> SState:
 def settle_link_accrual(B: Any, s: SState) -> SState:
     """Step 3 (:func:`spec.links.process_link_accrual`), with validity as shortened by step 2."""
     era = s.era
-    month = B.div(s.genesis_day + B.div(era, ERAS_PER_DAY), DAYS_PER_MONTH)
+    month = B.div(s.genesis_day + B.div(era, eras_per_day(s)), days_per_month(s))
     entry = B.select(s.link_curve, month, 0)
-    per_link = B.ite(B.and_(0 <= month, month < CURVE_LENGTH), B.div(entry, ERAS_PER_MONTH), 0)
+    per_link = B.ite(B.and_(0 <= month, month < CURVE_LENGTH), B.div(entry, eras_per_month(s)), 0)
     indicators = weight_indicators(B, s, era)
+    entitlement = link_entitlement(s)
     accrued = [link.accrued for link in s.links]
     for row in indicators:
         active = B.or_(*row)
+        if B.fast and (per_link == 0 or not active):
+            continue  # values: no Link of this row accrues
         for k, flag in enumerate(row):
             condition = B.and_(per_link != 0, active, flag)
-            accrued[k] = B.ite(condition, accrued[k] + B.min_(per_link, LINK_ENTITLEMENT - accrued[k]), accrued[k])
+            accrued[k] = B.ite(condition, accrued[k] + B.min_(per_link, entitlement - accrued[k]), accrued[k])
     links = tuple(update(link, accrued=value) for link, value in zip(s.links, accrued, strict=True))
     return update(s, links=links)
 
@@ -1146,13 +1289,25 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
     verified = [B.and_(n.present, n.status == SN_VERIFIED) for n in s.scalernodes]
     # network collateral (spec.rewards.get_network_collateral)
     network_tb = B.sum_(B.ite(verified[index], n.capacity_tb, 0) for index, n in enumerate(s.scalernodes))
-    day = s.genesis_day + B.div(era, ERAS_PER_DAY)
+    day = s.genesis_day + B.div(era, eras_per_day(s))
     unlocked = B.uf("unlocked_supply", day, *s.link_curve)
     required = []
     provided = []
+    if B.fast:
+        # values: what is delegated to each ScalerNode, in one pass over the delegations
+        delegated_to = [0] * K
+        for d in s.delegations:
+            if d.present and 0 <= d.scaler < K:
+                delegated_to[d.scaler] += d.amount
     for index, node in enumerate(s.scalernodes):
-        delegated = B.sum_(B.ite(B.and_(d.present, d.scaler == index), d.amount, 0) for d in s.delegations)
-        required.append(B.uf("network_required", node.capacity_tb, network_tb, unlocked))
+        if B.fast:
+            delegated = delegated_to[index]
+        else:
+            delegated = B.sum_(B.ite(B.and_(d.present, d.scaler == index), d.amount, 0) for d in s.delegations)
+        if B.fast and not verified[index]:
+            required.append(0)  # values: only verified ScalerNodes' requirements are read below
+        else:
+            required.append(B.uf("network_required", node.capacity_tb, network_tb, unlocked))
         provided.append(node.network_collateral + delegated)
     # regional usage, read before any booking ends (spec.rewards.get_region_usage)
     regions = [pick(B, s.clusters, node.cluster).region for node in s.scalernodes]
@@ -1169,6 +1324,8 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
     scalernodes = list(s.scalernodes)
     for index, booking in enumerate(s.bookings):
         running = B.and_(booking.present, booking.active)
+        if B.fast and not running:
+            continue  # values: a booking that is not running releases nothing and changes nothing
         duration = booking.end_era - booking.start_era
         elapsed = B.min_(era + 1 - booking.start_era, duration)
         due = B.uf("utilisation_due", booking.utilisation_total, elapsed, duration)
@@ -1188,6 +1345,8 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
         previous = post
         node = post.scalernodes[n]
         eligible = B.and_(verified[n], B.not_(down[n]))
+        if B.fast and not eligible:
+            continue  # values: nothing is paid (every write below is conditional on paying)
         capacity_reward = B.ite(subsidised, B.uf(
             "capacity_reward", B.select(rates, regions[n], 0), node.capacity_tb,
             B.select(region_tb, regions[n], 0), B.select(region_booked, regions[n], 0)), 0)
@@ -1240,6 +1399,8 @@ def settle_bookings_and_rewards(B: Any, s: SState, down: list[Any]) -> SState:
         previous = post
         delegation = post.delegations[index]
         eligible = B.and_(delegation.present, delegation.amount != 0, B.select(verified, delegation.scaler, False))
+        if B.fast and not eligible:
+            continue  # values: nothing is paid (every write below is conditional on eligible)
         due = B.uf("delegator_return", delegation.amount, network_required, network_provided, rate)
         paid = B.min_(due, post.reward_reserve)
         totals = post.totals
@@ -1268,6 +1429,11 @@ def start_next_era(B: Any, s: SState) -> SState:
     post = update(s, era_start_block=s.era_start_block + s.param("era_length_blocks"), era=era,
                   settled_eras=s.settled_eras + 1, reports=reports)
     applies = [B.and_(change.present, change.effective_era <= era) for change in s.pending]
+    if B.fast and not any(applies):
+        # values: no change is due, so parameters and clusters stay and the queue keeps its present changes
+        # in order, then absent slots (what the general construction below gives)
+        kept = tuple(change for change in s.pending if change.present)
+        return update(post, pending=kept + empty_pending(len(s.pending) - len(kept)))
     params = {}
     for field in attrs.fields(type(s.params)):
         code = PARAMETER_NAMES.index(field.name)
@@ -1389,7 +1555,10 @@ RELATIONS: dict[type[Operation], Callable[[Any, SState, SOp, Bounds], Step]] = {
 
 
 def step(B: Any, s: SState, op: SOp, bounds: Bounds) -> Step:
-    """The transition relation of ``op``'s class applied to ``s``."""
+    """The transition relation of ``op``'s class applied to ``s`` (a Python backend computes its oracles
+    with ``s``'s fixed parameters)."""
+    if not B.symbolic and B.fixed is not s.fixed:
+        B = PyBackend(s.fixed, B.fast)
     return RELATIONS[op.cls](B, s, op, bounds)
 
 

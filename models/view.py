@@ -17,8 +17,9 @@ state (so the symbolic reading of every invariant is checked against its concret
 - relations are :class:`SlotRelation` over the Bool matrices; roles are keyed by the
   :class:`spec.types.Role` member;
 - records are the slot records, whose fields carry the names of the :mod:`spec.state` classes;
-- ``params`` reads changeable parameters from the state and the others from
-  :data:`models.symbolic_state.FIXED`.
+- ``params`` reads changeable parameters from the state's terms and the others from the state's
+  fixed parameters (:attr:`models.symbolic_state.SState.fixed`: :data:`models.symbolic_state.FIXED`
+  in every symbolic state).
 
 Nonlinear pieces: :meth:`SlotLogic.mul` is the abstraction ``mul`` of :mod:`models.arith` (exact for
 a factor in ``0..K``, the same application the transition relations use for the Link collateral
@@ -60,7 +61,7 @@ class SlotRelation:
 
 
 class ParamsView:
-    """``params.<name>``: a term of the state when changeable, else the model's constant."""
+    """``params.<name>``: a term of the state when changeable, else the state's fixed value."""
 
     def __init__(self, state: SState) -> None:
         self._state = state
@@ -293,6 +294,8 @@ def _equal_states(B: Any, left: SState, right: SState) -> Any:
     """Equal as reference states: same present slots, same fields where present."""
     clauses = []
     for field in attrs.fields(SState):
+        if not field.metadata.get("leaf", True):
+            continue  # configuration (the fixed parameters), not a term
         a, b = getattr(left, field.name), getattr(right, field.name)
         if isinstance(a, tuple) and a and attrs.has(type(a[0])) and hasattr(a[0], "present"):
             for old, new in zip(a, b, strict=True):
