@@ -73,6 +73,7 @@ def _table(report: dict) -> str:
         broken = [v for v in report["violations"] if v["invariant"] == invariant]
         lines.append(f"    {'VIOLATED' if broken else 'ok':<9}{invariant}")
     lines.append("")
+    lines += _agreement_lines(report.get("agreement"))
     if report["coverage_gaps"]:
         enforced = report.get("coverage_enforced", True)
         lines.append(
@@ -98,6 +99,19 @@ def _table(report: dict) -> str:
     else:
         lines.append("PASS" if report["passed"] else "FAIL")
     return "\n".join(lines)
+
+
+def _agreement_lines(agreement: dict | None) -> list[str]:
+    if not agreement or agreement["share"] is None:
+        return []
+    compared = agreement["checked"] + agreement["mismatches"]
+    bounds = agreement["bounds"]
+    lines = [f"  model agreement (K={bounds['K']}, {bounds['accounts']} addresses): the model's relation compared "
+             f"on {compared:,} of {compared + agreement['skipped']:,} steps ({agreement['share']:.1%}), "
+             f"{agreement['mismatches']:,} mismatched"]
+    for reason, count in list(agreement["skip_reasons"].items())[:4]:
+        lines.append(f"    skipped {count:>7,}  {reason}")
+    return lines + [""]
 
 
 def _target_lines(report: dict) -> list[str]:

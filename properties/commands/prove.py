@@ -39,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--depth", type=positive_int, default=DEFAULT_DEPTH,
                         help=f"bounded model checking depth from each start (default {DEFAULT_DEPTH})")
     parser.add_argument("--agreement-steps", type=non_negative_int, default=None,
-                        help="model/reference agreement steps (default 3,600; the test suite runs 10,800; 0 skips)")
+                        help="fuzz steps on which the model's relation is compared with the reference (default 10,800; a "
+                             "third as many more on small random runs at the bound; 0 skips)")
     parser.add_argument("--no-vacuity", action="store_true", help="skip reachability, falsifiability and BMC")
     parser.add_argument("--operation", action="append", default=None, metavar="NAME",
                         help="only the obligations of this operation class (repeatable)")
@@ -90,6 +91,8 @@ def _table(report: dict) -> str:
             lines.append(f"    {entry['status'].upper()}: {entry['check']} {entry.get('detail', '')}")
     agreement = report["agreement"]
     lines.append(f"  agreement: {agreement['steps']:,} steps, {agreement['mismatches']} mismatch(es)")
+    for source in agreement.get("sources", []):
+        lines.append(f"    {source['steps']:>7,} steps, {source['mismatches']} mismatch(es): {source['source']}")
     for error in report["errors"]:
         lines.append(f"  ERROR in {error['unit']}: {error['error']}")
     counts = report["counts"]
@@ -112,7 +115,7 @@ def _done_text(report: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from properties.prove.run import AGREEMENT_RUNS, AGREEMENT_STEPS_PER_RUN, MAX_BOUND, run_prover
+    from properties.prove.run import AGREEMENT_STEPS, MAX_BOUND, run_prover
     from spec.operations import OPERATION_TYPES
 
     if args.bound > MAX_BOUND:
@@ -122,8 +125,7 @@ def run(args: argparse.Namespace) -> int:
         if name not in names:
             raise UsageError(f"unknown operation {name!r} (one of: {', '.join(sorted(names))})")
     runtime.check_output_file(args.out, "--out")
-    agreement_steps = (AGREEMENT_RUNS * AGREEMENT_STEPS_PER_RUN if args.agreement_steps is None
-                       else args.agreement_steps)
+    agreement_steps = AGREEMENT_STEPS if args.agreement_steps is None else args.agreement_steps
     began = time.perf_counter()
 
     def progress(step) -> None:

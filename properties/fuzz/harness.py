@@ -56,11 +56,15 @@ class Profile:
     the solver backend cannot reach every operation and reason; they report the gaps without failing."""
     backend: str = "hypothesis"
     description: str = ""
+    min_agreement_share: float = 0.0
+    """The least share of steps the model's relation must be compared on (:mod:`properties.fuzz.runner`); a
+    lower share is a coverage gap (so it fails a profile that enforces coverage)."""
 
 
 PROFILES: dict[str, Profile] = {
     "dev": Profile("dev", 25, 40, False, enforce_coverage=False, description="fast local check, random seed"),
-    "ci": Profile("ci", 250, 100, True, description="derandomized, complete coverage, about a minute"),
+    "ci": Profile("ci", 250, 100, True, description="derandomized, complete coverage, about a minute",
+                  min_agreement_share=0.5),
     "deep": Profile(
         "deep",
         1_500,
@@ -68,6 +72,7 @@ PROFILES: dict[str, Profile] = {
         False,
         targets=True,
         description="long runs steered toward large slashes, full pools and edge durations",
+        min_agreement_share=0.5,
     ),
     "crosshair": Profile(
         "crosshair",
@@ -189,6 +194,7 @@ def run_fuzz(
     machine.LAST_FAILURE.clear()
     machine.BOOT.clear()
     runner.TIMING = runner.Timing()
+    runner.AGREEMENT = runner.Agreement()
     machine.TARGETS["enabled"] = profile.targets
     started = time.perf_counter()
     if progress is not None:
@@ -243,7 +249,8 @@ def run_fuzz(
                     }
                 )
     seconds = time.perf_counter() - started
-    gaps = coverage.gaps()
+    agreement = runner.AGREEMENT.as_dict()
+    gaps = coverage.gaps() + agreement_gaps(runner.AGREEMENT, profile)
     return {
         "profile": profile.name,
         "seed": seed,
@@ -262,12 +269,22 @@ def run_fuzz(
         "coverage_enforced": profile.enforce_coverage,
         "targets": coverage.target_report(),
         "targets_reached": sorted(coverage.targets),
+        "agreement": agreement,
         "passed": not violations and not (gaps and profile.enforce_coverage) and stopped is None,
         "hypothesis_output": hypothesis_output[-20:],
         **runtime.run_status(stopped),
         "planned": {"examples": profile.max_examples},
         "done": {"examples": examples[0], "steps": coverage.steps},
     }
+
+
+def agreement_gaps(agreement: runner.Agreement, profile: Profile) -> list[str]:
+    """A gap when the model was compared on fewer steps than the profile asks (none when no step ran)."""
+    share = agreement.share
+    if share is None or share >= profile.min_agreement_share:
+        return []
+    return [f"agreement: the model's relation was compared on {share:.1%} of the steps, the profile asks for at "
+            f"least {profile.min_agreement_share:.0%}"]
 
 
 # --- several processes -----------------------------------------------------------------------------
@@ -338,7 +355,8 @@ def merge_reports(reports: list[dict[str, Any]], seconds: float, profile: Profil
     operations = merged_counts("operations")
     targets = set().union(*(report.get("targets_reached", ()) for report in reports))
     union = Coverage(operations=operations, targets=targets)
-    gaps = union.gaps()
+    agreement = runner.Agreement.merged([report["agreement"] for report in reports])
+    gaps = union.gaps() + agreement_gaps(agreement, profile)
     violations = [violation for report in reports for violation in report["violations"]]
     steps = sum(report["steps"] for report in reports)
     checked = sum(report["throughput"]["checked_steps"] for report in reports)
@@ -370,6 +388,7 @@ def merge_reports(reports: list[dict[str, Any]], seconds: float, profile: Profil
         "coverage_enforced": profile.enforce_coverage,
         "targets": union.target_report(),
         "targets_reached": sorted(targets),
+        "agreement": agreement.as_dict(),
         "passed": not violations and not (gaps and profile.enforce_coverage),
         "hypothesis_output": [line for report in reports for line in report["hypothesis_output"]][-20:],
     }

@@ -5,7 +5,11 @@
 (pre, op, outcome, post) and every state invariant on the post-state.
 
 Every step also runs the pinned effects (:mod:`properties.invariants.effects`): the independent prediction
-of the outcome and the post-state, compared for equality.
+of the outcome and the post-state, compared for equality; and, when the pre-state fits the model's bounds
+(:data:`AGREEMENT_BOUNDS`), the model's transition relation evaluated concretely beside the reference
+(:func:`models.agreement.agree`, Python backend): the same verdict, rejection reason and post-state, or a
+``model-agreement`` violation. So every fuzz campaign is also an agreement campaign, shrunk like any other
+failure; :data:`AGREEMENT` counts the steps checked and why the others did not fit.
 
 One shortcut, exact: a state invariant is a function of the state fields it reads
 (:data:`properties.invariants.frames.READS`, checked by test). The checker keeps each state invariant's
@@ -22,12 +26,15 @@ keeps this contract.
 from __future__ import annotations
 
 import collections
+import re
 from time import perf_counter
 from typing import Any
 
 import attrs
 
+from models.agreement import agree
 from models.logic import ConcreteView
+from models.symbolic_state import Bounds
 from properties.effects import WRITES
 from properties.fuzz.clone import clone
 from properties.fuzz.config import fuzz_genesis
@@ -149,6 +156,8 @@ class Timing:
     step_invariants: float = 0.0
     effects: float = 0.0
     """Pinned effects (the independent prediction and its comparison) and the coverage observer."""
+    agreement: float = 0.0
+    """The model's relation beside the reference (renaming, concretization, the model's step, comparison)."""
     state_invariants: float = 0.0
     state_checks_reused: int = 0
     """State-invariant verdicts taken over from the state before the step (module docstring)."""
@@ -157,7 +166,7 @@ class Timing:
 
     @property
     def total(self) -> float:
-        return self.clone + self.apply + self.step_invariants + self.effects + self.state_invariants
+        return self.clone + self.apply + self.step_invariants + self.effects + self.agreement + self.state_invariants
 
     def as_dict(self) -> dict[str, Any]:
         total = self.total
@@ -172,12 +181,65 @@ class Timing:
                 "apply": round(self.apply, 3),
                 "step_invariants": round(self.step_invariants, 3),
                 "effects": round(self.effects, 3),
+                "agreement": round(self.agreement, 3),
                 "state_invariants": round(self.state_invariants, 3),
             },
         }
 
 
 TIMING = Timing()
+"""Accumulated by every :class:`Checker` (reset by the harness at the start of a run)."""
+
+AGREEMENT_BOUNDS = Bounds(K=12, accounts=32)
+"""The model's bounds for the agreement on fuzz steps: twelve slots per collection (a fuzz network holds up
+to a dozen Links most of the time; measured on the ``ci`` profile, about three steps in four fit, against one
+in two at eight slots) and room for every fuzz actor. A larger bound fits more steps and costs more per step."""
+
+
+@attrs.define
+class Agreement:
+    """Fuzz steps compared with the model: checked, skipped (the state or step does not fit the bounds, by
+    reason), mismatched."""
+
+    checked: int = 0
+    skipped: int = 0
+    mismatches: int = 0
+    skip_reasons: collections.Counter = attrs.Factory(collections.Counter)
+
+    def record(self, status: str, reason: str) -> None:
+        if status == "checked":
+            self.checked += 1
+        elif status == "skipped":
+            self.skipped += 1
+            # "13 Link records, the model holds 12" -> "N Link records, the model holds 12": one line per kind
+            self.skip_reasons[re.sub(r"^\d+ ", "N ", reason.split(":")[0])] += 1
+        else:
+            self.mismatches += 1
+
+    @property
+    def share(self) -> float | None:
+        total = self.checked + self.skipped + self.mismatches
+        return (self.checked + self.mismatches) / total if total else None
+
+    def as_dict(self) -> dict[str, Any]:
+        share = self.share
+        return {"bounds": {"K": AGREEMENT_BOUNDS.K, "accounts": AGREEMENT_BOUNDS.accounts},
+                "checked": self.checked, "skipped": self.skipped, "mismatches": self.mismatches,
+                "share": round(share, 4) if share is not None else None,
+                "skip_reasons": dict(self.skip_reasons.most_common())}
+
+    @classmethod
+    def merged(cls, reports: list[dict[str, Any]]) -> Agreement:
+        total = cls()
+        for report in reports:
+            total.checked += report["checked"]
+            total.skipped += report["skipped"]
+            total.mismatches += report["mismatches"]
+            total.skip_reasons.update(report["skip_reasons"])
+        return total
+
+
+AGREEMENT = Agreement()
 """Accumulated by every :class:`Checker` (reset by the harness at the start of a run)."""
 
 
@@ -218,6 +280,8 @@ class Checker:
         report = compare(pre, op, outcome, self.state)
         violations.extend(effect_violations(report))
         effected = perf_counter()
+        violations.extend(self._agree(pre, op, outcome))
+        agreed = perf_counter()
         violations.extend(self._check_state(self._changed_fields(pre, op, outcome, report)))
         finished = perf_counter()
         timing.steps += 1
@@ -225,8 +289,16 @@ class Checker:
         timing.apply += applied - cloned
         timing.step_invariants += stepped - recorded
         timing.effects += effected - stepped
-        timing.state_invariants += finished - effected
+        timing.agreement += agreed - effected
+        timing.state_invariants += finished - agreed
         return outcome, violations
+
+    def _agree(self, pre: State, op: Operation, outcome: Outcome) -> list[Violation]:
+        result = agree(pre, op, outcome, self._state, AGREEMENT_BOUNDS)
+        AGREEMENT.record(result.status, result.reason)
+        if not result.mismatch:
+            return []
+        return [Violation("model-agreement", f"the model's relation disagrees with the reference: {result}")]
 
     def _changed_fields(self, pre: State, op: Operation, outcome: Outcome, report) -> tuple[str, ...] | None:
         """The state fields the step may have changed, or None when that is not known exactly."""

@@ -32,8 +32,16 @@ MAX_BOUND = 6
 than left to exhaust the machine."""
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_DEPTH = 4
-AGREEMENT_RUNS = 12
+AGREEMENT_STEPS = 10_800
+"""Default number of fuzz steps on which the model's relation is compared with the reference (the test
+suite's length of the earlier small-genesis run). The steps are the fuzzer's (:func:`fuzz_agreement`): its
+networks of up to a dozen Links, calendars near dated milestones, several entities of a kind."""
 AGREEMENT_STEPS_PER_RUN = 300
+SMALL_AGREEMENT_SHARE = 3
+"""Besides the fuzz steps, one step in this many more is compared on small random runs at the proof's own
+bound (:func:`models.agreement.run_agreement`: a small genesis, clock jumps, the solver's relation checked too)."""
+FUZZ_EXAMPLES_PER_ROUND = 20
+"""Examples of the fuzz machine per seeded round of :func:`fuzz_agreement` (about 5,000 steps)."""
 
 HEAVY = {AdvanceEra.__name__: 6, ExecuteSlash.__name__: 2}
 """Operation classes whose obligations are split into this many units (their relations are the largest);
@@ -113,7 +121,8 @@ def plan_units(bounds: Bounds, agreement_steps: int, vacuity: bool,
         units[0:0] = [("reach", chunk, REACH_CHUNKS) for chunk in range(REACH_CHUNKS)]
         units.append(("falsifiable",))
     if agreement_steps:
-        units.insert(2 if vacuity else 0, ("agreement", agreement_steps))
+        units.insert(0, ("agreement-fuzz", agreement_steps))
+        units.insert(3 if vacuity else 1, ("agreement", max(1, agreement_steps // SMALL_AGREEMENT_SHARE)))
     return units
 
 
@@ -162,12 +171,52 @@ def run_unit(unit: tuple, bound: int, timeout: float, depth: int) -> tuple[tuple
             from models.agreement import run_agreement
 
             runs = max(1, unit[1] // AGREEMENT_STEPS_PER_RUN)
-            report = run_agreement(bounds, runs=runs, steps_per_run=AGREEMENT_STEPS_PER_RUN, seed=11)
-            return unit, {"agreement": [{"steps": report.steps, "mismatches": len(report.mismatches),
+            report = run_agreement(bounds, runs=runs, steps_per_run=min(unit[1], AGREEMENT_STEPS_PER_RUN), seed=11)
+            return unit, {"agreement": [{"source": f"small random runs at K={bounds.K} with clock jumps",
+                                         "steps": report.steps, "mismatches": len(report.mismatches),
                                          "examples": [str(mismatch) for mismatch in report.mismatches[:3]]}]}
+        if kind == "agreement-fuzz":
+            return unit, fuzz_agreement(unit[1])
         raise ValueError(f"unknown unit {unit!r}")
     except Exception as error:  # reported, never counted as proved
         return unit, {"errors": [{"unit": list(unit[:2]), "error": f"{type(error).__name__}: {error}"}]}
+
+
+def fuzz_agreement(steps: int, seed: int = 0) -> dict:
+    """Compare the model with the reference on at least ``steps`` fuzz steps: seeded rounds of the ``ci``
+    fuzz machine (:data:`FUZZ_EXAMPLES_PER_ROUND` examples each; every step that fits the model's bounds is
+    compared, :mod:`properties.fuzz.runner`) until that many were compared. A mismatch is reported with its
+    shrunk trace; any other violation the rounds find is an error of this unit (a run stops at its failure)."""
+    from properties.fuzz.harness import run_fuzz
+
+    compared = skipped = mismatches = rounds = 0
+    examples: list[str] = []
+    others: list[str] = []
+    bounds: dict = {}
+    while compared < steps:
+        # an example has about 250 steps, three in four of them compared: a short run takes few examples
+        examples_now = min(FUZZ_EXAMPLES_PER_ROUND, (steps - compared) // 150 + 1)
+        report = run_fuzz("ci", seed=seed + rounds, max_examples=examples_now, regressions=None)
+        rounds += 1
+        agreement = report["agreement"]
+        bounds = agreement["bounds"]
+        compared += agreement["checked"] + agreement["mismatches"]
+        skipped += agreement["skipped"]
+        for violation in report["violations"]:
+            if violation["invariant"] == "model-agreement":
+                mismatches += 1
+                examples.append(violation["message"])
+            else:
+                others.append(f"{violation['invariant']} (seed {seed + rounds - 1}): {violation['message'][:300]}")
+        if report["violations"] or not report["steps"]:
+            break
+    found: dict = {"agreement": [{"source": f"fuzz steps ({rounds} seeded rounds of the ci machine, model bounds "
+                                            f"K={bounds.get('K')})", "steps": compared, "skipped": skipped,
+                                  "mismatches": mismatches, "examples": examples[:3]}]}
+    if others:
+        found["errors"] = [{"unit": ["agreement-fuzz", steps],
+                            "error": "the fuzz run feeding the agreement found violations: " + "; ".join(others[:3])}]
+    return found
 
 
 def _run_unit_star(arguments: tuple) -> tuple[tuple, dict]:
@@ -208,7 +257,7 @@ def _unit_owed(unit: tuple, bounds: Bounds) -> list[dict]:
 # --- the whole run -------------------------------------------------------------------------------
 def run_prover(bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT, jobs: int = 2,
                progress: Callable[[str, int, int], None] | None = None, depth: int = DEFAULT_DEPTH,
-               agreement_steps: int = AGREEMENT_RUNS * AGREEMENT_STEPS_PER_RUN, vacuity: bool = True,
+               agreement_steps: int = AGREEMENT_STEPS, vacuity: bool = True,
                operations: list[str] | None = None, isolate: bool = False,
                executor: Callable[[list[tuple]], Iterable[tuple[tuple, dict]]] | None = None) -> dict:
     """Run everything; returns the report (see :func:`summarize`). ``progress(Progress)`` is called after
@@ -321,7 +370,10 @@ def summarize(bounds: Bounds, timeout: float, depth: int, sections: dict[str, li
     bmc = sections.get("bmc", [])
     classify_counterexamples(obligations, bmc)
     agreement_entries = sections.get("agreement", [])
-    agreement = agreement_entries[0] if agreement_entries else {"steps": 0, "mismatches": 0}
+    agreement = {"steps": sum(entry["steps"] for entry in agreement_entries),
+                 "mismatches": sum(entry["mismatches"] for entry in agreement_entries),
+                 "examples": [example for entry in agreement_entries for example in entry.get("examples", [])][:3],
+                 "sources": agreement_entries}
     lemmas = []
     for lemma in LEMMAS.values():
         mine = [entry for entry in obligations if entry["invariant"] == lemma.id]

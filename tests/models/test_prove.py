@@ -134,7 +134,12 @@ def test_icnspec_prove_json_has_the_promised_keys(capsys, tmp_path):
     report = json.loads(capsys.readouterr().out)
     assert code == 0
     assert {"bound", "obligations", "lemmas", "vacuity", "agreement"} <= set(report)
-    assert report["agreement"]["steps"] >= 250 and report["agreement"]["mismatches"] == 0
+    agreement = report["agreement"]
+    assert agreement["steps"] >= 300 + 100 and agreement["mismatches"] == 0
+    # the fuzz steps (at least the number asked) and the small random runs (a third as many)
+    fuzz, small = sorted(agreement["sources"], key=lambda source: not source["source"].startswith("fuzz"))
+    assert fuzz["steps"] >= 300 and fuzz["source"].startswith("fuzz steps")
+    assert 0 < small["steps"] <= 100 and "small random runs" in small["source"]
     assert {"invariant", "operation", "status", "seconds"} <= set(report["obligations"][0])
     assert json.loads(out.read_text()) == report
 

@@ -58,6 +58,10 @@ def test_ci_profile_passes_with_complete_coverage(tmp_path):
     for key in ("steps", "seconds", "rules", "invariants", "violations"):
         assert key in report
     assert report["steps"] > 10_000
+    # every step whose state fits the model's bounds was also compared with the model's relation
+    agreement = report["agreement"]
+    assert agreement["mismatches"] == 0 and agreement["share"] >= PROFILES["ci"].min_agreement_share
+    assert agreement["checked"] + agreement["skipped"] == report["throughput"]["checked_steps"]
     for count in report["rules"].values():
         assert set(count) == {"accepted", "rejected", "reasons"}
     assert list(tmp_path.iterdir()) == []
@@ -338,10 +342,55 @@ def test_fuzz_command_prints_json_and_exits_1_when_incomplete(monkeypatch, capsy
     assert "PASS" in capsys.readouterr().out
 
 
+def test_a_reference_step_the_model_does_not_take_is_a_model_agreement_violation(monkeypatch):
+    # Given a Transfer handler that moves one token less than asked (the pinned effects would see it too;
+    # here only the model's verdict is read)
+    honest = transition.HANDLERS[Transfer]
+
+    def short(state, op):
+        events = honest(state, op)
+        state.l1_balances[op.to] -= 1
+        state.l1_balances[op.sender] += 1
+        return events
+
+    checker = Checker()
+    checker.run(ClaimAllocation(actors.DEVCO, Bucket.DEVCO, 1_000 * ICNT))
+    monkeypatch.setitem(transition.HANDLERS, Transfer, short)
+    before = runner.AGREEMENT.mismatches
+    # When it runs on a state that fits the model, Then the model's relation disagrees, by name
+    _, violations = checker.step(Transfer(actors.DEVCO, Chain.L1, actors.HPS[0], 10 * ICNT))
+    agreement = [violation for violation in violations if violation.invariant == "model-agreement"]
+    assert agreement and "post-states differ" in agreement[0].message
+    assert runner.AGREEMENT.mismatches == before + 1
+    # and the honest handler agrees
+    monkeypatch.setitem(transition.HANDLERS, Transfer, honest)
+    _, violations = checker.step(Transfer(actors.DEVCO, Chain.L1, actors.HPS[0], 10 * ICNT))
+    assert violations == []
+
+
+def test_a_state_beyond_the_model_bounds_is_skipped_with_its_reason(monkeypatch):
+    from properties.fuzz.runner import AGREEMENT_BOUNDS, Agreement
+    from spec.operations import MintLink
+
+    checker = Checker()
+    agreement = Agreement()
+    monkeypatch.setattr(runner, "AGREEMENT", agreement)
+    for link in range(AGREEMENT_BOUNDS.K + 2):
+        checker.run(MintLink(actors.LINK_MINTER, link, actors.LINK_OWNERS[0], 30))
+    # K Links fit; the step that creates one more is skipped, and so is the step after it, counted by kind
+    assert agreement.checked == AGREEMENT_BOUNDS.K and agreement.skipped == 2
+    assert agreement.skip_reasons == {"the step creates a record beyond the model's slots": 1,
+                                      f"N Link records, the model holds {AGREEMENT_BOUNDS.K}": 1}
+    assert agreement.share == AGREEMENT_BOUNDS.K / (AGREEMENT_BOUNDS.K + 2)
+
+
 def _worker_report(seed: int, operations: dict, steps: int, violations: list | None = None,
-                   targets: tuple = ()) -> dict:
+                   targets: tuple = (), compared: int | None = None) -> dict:
+    compared = steps if compared is None else compared
     return {
         "targets_reached": list(targets),
+        "agreement": {"checked": compared, "skipped": steps - compared, "mismatches": 0,
+                      "skip_reasons": {"N Link records, the model holds 12": steps - compared}},
         "profile": "ci", "seed": seed, "steps": steps, "seconds": 1.0, "steps_per_second": float(steps),
         "throughput": {"checked_steps": steps, "seconds_in_checked_steps": 0.5,
                        "seconds": {"clone_pre_state": 0.1, "apply": 0.1, "step_invariants": 0.1,
@@ -382,6 +431,15 @@ def test_split_reports_merge_counts_and_judge_coverage_on_the_union():
                                                           "trace": None, "steps": 3}])
     merged = merge_reports([first, broken], 2.0, PROFILES["ci"])
     assert not merged["passed"] and merged["violations"][0]["invariant"] == "supply-cap"
+    # the agreement share is judged on the sum: 100 + 10 of 150 steps compared passes, 40 + 10 does not
+    merged = merge_reports([first, _worker_report(4, rejected, 50, targets=tuple(TARGETS)[half:], compared=10)],
+                           2.0, PROFILES["ci"])
+    assert merged["agreement"]["checked"] == 110 and merged["passed"]
+    assert merged["agreement"]["skip_reasons"] == {"N Link records, the model holds 12": 40}
+    low = merge_reports([_worker_report(3, accepted, 100, targets=tuple(TARGETS)[:half], compared=40),
+                         _worker_report(4, rejected, 50, targets=tuple(TARGETS)[half:], compared=10)],
+                        2.0, PROFILES["ci"])
+    assert not low["passed"] and any(gap.startswith("agreement:") for gap in low["coverage_gaps"])
 
 
 def test_a_run_split_across_processes_gives_each_worker_its_seed_and_share():
