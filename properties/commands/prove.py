@@ -39,8 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--depth", type=positive_int, default=DEFAULT_DEPTH,
                         help=f"bounded model checking depth from each start (default {DEFAULT_DEPTH})")
     parser.add_argument("--agreement-steps", type=non_negative_int, default=None,
-                        help="fuzz steps on which the model's relation is compared with the reference (default 10,800; a "
-                             "third as many more on small random runs at the bound; 0 skips)")
+                        help="fuzz steps on which the model's relation is compared with the reference "
+                             "(default 10,800; a third as many more on small random runs at the bound; 0 skips)")
     parser.add_argument("--no-vacuity", action="store_true", help="skip reachability, falsifiability and BMC")
     parser.add_argument("--operation", action="append", default=None, metavar="NAME",
                         help="only the obligations of this operation class (repeatable)")

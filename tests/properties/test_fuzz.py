@@ -18,7 +18,7 @@ from properties.fuzz import config as actors
 from properties.fuzz import machine, runner
 from properties.fuzz.clone import clone
 from properties.fuzz.draws import Draws, StrategyDraws
-from properties.fuzz.harness import run_fuzz
+from properties.fuzz.harness import PROFILES, run_fuzz
 from properties.fuzz.machine import actions_of
 from properties.fuzz.runner import EXPECTED_REASONS, UNREACHABLE_REASONS, Checker, Coverage, replay
 from properties.fuzz.scenario import run_scenario
