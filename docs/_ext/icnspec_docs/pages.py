@@ -757,6 +757,25 @@ def _violations_by_invariant(data: dict | None) -> dict[str, int]:
     return counts
 
 
+def _agreement_section(data: dict) -> list[str]:
+    """The share of fuzz steps on which the model's relation was compared with the reference."""
+    agreement = data.get("agreement")
+    if not isinstance(agreement, dict) or agreement.get("share") is None:
+        return []
+    bounds = agreement.get("bounds") or {}
+    compared = int(agreement.get("checked", 0)) + int(agreement.get("mismatches", 0))
+    total = compared + int(agreement.get("skipped", 0))
+    lines = [f"Model agreement on the fuzz steps: the model's transition relation (Python backend, bounds "
+             f"K={bounds.get('K', '?')}) was compared with the reference on {compared:,} of {total:,} steps "
+             f"({float(agreement['share']):.1%}), with {agreement.get('mismatches', '?')} mismatches. "
+             "Steps whose state does not fit the bounds are skipped:", ""]
+    reasons = agreement.get("skip_reasons") or {}
+    rows = [[escape(str(reason)), str(count)] for reason, count in list(reasons.items())[:6]]
+    if rows:
+        lines += [list_table(["why skipped", "steps"], rows, [80, 20]), ""]
+    return lines
+
+
 def _targets_section(data: dict) -> list[str]:
     """Calendar and multi-entity coverage of the fuzz report (targets of :mod:`properties.fuzz.targets`)."""
     try:
@@ -810,6 +829,7 @@ def assurance_rst() -> str:
                     "seen):", "",
                     list_table(["action", "accepted", "rejected", "reasons"], rows, [24, 10, 10, 56]), ""]
         out += _targets_section(data)
+        out += _agreement_section(data)
         for violation in data.get("violations", []) or []:
             if isinstance(violation, dict):
                 out += [f"- :icn-bad:`{escape(violation.get('invariant', '?'))}`: "
