@@ -81,15 +81,16 @@ def test_a_violation_is_shrunk_written_as_a_trace_and_replays(tmp_path, monkeypa
     monkeypatch.setitem(transition.HANDLERS, Transfer, lossy)
     # When the dev profile runs
     report = run_fuzz("dev", seed=1, regressions=tmp_path)
-    # Then it reports supply-conservation and the pinned ledger effect, with a trace file that replays to the
-    # same violations
+    # Then it reports supply-conservation, the pinned ledger effect and the model's disagreement, with a trace
+    # file that replays to the same violations
+    found = {"supply-conservation", "ledger-effects", "model-agreement"}
     assert not report["passed"]
-    assert {violation["invariant"] for violation in report["violations"]} == {"supply-conservation", "ledger-effects"}
+    assert {violation["invariant"] for violation in report["violations"]} == found
     path = pathlib.Path(report["violations"][0]["trace"])
     assert path.exists()
     operations = read_trace(path)
     _, failures = replay(operations)
-    assert failures and {v.invariant for v in failures[0][1]} == {"supply-conservation", "ledger-effects"}
+    assert failures and {v.invariant for v in failures[0][1]} == found
 
 
 def test_a_crash_of_the_reference_is_reported_with_the_trace_through_the_crashing_operation(tmp_path, monkeypatch):
