@@ -63,10 +63,12 @@ def first_violation(kinds: tuple[str, ...] = ("state", "step")) -> set[str]:
     """The checks of these kinds that report the first violating step of the scenario.
 
     The pinned effects (kind ``effect``) see nearly every breakage too; the state and step invariants are
-    judged among themselves, the effect checks among themselves (:data:`EFFECT_BREAKAGES`)."""
+    judged among themselves, the effect checks among themselves (:data:`EFFECT_BREAKAGES`). The model's
+    agreement (``model-agreement``, not a registry check) is judged on its own (``test_the_model_sees_...``)."""
     _, index, violations = run_scenario()
     assert index is not None, "the broken transition went unnoticed"
-    return {violation.invariant for violation in violations if REGISTRY[violation.invariant].kind in kinds}
+    return {violation.invariant for violation in violations
+            if violation.invariant in REGISTRY and REGISTRY[violation.invariant].kind in kinds}
 
 
 # --- the breakages ------------------------------------------------------------------------------
@@ -520,3 +522,16 @@ def test_broken_effect_is_reported_by_exactly_its_check(check, monkeypatch):
     breakage(monkeypatch)
     assert check in expected
     assert first_violation(("effect",)) == expected
+
+
+# --- the model's agreement: the model's relation, evaluated beside the reference, sees every breakage too
+@pytest.mark.parametrize("check", list(BREAKAGES) + list(EFFECT_BREAKAGES))
+def test_the_model_sees_every_broken_transition(check, monkeypatch):
+    # The model (models/, checked by the proofs) is written apart from spec/: a transition of the reference that
+    # pays, records or rejects differently from the model's relation is a model-agreement violation at the same
+    # first violating step as the registry's checks.
+    breakage, _ = {**BREAKAGES, **EFFECT_BREAKAGES}[check]
+    breakage(monkeypatch)
+    _, index, violations = run_scenario()
+    assert index is not None
+    assert "model-agreement" in {violation.invariant for violation in violations}
