@@ -23,7 +23,7 @@ def fuzzed_states(request):
         outcome, violations = original(self, op, rule)
         if len(self.trace) % 3 == 0:
             states.append((runner.clone(self.state), {v.invariant for v in violations
-                                                      if REGISTRY.get(v.invariant) and REGISTRY[v.invariant].kind == "state"}))
+                                                      if getattr(REGISTRY.get(v.invariant), "kind", None) == "state"}))
         return outcome, violations
 
     runner.Checker.step = keep
