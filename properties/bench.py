@@ -273,5 +273,6 @@ def measure_prove(bound: int, jobs: int = 2, operations: list[str] | None = None
                     for entry in slowest],
         "hints_proved": report["hint_counts"].get("proved", 0),
         "hints": len(report["hints"]),
+        "hints_decided": sum(entry["status"] != "unknown" for entry in report["hints"]),
     }
 

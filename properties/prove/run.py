@@ -27,9 +27,9 @@ from spec.operations import OPERATION_TYPES, AdvanceEra, ExecuteSlash
 
 DEFAULT_BOUND = 3
 MAX_BOUND = 6
-"""The largest ``--bound`` accepted: the prover's time grows about sevenfold per slot (K=3: 38 s, K=4: 251 s on
-2 cores, ``reports/bench.json``), so K=6 already takes hours; a larger bound is refused as bad input rather
-than left to exhaust the machine."""
+"""The largest ``--bound`` accepted: the prover's time grows about fourfold per slot (obligations and hints,
+2 cores, 2026-12-03, a machine shared with other work: K=3: 52 s, K=4: 201 s), so K=6 takes hours; a larger
+bound is refused as bad input rather than left to exhaust the machine."""
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_DEPTH = 4
 AGREEMENT_STEPS = 10_800

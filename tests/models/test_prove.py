@@ -169,3 +169,36 @@ def test_reachability_units_share_the_solver_work_and_cover_every_target_once():
     heaviest = sorted(REACH_SECONDS, key=REACH_SECONDS.get)[-2:]
     assert [any(check in chunk for chunk in chunks[:1]) for check in heaviest].count(True) == 1
     assert abs(len(chunks[0]) - len(chunks[1])) <= len(REACH_SECONDS)
+
+
+def test_every_case_split_covers_every_case_and_a_gap_is_caught():
+    # Given the case split of each operation that has one, at bounds 1..4,
+    import z3
+
+    from models.ops import fresh_op
+    from properties.prove.obligations import CASE_FIELDS, case_split, cases_cover, operation_named
+
+    for name in CASE_FIELDS:
+        for K in (1, 2, 3, 4):
+            cases = case_split(Bounds(K=K), operation_named(name), fresh_op(operation_named(name)))
+            # Then its cases cover every value of the field (so proving each case proves the query),
+            assert len(cases) == K + 1 and cases_cover(cases, 10)
+            # and the check fails when a case is missing
+            assert not cases_cover(cases[:-1], 10) and not cases_cover(cases[1:], 10)
+    assert cases_cover([z3.BoolVal(True)], 10)
+
+
+def test_hard_queries_prove_and_refute_like_the_shared_solver(monkeypatch):
+    # Given every query sent to the hard path at once (no time on the shared incremental solver),
+    from properties.prove import obligations
+
+    monkeypatch.setattr(obligations, "QUICK_SECONDS", 0.0)
+    # When ExecuteSlash (split by offender) is proved at K=2, Then every obligation is proved through the cases
+    report = run_prover(bound=2, jobs=1, operations=["ExecuteSlash"], vacuity=False, agreement_steps=0)
+    assert report["counts"] == {"proved": len(report["obligations"])}, report["counts"]
+    # and a broken Transfer still gets a counterexample whose model replays as a violation on the reference
+    monkeypatch.setitem(reference.HANDLERS, Transfer, _double_credit_handler)
+    monkeypatch.setitem(transitions.RELATIONS, Transfer, _double_credit_relation)
+    report = run_prover(bound=2, jobs=1, operations=["Transfer"], vacuity=False, agreement_steps=0)
+    broken = [entry for entry in report["obligations"] if entry["status"] == "counterexample"]
+    assert any(entry["counterexample"]["replay"].get("violates_on_reference") for entry in broken), report["counts"]

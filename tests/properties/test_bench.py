@@ -45,6 +45,10 @@ def test_quick_bench_prints_json_report(capsys):
     [point] = report["prove"]
     assert point["bound"] == 1 and point["obligations"] > 0 and point["decided"] == point["obligations"]
     assert report["prove_seconds"] is None
+    assert point["hints_decided"] == point["hints"] and point["hints_proved"] <= point["hints"]
+    # the proof target is at K=4, not measured by a quick run
+    assert report["prove_target_bound"] == 4 and report["prove_target_seconds"] is None
+    assert report["prove_target_all_decided"] is None
 
 
 def test_the_fuzz_figure_is_the_median_run_and_every_run_is_kept(monkeypatch):

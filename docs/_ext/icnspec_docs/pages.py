@@ -961,8 +961,7 @@ def benchmarks_rst() -> str:
          verdict(at_least(data.get("replay_steps_per_second_inprocess"), 20000))],
         ["vector replay through ``icnspec adapter`` (steps/s)", fmt(data.get("replay_steps_per_second_subprocess"), 0),
          ">= 5,000", verdict(at_least(data.get("replay_steps_per_second_subprocess"), 5000))],
-        ["every proof obligation at the default bound (2 processes)", fmt(data.get("prove_seconds"), 1) + " s",
-         "<= 60 s", verdict(at_most(data.get("prove_seconds"), 60))],
+        _prove_target_row(data, fmt, verdict),
     ]
     out += [list_table(["measurement", "value", "target", "verdict"], rows, [52, 18, 14, 16]), ""]
     settle = [item for item in data.get("settle", []) or [] if isinstance(item, dict)]
@@ -985,6 +984,25 @@ def benchmarks_rst() -> str:
                 list_table(["K", "obligations", "decided", "wall (s)", "mean (s)", "slowest"], rows,
                            [6, 12, 10, 10, 10, 52]), ""]
     return "\n".join(out)
+
+
+def _prove_target_row(data: dict, fmt, verdict) -> list[str]:
+    """The proof target (issue 18): every obligation and hint decided at K=4 within 60 s, read from the K=4
+    point of the bench's proof figures."""
+    bound = data.get("prove_target_bound", 4)
+    point = next((item for item in data.get("prove", []) or []
+                  if isinstance(item, dict) and item.get("bound") == bound), None)
+    if point is None:
+        return [f"every proof obligation and hint decided at K={bound} (2 processes)", "not measured", "<= 60 s",
+                verdict(None)]
+    hints_decided = point.get("hints_decided", point.get("hints_proved"))
+    decided = point.get("decided") == point.get("obligations") and hints_decided == point.get("hints")
+    label = (f"every proof obligation and hint decided at K={bound} (2 processes): "
+             f"{fmt(point.get('decided'))}/{fmt(point.get('obligations'))} obligations, "
+             f"{fmt(hints_decided)}/{fmt(point.get('hints'))} hints")
+    seconds = point.get("seconds")
+    return [label, fmt(seconds, 1) + " s", "<= 60 s",
+            verdict(None if seconds is None else seconds <= 60 and decided)]
 
 
 # --- commands and optional modules ----------------------------------------------------------------
