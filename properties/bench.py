@@ -145,13 +145,16 @@ def measure_fuzz(profile_name: str) -> dict:
     throughput = report["throughput"]
     steps = max(1, report["steps"])
     parts = dict(throughput["seconds"])
-    parts["engine_and_generation"] = round(report["seconds"] - throughput["seconds_in_checked_steps"], 3)
+    parts["repeated_steps"] = throughput.get("seconds_in_repeated_steps", 0.0)
+    parts["engine_and_generation"] = round(report["seconds"] - throughput["seconds_in_checked_steps"]
+                                           - parts["repeated_steps"], 3)
     apply_rate = throughput["checked_steps"] / parts["apply"] if parts.get("apply") else None
     return {"profile": profile_name, "steps": report["steps"], "seconds": report["seconds"],
             "steps_per_second": report["steps_per_second"], "passed": report["passed"],
             "checked_steps_per_second": throughput["checked_steps_per_second"],
             "state_checks_reused": throughput["state_checks_reused"],
             "state_checks_run": throughput.get("state_checks_run"),
+            "repeated_steps": throughput.get("repeated_steps", 0),
             "seconds_in_checked_steps": throughput["seconds_in_checked_steps"],
             "checked_step_seconds": throughput["seconds"],
             "microseconds_per_step": {part: round(seconds * 1e6 / steps, 1) for part, seconds in parts.items()},

@@ -195,6 +195,7 @@ def run_fuzz(
     machine.BOOT.clear()
     runner.TIMING = runner.Timing()
     runner.AGREEMENT = runner.Agreement()
+    runner.MEMO = runner.Memo()
     machine.TARGETS["enabled"] = profile.targets
     started = time.perf_counter()
     if progress is not None:
@@ -377,6 +378,9 @@ def merge_reports(reports: list[dict[str, Any]], seconds: float, profile: Profil
             "steps_per_second_end_to_end": round(steps / seconds, 1) if seconds else None,
             "checked_steps": checked,
             "seconds_in_checked_steps": round(checked_seconds, 3),
+            "repeated_steps": sum(report["throughput"].get("repeated_steps", 0) for report in reports),
+            "seconds_in_repeated_steps": round(sum(report["throughput"].get("seconds_in_repeated_steps", 0.0)
+                                                   for report in reports), 3),
             "checked_steps_per_second": round(checked / checked_seconds, 1) if checked_seconds else None,
             "seconds": parts,
         },

@@ -225,13 +225,12 @@ class _CoreRules(RuleBasedStateMachine):
         if self._case is not None and self._case[0] == rule:
             self.checker.coverage.tried.setdefault(rule, set()).add(self._case[1])
         outcome = self.do(rule, op)
-        before = self.checker.last_pre  # the checker's clone of the state before op
         problem = None
         if outcome.accepted:
             problem = f"{op} was accepted; expected rejection {reason.value}"
         elif outcome.reason is not reason:
             problem = f"{op} rejected with {outcome.reason.value}; expected {reason.value}"
-        elif self.state != before:
+        elif not self.checker.last_unchanged:
             problem = f"{op} was rejected but changed the state"
         if problem:
             self._remember(problem)
@@ -297,9 +296,11 @@ class _CoreRules(RuleBasedStateMachine):
         if booted is not None:
             self.checker.state = clone(booted["state"])
             self.checker.trace = list(booted["trace"])
+            self.checker.start_memo(("bootstrap", self.calendar))
             return
         self.checker.state = fuzz_genesis(self.calendar)
         self.check_genesis()
+        self.checker.start_memo(("genesis", self.calendar))
         self.do("setup", ClaimAllocation(actors.DEVCO, Bucket.DEVCO, 5_000_000 * ICNT))
         for account in actors.FUNDED:
             self.do("setup", Transfer(actors.DEVCO, Chain.L1, account, SETUP_GRANT))

@@ -21,6 +21,17 @@ counts the verdicts taken over. Every step invariant and effect check is still e
 The shortcut relies on one contract: the checker's state changes only through :meth:`Checker.step`, or
 by assigning ``checker.state``, which forgets the verdicts. The fuzz tests check that the state machine
 keeps this contract.
+
+A second shortcut, exact for the same reason: a step already checked in this run is not checked again.
+The reference and every check are deterministic functions of the start state and the operations, so
+an example that starts where an earlier one started (a calendar's bootstrap state, named by
+:meth:`Checker.start_memo`) and repeats its first operations reaches the same states and the same
+verdicts. Hypothesis replays such prefixes all the time (it mutates and shrinks examples it has run).
+:class:`Memo` keeps, per start, a tree of the operation sequences checked so far: each node holds the
+step's outcome, its violations and what the coverage observer remembered. A repeated step is applied,
+its outcome compared with the one recorded (a different outcome is a ``nondeterminism`` violation),
+and its recorded violations are reported again; the checks are not run. ``Timing.repeats`` counts
+those steps, and the agreement counts only the steps checked.
 """
 
 from __future__ import annotations
@@ -163,6 +174,10 @@ class Timing:
     """State-invariant verdicts taken over from the state before the step (module docstring)."""
     state_checks_run: int = 0
     """State-invariant evaluations."""
+    repeats: int = 0
+    """Steps that repeated a step already checked this run (module docstring): applied, not checked again."""
+    repeat: float = 0.0
+    """Seconds in those steps (the apply and the lookup)."""
 
     @property
     def total(self) -> float:
@@ -172,6 +187,8 @@ class Timing:
         total = self.total
         return {
             "checked_steps": self.steps,
+            "repeated_steps": self.repeats,
+            "seconds_in_repeated_steps": round(self.repeat, 3),
             "seconds_in_checked_steps": round(total, 3),
             "checked_steps_per_second": round(self.steps / total, 1) if total else None,
             "state_checks_reused": self.state_checks_reused,
@@ -242,6 +259,39 @@ class Agreement:
 AGREEMENT = Agreement()
 """Accumulated by every :class:`Checker` (reset by the harness at the start of a run)."""
 
+MEMO_LIMIT = 400_000
+"""The most steps :class:`Memo` remembers in one run (about 200 bytes each). Beyond it, new steps are
+checked and not remembered; remembered ones are still recognised."""
+
+
+class Memo:
+    """The steps checked this run, as a tree per start (module docstring). A node is a list:
+    ``[outcome, violations, unchanged, observer memory or None, children, clear]``, children keyed by the
+    next operation; ``clear`` says that every state invariant held on the post-state (the verdicts a
+    repeated step hands to the next checked one)."""
+
+    def __init__(self) -> None:
+        self.roots: dict[Any, dict] = {}
+        self.size = 0
+
+    def root(self, start: Any) -> dict:
+        return self.roots.setdefault(start, {})
+
+
+MEMO = Memo()
+"""The memo of the current run (reset by the harness at the start of a run)."""
+
+_NO_VIOLATIONS: list[Violation] = []
+_ALL_CLEAR: dict[str, list[Violation]] = {}
+
+
+def _all_clear() -> dict[str, list[Violation]]:
+    """State invariant id -> no violation, for every state invariant (shared; never modified)."""
+    if len(_ALL_CLEAR) != len(READS):
+        _ALL_CLEAR.clear()
+        _ALL_CLEAR.update({invariant.id: _NO_VIOLATIONS for invariant in state_invariants()})
+    return _ALL_CLEAR
+
 
 class Checker:
     """A state under test: apply operations, check every invariant after each, record coverage and trace."""
@@ -251,7 +301,10 @@ class Checker:
         self.coverage = coverage if coverage is not None else Coverage()
         self.trace: list[Operation] = []
         self.last_pre: State | None = None
-        """The state before the last step (a clone), for callers that compare before and after."""
+        """The state before the last step (a clone), for callers that compare before and after; None after
+        a repeated step (:class:`Memo`), which is not cloned."""
+        self.last_unchanged = False
+        """Whether the last step was rejected and left the state as it was."""
         self.observer = Observer(self.coverage.targets)
 
     @property
@@ -263,8 +316,21 @@ class Checker:
         self._state = state
         self._verdicts: dict[str, list[Violation]] | None = None
         """State invariant id -> its violations on the current state (set by :meth:`step`)."""
+        self._children: dict | None = None
+        """The memo's children of the current step (None: steps are not remembered; see :meth:`start_memo`)."""
+
+    def start_memo(self, start: Any) -> None:
+        """Remember the steps from the current state on, and recognise repeated ones, under the name
+        ``start``: a hashable name that determines the current state and the observer's memory (for example
+        a calendar's bootstrap state). Assigning :attr:`state` stops it."""
+        self._children = MEMO.root(start)
 
     def step(self, op: Operation, rule: str | None = None) -> tuple[Outcome, list[Violation]]:
+        children = self._children
+        if children is not None:
+            node = children.get(op)
+            if node is not None:
+                return self._repeat(op, rule, node)
         timing = TIMING
         started = perf_counter()
         pre = self.last_pre = clone(self.state)
@@ -276,6 +342,7 @@ class Checker:
         recorded = perf_counter()
         violations = check_step(pre, op, outcome, self.state)
         stepped = perf_counter()
+        observed = self.observer.memory() if children is not None else None
         self.observer.observe(pre, op, outcome, self.state)
         report = compare(pre, op, outcome, self.state)
         violations.extend(effect_violations(report))
@@ -284,6 +351,8 @@ class Checker:
         agreed = perf_counter()
         violations.extend(self._check_state(self._changed_fields(pre, op, outcome, report)))
         finished = perf_counter()
+        if children is not None:
+            self._remember(children, op, outcome, violations, observed)
         timing.steps += 1
         timing.clone += cloned - started
         timing.apply += applied - cloned
@@ -302,11 +371,46 @@ class Checker:
 
     def _changed_fields(self, pre: State, op: Operation, outcome: Outcome, report) -> tuple[str, ...] | None:
         """The state fields the step may have changed, or None when that is not known exactly."""
+        self.last_unchanged = not outcome.accepted and self._state == pre
         if report.outcome_message is not None or report.differences:
             return None
         if outcome.accepted:
             return WRITES[type(op)]
-        return () if self._state == pre else None
+        return () if self.last_unchanged else None
+
+    def _remember(self, children: dict, op: Operation, outcome: Outcome, violations: list[Violation],
+                  observed: tuple) -> None:
+        node = None
+        if MEMO.size < MEMO_LIMIT:
+            memory = self.observer.memory()
+            memory = memory if memory != observed else None
+            clear = self._verdicts is not None and not any(self._verdicts.values())
+            node = [outcome, list(violations) or _NO_VIOLATIONS, self.last_unchanged, memory, {}, clear]
+            children[op] = node
+            MEMO.size += 1
+        self._children = node[4] if node is not None else None
+
+    def _repeat(self, op: Operation, rule: str | None, node: list) -> tuple[Outcome, list[Violation]]:
+        """A step already checked from the same start after the same operations (:class:`Memo`)."""
+        started = perf_counter()
+        outcome = apply(self._state, op)
+        self.trace.append(op)
+        self.coverage.record(rule or type(op).__name__, op, outcome)
+        self.last_pre = None
+        recorded, violations, self.last_unchanged, memory, children, clear = node
+        self._verdicts = _all_clear() if clear else None
+        if memory is not None:
+            self.observer.restore(memory)
+        if outcome != recorded:
+            self._children = self._verdicts = None
+            violations = [Violation("nondeterminism", f"{op}: the reference gave {outcome} after the same "
+                                    f"operations from the same start, and {recorded} before")]
+        else:
+            self._children = children
+            violations = list(violations)
+        TIMING.repeats += 1
+        TIMING.repeat += perf_counter() - started
+        return outcome, violations
 
     def _check_state(self, changed: tuple[str, ...] | None) -> list[Violation]:
         """Every state invariant's violations on the current state, reusing the verdicts (module docstring)."""

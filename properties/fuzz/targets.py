@@ -122,6 +122,13 @@ class Observer:
         self.minted_expiry: dict[int, int] = {}
         self.applied: list[int] = []
 
+    def memory(self) -> tuple[dict[int, int], list[int]]:
+        """A copy of what the observer remembers across steps (for :class:`properties.fuzz.runner.Memo`)."""
+        return dict(self.minted_expiry), list(self.applied)
+
+    def restore(self, memory: tuple[dict[int, int], list[int]]) -> None:
+        self.minted_expiry, self.applied = dict(memory[0]), list(memory[1])
+
     def hit(self, rule: str, offset: int) -> None:
         if -1 <= offset <= 1:
             name = f"{rule}@{offset:+d}"

@@ -505,3 +505,102 @@ def test_fuzz_traces_default_outside_the_checkout():
 
     assert harness.TRACES != harness.REGRESSIONS
     assert not str(harness.TRACES).startswith(str(pathlib.Path(harness.__file__).resolve().parents[2]))
+
+
+# --- the memo of checked steps -----------------------------------------------------------------
+def _memo_run(start, operations):
+    checker = Checker(clone(start))
+    checker.start_memo("a start")
+    return checker, [checker.step(op) for op in operations]
+
+
+def _memo_operations():
+    return [ClaimAllocation(actors.DEVCO, Bucket.DEVCO, 1_000 * ICNT),
+            Transfer(actors.DEVCO, Chain.L1, actors.HPS[0], 5 * ICNT),
+            Transfer(actors.OUTSIDER, Chain.L1, actors.HPS[0], 1),
+            AdvanceEra(actors.OPERATOR, 1_000_000)]
+
+
+def test_a_step_repeated_from_the_same_start_is_applied_not_checked_again(monkeypatch):
+    monkeypatch.setattr(runner, "MEMO", runner.Memo())
+    monkeypatch.setattr(runner, "TIMING", runner.Timing())
+    start = Checker().state
+    operations = _memo_operations()
+    first, first_results = _memo_run(start, operations)
+    checked = runner.TIMING.steps
+    assert checked == len(operations) and runner.TIMING.repeats == 0
+    # When a second example from the same start repeats the operations,
+    second, second_results = _memo_run(start, operations)
+    # Then every step is applied (the same outcomes and states) and none is checked again
+    assert runner.TIMING.steps == checked and runner.TIMING.repeats == len(operations)
+    assert [outcome for outcome, _ in second_results] == [outcome for outcome, _ in first_results]
+    assert second.state == first.state and second.trace == first.trace
+    assert second.last_unchanged == first.last_unchanged
+    # and a step that leaves the path is checked, with the verdicts carried over
+    outcome, violations = second.step(Transfer(actors.DEVCO, Chain.L1, actors.HPS[1], ICNT))
+    assert outcome.accepted and violations == [] and runner.TIMING.steps == checked + 1
+    # and a checker started elsewhere, or not started, checks every step
+    plain = Checker(clone(start))
+    for op in operations:
+        plain.step(op)
+    assert runner.TIMING.steps == checked + 1 + len(operations)
+
+
+def test_a_repeated_step_reports_its_violations_again(monkeypatch):
+    monkeypatch.setattr(runner, "MEMO", runner.Memo())
+    honest = transition.HANDLERS[Transfer]
+
+    def minting(state, op):  # credits one more base unit than it debits
+        events = honest(state, op)
+        state.l1_balances[op.to] += 1
+        return events
+
+    monkeypatch.setitem(transition.HANDLERS, Transfer, minting)
+    start = Checker().state
+    operations = _memo_operations()[:2]
+    _, first_results = _memo_run(start, operations)
+    found = {violation.invariant for violation in first_results[1][1]}
+    assert "supply-conservation" in found
+    repeats = runner.TIMING.repeats
+    _, second_results = _memo_run(start, operations)
+    assert runner.TIMING.repeats == repeats + 2
+    assert second_results[1][1] == first_results[1][1]
+
+
+def test_a_reference_that_answers_differently_the_second_time_is_a_nondeterminism_violation(monkeypatch):
+    monkeypatch.setattr(runner, "MEMO", runner.Memo())
+    honest = transition.HANDLERS[Transfer]
+    calls = []
+
+    def flaky(state, op):  # rejects every call after the first
+        calls.append(op)
+        if len(calls) > 1:
+            raise Rejection(Reason.INSUFFICIENT_BALANCE)
+        return honest(state, op)
+
+    monkeypatch.setitem(transition.HANDLERS, Transfer, flaky)
+    start = Checker().state
+    operations = _memo_operations()[:2]
+    _, first_results = _memo_run(start, operations)
+    assert first_results[1][0].accepted and first_results[1][1] == []
+    _, second_results = _memo_run(start, operations)
+    assert [violation.invariant for violation in second_results[1][1]] == ["nondeterminism"]
+
+
+def test_the_memo_stops_remembering_at_its_limit(monkeypatch):
+    monkeypatch.setattr(runner, "MEMO", runner.Memo())
+    monkeypatch.setattr(runner, "MEMO_LIMIT", 2)
+    monkeypatch.setattr(runner, "TIMING", runner.Timing())
+    start = Checker().state
+    operations = _memo_operations()
+    _memo_run(start, operations)
+    _memo_run(start, operations)
+    assert runner.MEMO.size == 2
+    assert runner.TIMING.repeats == 2 and runner.TIMING.steps == 2 * len(operations) - 2
+
+
+def test_a_fuzz_run_repeats_steps_and_reports_them(tmp_path):
+    report = run_fuzz("dev", seed=3, regressions=tmp_path, max_examples=15)
+    throughput = report["throughput"]
+    assert throughput["repeated_steps"] > 0
+    assert throughput["checked_steps"] + throughput["repeated_steps"] == report["steps"]

@@ -904,8 +904,13 @@ def _reuse_note(run: dict | None) -> str:
     """How many fuzz steps took the previous step's state-invariant verdict (for the benchmark table)."""
     if not isinstance(run, dict) or run.get("state_checks_reused") is None or not run.get("steps"):
         return ""
-    return (f"; after {run['state_checks_reused']:,} of {run['steps']:,} steps (rejected, state unchanged) the "
-            "state invariants took the verdict of the same state one step earlier")
+    note = (f"; {run['state_checks_reused']:,} state-invariant verdicts were taken over from the step before "
+            f"(fields the step did not change), {run.get('state_checks_run') or 0:,} evaluated")
+    repeated = run.get("repeated_steps")
+    if repeated:
+        note += (f"; {repeated:,} of the {run['steps']:,} steps repeated a step already checked from the same "
+                 "start and were applied, not checked again")
+    return note
 
 
 def benchmarks_rst() -> str:
