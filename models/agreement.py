@@ -40,11 +40,12 @@ from models.symbolic_state import (
     SState,
     concretize,
     concretize_after,
-    denotes_after,
+    denoted_after,
     differences,
     evaluate,
     fresh,
     iter_leaves,
+    normalize,
     substitution,
 )
 from models.transitions import Step, step
@@ -205,19 +206,57 @@ class AgreeResult:
 _CHECKED = AgreeResult(CHECKED)
 
 
-def agree(pre: State, op: Operation, outcome: Outcome, post: State, bounds: Bounds) -> AgreeResult:
+@attrs.define
+class Carry:
+    """The model's form of the last compared step's post-state, handed to the next step of the same run.
+
+    The slot form of a state is a function of the state, the renaming and the string table alone
+    (:func:`models.symbolic_state.concretize_after` says why), so when the next step's pre-state *is* that
+    post-state (its caller guarantees it) and the next step is renamed the same way, the slot form is the
+    one already built: :func:`agree` takes it, with the same string table, instead of concretizing the
+    pre-state again. Any other step starts afresh. ``verify`` (for tests) concretizes anyway and checks that
+    the two are equal."""
+
+    names: Any = None
+    strings: StringTable | None = None
+    state: SState | None = None
+    taken: int = 0
+    """Steps that took the carried form."""
+    verify: bool = False
+
+    def clear(self) -> None:
+        self.names = self.strings = self.state = None
+
+    def keep(self, names: Any, strings: StringTable, state: SState) -> None:
+        self.names, self.strings, self.state = names, strings, state
+
+
+def agree(pre: State, op: Operation, outcome: Outcome, post: State, bounds: Bounds,
+          carry: Carry | None = None) -> AgreeResult:
     """Compare the model's step with a reference step already taken: ``outcome`` and ``post`` are what
     :func:`spec.transition.apply` gave for ``op`` on ``pre`` (``pre`` a copy of the state before it).
 
     The step is renamed (:mod:`models.renaming`) so that states with any addresses and growing ids fit;
     the model runs with the pre-state's fixed parameters (:attr:`models.symbolic_state.SState.fixed`).
     Accepted iff accepted, the same rejection reason, the same post-state slot by slot. Neither state is
-    modified; the reference is not run again."""
-    strings = StringTable()
+    modified; the reference is not run again. With ``carry`` (:class:`Carry`), ``pre`` must equal the
+    ``post`` of the previous call with the same ``carry``."""
+    carried = None
+    if carry is not None:
+        carried = (carry.names, carry.strings, carry.state) if carry.state is not None else None
+        carry.clear()
     try:
         names = names_for(pre, op, bounds)
+        if carried is not None and carried[0] == names:
+            strings, model_pre = carried[1], carried[2]
+            carry.taken += 1
+            if carry.verify:
+                fresh_form = concretize(pre, bounds, strings, names)
+                assert normalize(fresh_form) == normalize(model_pre), "the carried slot form is not the pre-state's"
+        else:
+            strings = StringTable()
+            model_pre = concretize(pre, bounds, strings, names)
         model_op = rename_op(op, names, bounds, strings, pre.params.link_count)
-        model_pre = concretize(pre, bounds, strings, names)
     except OutOfBound as reason:
         return AgreeResult(SKIPPED, str(reason))
     model = step(PyBackend(model_pre.fixed), model_pre, model_op, bounds)
@@ -230,8 +269,10 @@ def agree(pre: State, op: Operation, outcome: Outcome, post: State, bounds: Boun
     if not outcome.accepted and model.post is model_pre and post == pre:
         # a rejection: the model's post-state is its pre-state, object for object, and the reference's is
         # its own pre-state, so the two agree (the renaming and the encoding are functions of the state)
+        if carry is not None:
+            carry.keep(names, strings, model_pre)
         return _CHECKED
-    return _compare_post(op, model.post, post, pre, model_pre, bounds, strings, names)
+    return _compare_post(op, model.post, post, pre, model_pre, bounds, strings, names, carry)
 
 
 def _verdict(accepted: bool, reason: Any) -> str:
@@ -239,9 +280,12 @@ def _verdict(accepted: bool, reason: Any) -> str:
 
 
 def _compare_post(op: Operation, model_post: SState, post: State, pre: State, model_pre: SState, bounds: Bounds,
-                  strings: StringTable, names: Any) -> AgreeResult:
+                  strings: StringTable, names: Any, carry: Carry | None = None) -> AgreeResult:
     try:
-        if denotes_after(model_post, post, pre, model_pre, bounds, strings, names):
+        denoted = denoted_after(model_post, post, pre, model_pre, bounds, strings, names)
+        if denoted is not None:
+            if carry is not None:
+                carry.keep(names, strings, denoted)
             return _CHECKED
         expected = concretize_after(post, pre, model_pre, bounds, strings, names)
     except OutOfBound as reason:

@@ -936,28 +936,37 @@ def concretize_after(post: State, pre: State, assignment: SState, bounds: Bounds
 def denotes_after(candidate: SState, post: State, pre: State, assignment: SState, bounds: Bounds,
                   strings: StringTable, names: Names | None = None) -> bool:
     """Whether ``candidate`` denotes ``post``: ``differences(candidate, concretize_after(post, pre, assignment,
-    ...))`` is empty, decided part by part without building the state (a part whose reference field did
-    not change is ``assignment``'s; the others are concretized from ``post``)."""
+    ...))`` is empty, decided part by part (:func:`denoted_after`)."""
+    return denoted_after(candidate, post, pre, assignment, bounds, strings, names) is not None
+
+
+def denoted_after(candidate: SState, post: State, pre: State, assignment: SState, bounds: Bounds,
+                  strings: StringTable, names: Names | None = None) -> SState | None:
+    """``concretize_after(post, pre, assignment, ...)`` if ``candidate`` denotes it (equal after zeroing the
+    candidate's absent slots), else None, decided part by part and stopping at the first difference (a part
+    whose reference field did not change is ``assignment``'s; the others are concretized from ``post``)."""
+    fields: dict[str, Any] = {}
     for name in _SCALARS:
-        if getattr(candidate, name) != getattr(post, name):
-            return False
+        value = getattr(post, name)
+        if getattr(candidate, name) != value:
+            return None
+        fields[name] = value
     namer = None
     for name, part in _PARTS:
         if getattr(post, name) == getattr(pre, name):
-            expected = [(key, getattr(assignment, key)) for key in _PART_FIELDS[name]]
+            for key in _PART_FIELDS[name]:
+                fields[key] = getattr(assignment, key)
         else:
             namer = namer or _Namer(bounds, names, strings)
-            found: dict[str, Any] = {}
-            part(post, namer, found)
-            expected = found.items()
-        for key, value in expected:
-            mine = getattr(candidate, key)
+            part(post, namer, fields)
+        for key in _PART_FIELDS[name]:
+            mine, value = getattr(candidate, key), fields[key]
             if mine is value or mine == value:
                 continue
             # a concretized part has its absent slots zeroed; the candidate's may hold what they last held
             if key not in _SLOT_FIELDS or normalize_slots(mine) != value:
-                return False
-    return True
+                return None
+    return SState(**fields)
 
 
 _SLOT_FIELDS = frozenset(SLOT_RECORDS)

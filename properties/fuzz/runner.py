@@ -43,7 +43,7 @@ from typing import Any
 
 import attrs
 
-from models.agreement import agree
+from models.agreement import Carry, agree
 from models.logic import ConcreteView
 from models.symbolic_state import Bounds
 from properties.effects import WRITES
@@ -318,6 +318,8 @@ class Checker:
         """State invariant id -> its violations on the current state (set by :meth:`step`)."""
         self._children: dict | None = None
         """The memo's children of the current step (None: steps are not remembered; see :meth:`start_memo`)."""
+        self._carry: Carry | None = Carry()
+        """The model's form of the current state, when the last step built it (:class:`models.agreement.Carry`)."""
 
     def start_memo(self, start: Any) -> None:
         """Remember the steps from the current state on, and recognise repeated ones, under the name
@@ -333,6 +335,9 @@ class Checker:
                 return self._repeat(op, rule, node)
         timing = TIMING
         started = perf_counter()
+        # the model's form of the state before this step, if the previous step built it: taken now and handed
+        # back by the comparison (an exception in between leaves none)
+        carry, self._carry = self._carry, None
         pre = self.last_pre = clone(self.state)
         cloned = perf_counter()
         outcome = apply(self.state, op)
@@ -347,7 +352,8 @@ class Checker:
         report = compare(pre, op, outcome, self.state)
         violations.extend(effect_violations(report))
         effected = perf_counter()
-        violations.extend(self._agree(pre, op, outcome))
+        violations.extend(self._agree(pre, op, outcome, carry))
+        self._carry = carry
         agreed = perf_counter()
         violations.extend(self._check_state(self._changed_fields(pre, op, outcome, report)))
         finished = perf_counter()
@@ -362,8 +368,8 @@ class Checker:
         timing.state_invariants += finished - agreed
         return outcome, violations
 
-    def _agree(self, pre: State, op: Operation, outcome: Outcome) -> list[Violation]:
-        result = agree(pre, op, outcome, self._state, AGREEMENT_BOUNDS)
+    def _agree(self, pre: State, op: Operation, outcome: Outcome, carry: Carry | None) -> list[Violation]:
+        result = agree(pre, op, outcome, self._state, AGREEMENT_BOUNDS, carry)
         AGREEMENT.record(result.status, result.reason)
         if not result.mismatch:
             return []
@@ -397,6 +403,8 @@ class Checker:
         self.trace.append(op)
         self.coverage.record(rule or type(op).__name__, op, outcome)
         self.last_pre = None
+        if self._carry is not None:
+            self._carry.clear()  # the model's form was not built for this state
         recorded, violations, self.last_unchanged, memory, children, clear = node
         self._verdicts = _all_clear() if clear else None
         if memory is not None:

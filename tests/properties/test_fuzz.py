@@ -604,3 +604,20 @@ def test_a_fuzz_run_repeats_steps_and_reports_them(tmp_path):
     throughput = report["throughput"]
     assert throughput["repeated_steps"] > 0
     assert throughput["checked_steps"] + throughput["repeated_steps"] == report["steps"]
+
+
+def test_the_model_form_carried_from_step_to_step_is_the_one_a_fresh_concretization_gives(monkeypatch, tmp_path):
+    from models.agreement import Carry
+
+    made = []
+
+    def verifying():
+        carry = Carry(verify=True)  # each carried form is compared with a fresh concretization (an assertion)
+        made.append(carry)
+        return carry
+
+    monkeypatch.setattr(runner, "Carry", verifying)
+    report = run_fuzz("ci", regressions=tmp_path, max_examples=12)
+    assert report["violations"] == [], report["violations"]
+    taken = sum(carry.taken for carry in made)
+    assert taken > report["agreement"]["checked"] // 3, (taken, report["agreement"])
