@@ -9,7 +9,8 @@ of the outcome and the post-state, compared for equality; and, when the pre-stat
 (:data:`AGREEMENT_BOUNDS`), the model's transition relation evaluated concretely beside the reference
 (:func:`models.agreement.agree`, Python backend): the same verdict, rejection reason and post-state, or a
 ``model-agreement`` violation. So every fuzz campaign is also an agreement campaign, shrunk like any other
-failure; :data:`AGREEMENT` counts the steps checked and why the others did not fit.
+failure; :data:`AGREEMENT` counts the steps checked and why the others did not fit. The slot form of the
+state built by one step's comparison is handed to the next (:class:`models.agreement.Carry`).
 
 One shortcut, exact: a state invariant is a function of the state fields it reads
 (:data:`properties.invariants.frames.READS`, checked by test). The checker keeps each state invariant's
